@@ -1,0 +1,62 @@
+//===- TernHighLevelOps.td - ops that Ternion's passes produce -*- tablegen -*-===//
+//
+// High-level ops carry the decisions of the optimization passes as
+// attributes; each has its own lowering, replaceable without touching the
+// passes that produce it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_HIGH_LEVEL_OPS_TD
+#define TERN_HIGH_LEVEL_OPS_TD
+
+include "dialects/tern/TernBase.td"
+
+def Tern_LinearOp : Tern_Op<"linear"> {
+  let summary = "y = x * W^T + b with a constant weight W of shape [N, K]";
+  let description = [{
+    A linear layer: `input` is `[..., K]`, `weight` is `[N, K]` (the PyTorch
+    `nn.Linear` layout, produced by a constant), `bias` is `[N]`. The result
+    is `[..., N]`. `tern-fuse-linear` forms it from MatMul/Gemm (+ Add) with a
+    constant weight; the ternary and quantization passes rewrite it.
+
+    ```mlir
+    %y = tern.linear %x, %w, %b : (tensor<?x?x256xf32>, tensor<512x256xf32>, tensor<512xf32>) -> tensor<?x?x512xf32>
+    ```
+  }];
+  let arguments = (ins Tern_FloatTensor:$input, Tern_FloatTensor:$weight,
+                   Optional<Tern_FloatTensor>:$bias);
+  let results = (outs Tern_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def Tern_AttentionOp : Tern_Op<"attention"> {
+  let summary = "Scaled dot-product attention: softmax(scale * Q K^T + mask) V";
+  let description = [{
+    Multi-head or grouped-query attention over head-major tensors:
+
+    - `query`: `[B, Hq, S, D]`; `key`: `[B, Hkv, T, D]`; `value`: `[B, Hkv, T, Dv]`
+      with `Hq % Hkv == 0`: query head `h` reads key/value head `h / (Hq / Hkv)`
+      (the grouping that HF `repeat_kv` expresses with Unsqueeze/Expand/Reshape).
+    - `mask` (optional): an additive mask broadcastable to `[B, Hq, S, T]`,
+      e.g. -inf (or a large negative) where attention is not allowed.
+    - `causal`: query `i` attends key `j` only when `j <= i + (T - S)`; the
+      query block is aligned with the end of the keys, which covers both the
+      full-sequence case (`S == T`) and a KV-cache step (`T = past + S`).
+    - `scale`: multiplies Q K^T; usually `1/sqrt(D)`.
+
+    Rotary embeddings are applied to Q and K by graph ops before this op; the
+    attention op is position-agnostic, so sparse-attention and decode kernels
+    do not depend on how positions were encoded.
+
+    Result: `[B, Hq, S, Dv]`.
+  }];
+  let arguments = (ins Tern_FloatTensor:$query, Tern_FloatTensor:$key,
+                   Tern_FloatTensor:$value, Optional<Tern_FloatTensor>:$mask,
+                   F32Attr:$scale, DefaultValuedAttr<BoolAttr, "false">:$causal);
+  let results = (outs Tern_FloatTensor:$output);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` $mask^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+#endif // TERN_HIGH_LEVEL_OPS_TD

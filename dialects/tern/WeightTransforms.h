@@ -1,0 +1,15 @@
+//===- WeightTransforms.h - compile-time rewrites of weights ----*- C++ -*-===//
+#ifndef TERNION_DIALECTS_TERN_WEIGHTTRANSFORMS_H
+#define TERNION_DIALECTS_TERN_WEIGHTTRANSFORMS_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace ternion::tern {
+
+/// The transpose of a static 2-D constant (dense or dense_resource), as a
+/// new dense_resource blob; null when the bytes are not available.
+mlir::ElementsAttr transposeConstant2D(mlir::ElementsAttr attr);
+
+} // namespace ternion::tern
+
+#endif // TERNION_DIALECTS_TERN_WEIGHTTRANSFORMS_H

@@ -1,0 +1,35 @@
+//===- OnnxImporter.h - ONNX to tern dialect --------------------*- C++ -*-===//
+#ifndef TERNION_IMPORT_ONNXIMPORTER_H
+#define TERNION_IMPORT_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace ternion {
+
+/// Oldest and newest default-domain opsets the importer knows. Models above
+/// 17 are accepted where no op they use changed its semantics after 17.
+constexpr int kMinOnnxOpset = 7;
+constexpr int kMaxOnnxOpset = 23;
+
+/// Imports the ONNX model at `path` (binary protobuf; ONNX text syntax when
+/// the name ends in `.onnxtxt`) into a module with one function, `@main`.
+/// Tensors in external data files are read relative to the model's folder.
+/// On failure, errors are emitted on `context`'s diagnostic engine, each
+/// naming the file, the node and the reason, and null is returned.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path,
+                                                 mlir::MLIRContext *context);
+
+/// Same, from bytes already in memory; `path` names the file for locations
+/// and external data.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxBuffer(llvm::StringRef bytes,
+                                                   llvm::StringRef path,
+                                                   mlir::MLIRContext *context);
+
+/// Registers `--import-onnx` with mlir-translate's registry.
+void registerOnnxImportTranslation();
+
+} // namespace ternion
+
+#endif // TERNION_IMPORT_ONNXIMPORTER_H

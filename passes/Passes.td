@@ -1,0 +1,58 @@
+//===- Passes.td - Ternion's passes ----------------------------*- tablegen -*-===//
+//
+// Every Ternion pass is declared here with its options and statistics. One
+// folder per pass family holds the implementations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERNION_PASSES_TD
+#define TERNION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TernInferShapes : Pass<"tern-infer-shapes", "mlir::func::FuncOp"> {
+  let summary = "Refine result types of tern ops from their operands";
+  let description = [{
+    Re-runs each tern op's shape inference in program order and replaces a
+    result type with the inferred one where that is strictly more refined
+    (a `?` becomes static, an unranked tensor becomes ranked). Run after
+    canonicalization has folded shape arithmetic, so Reshape and Expand whose
+    target shapes became constant get static result types. Function result
+    types are updated to match.
+  }];
+  let dependentDialects = ["::ternion::tern::TernDialect"];
+  let statistics = [
+    Statistic<"numRefined", "refined-results", "Number of op results whose type was refined">
+  ];
+}
+
+def TernFuseLinear : Pass<"tern-fuse-linear", "mlir::func::FuncOp"> {
+  let summary = "Form tern.linear from MatMul/Gemm with a constant weight (+ bias Add)";
+  let description = [{
+    Rewrites `MatMul(x, W)` and `Gemm(x, W, b)` whose weight is a 2-D
+    constant (or a Transpose of one) into `tern.linear` with the weight in
+    the `[N, K]` (nn.Linear) layout, transposing a `[K, N]` constant once at
+    compile time. A following `Add` of a constant 1-D bias of N elements is
+    folded into the linear op. Contractions with a non-constant right-hand
+    side (attention scores) are left alone.
+  }];
+  let dependentDialects = ["::ternion::tern::TernDialect"];
+  let options = [
+    Option<"fuseBias", "fuse-bias", "bool", /*default=*/"true",
+           "Fold a following constant bias Add into tern.linear">,
+    Option<"minFeatures", "min-features", "int64_t", /*default=*/"1",
+           "Leave contractions with fewer input features (K) than this unfused">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per function with this pass's counts (Debian's LLVM "
+           "is built without statistics, so --mlir-pass-statistics shows 0)">
+  ];
+  let statistics = [
+    Statistic<"numFusedMatMul", "fused-matmul", "Number of MatMul ops turned into tern.linear">,
+    Statistic<"numFusedGemm", "fused-gemm", "Number of Gemm ops turned into tern.linear">,
+    Statistic<"numFusedBias", "fused-bias", "Number of bias Adds folded into tern.linear">,
+    Statistic<"numTransposedWeights", "transposed-weights",
+              "Number of [K, N] weights transposed to [N, K] at compile time">
+  ];
+}
+
+#endif // TERNION_PASSES_TD

@@ -1,0 +1,138 @@
+// Verifiers name the op and the offending value. Shape inference is the
+// verifier for most checks, so MLIR adds "failed to infer returned types".
+// RUN: ternion-opt %s --split-input-file --verify-diagnostics
+
+func.func @bad_broadcast(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+2 {{'tern.add' op operand shapes [2, 3] and [4, 3] are not broadcast-compatible}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.add %a, %b : (tensor<2x3xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @mixed_types(%a: tensor<2xf32>, %b: tensor<2xi64>) -> tensor<2xf32> {
+  // expected-error @+2 {{'tern.mul' op operand element types differ}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.mul %a, %b : (tensor<2xf32>, tensor<2xi64>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @matmul_k(%a: tensor<2x4xf32>, %b: tensor<5x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+2 {{'tern.matmul' op contraction dims differ: lhs [2, 4], rhs [5, 3]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.matmul %a, %b : (tensor<2x4xf32>, tensor<5x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @wrong_result(%a: tensor<2x4xf32>, %b: tensor<4x3xf32>) -> tensor<2x5xf32> {
+  // expected-error @+2 {{'tern.matmul' op inferred type(s) 'tensor<2x3xf32>' are incompatible with return type(s) of operation 'tensor<2x5xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.matmul %a, %b : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @perm(%a: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+2 {{'tern.transpose' op perm is not a permutation of [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.transpose %a {perm = array<i64: 0, 0>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @softmax_axis(%a: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+2 {{'tern.softmax' op axis 2 is out of range for rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.softmax %a {axis = 2} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @reshape_count(%a: tensor<2x4xf32>) -> tensor<3x3xf32> {
+  %s = tern.constant dense<[3, 3]> : tensor<2xi64>
+  // expected-error @+2 {{'tern.reshape' op cannot reshape [2, 4] (8 elements) to [3, 3]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.reshape %a, %s : (tensor<2x4xf32>, tensor<2xi64>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @squeeze(%a: tensor<2x4xf32>) -> tensor<4xf32> {
+  // expected-error @+2 {{'tern.squeeze' op cannot squeeze dim 0 of size 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.squeeze %a {axes = [0]} : (tensor<2x4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @reduce_axes(%a: tensor<2x4xf32>) -> tensor<2xf32> {
+  // expected-error @+2 {{'tern.reduce_sum' op axis -1 is repeated}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.reduce_sum %a {axes = [1, -1], keepdims = false} : (tensor<2x4xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @split_sizes(%a: tensor<6xf32>) -> tensor<2xf32> {
+  // expected-error @+2 {{'tern.split' op split sizes sum to 5 but dim 0 is 6}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = tern.split %a {split = array<i64: 2, 3>} : (tensor<6xf32>) -> (tensor<2xf32>, tensor<3xf32>)
+  return %0#0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @gather_index(%a: tensor<3xi64>) -> tensor<i64> {
+  %i = tern.constant dense<5> : tensor<i64>
+  // expected-error @+2 {{'tern.gather' op index 5 is out of range for dim 0 of size 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.gather %a, %i : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  return %0 : tensor<i64>
+}
+
+// -----
+
+func.func @linear_k(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %w = tern.constant dense<1.0> : tensor<4x6xf32>
+  // expected-error @+2 {{'tern.linear' op input features 8 differ from weight K 6}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.linear %x, %w : (tensor<2x8xf32>, tensor<4x6xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @gqa_heads(%q: tensor<1x6x4x8xf32>, %k: tensor<1x4x4x8xf32>) -> tensor<1x6x4x8xf32> {
+  // expected-error @+2 {{'tern.attention' op query heads 6 are not a multiple of key/value heads 4}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.attention %q, %k, %k {scale = 1.0 : f32} : (tensor<1x6x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x6x4x8xf32>
+  return %0 : tensor<1x6x4x8xf32>
+}
+
+// -----
+
+func.func @attention_mask(%q: tensor<1x2x4x8xf32>, %m: tensor<3x4xf32>) -> tensor<1x2x4x8xf32> {
+  // expected-error @+2 {{'tern.attention' op mask of shape [3, 4] does not broadcast to the scores [1, 2, 4, 4]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.attention %q, %q, %q mask %m {scale = 1.0 : f32} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<3x4xf32>) -> tensor<1x2x4x8xf32>
+  return %0 : tensor<1x2x4x8xf32>
+}
+
+// -----
+
+func.func @constant_of_shape(%s: tensor<2xi64>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{'tern.constant_of_shape' op value must have exactly one element, has 2}}
+  %0 = tern.constant_of_shape %s {value = dense<[0.0, 1.0]> : tensor<2xf32>} : (tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

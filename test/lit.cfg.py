@@ -1,0 +1,36 @@
+# -*- Python -*-
+# The Ternion lit suite: FileCheck tests for import, the dialect and passes.
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "Ternion"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.ternion_obj_root, "test")
+# Unit/ has its own config (GoogleTest); models/ and inputs/ hold data.
+config.excludes = ["Unit", "Inputs", "models", "lit.cfg.py", "lit.site.cfg.py"]
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Debian's python3 has onnx/numpy; the first python3 on PATH may not.
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%models", os.path.join(config.ternion_src_root, "test", "models")))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+
+tools = [
+    ToolSubst("ternion-opt", unresolved="fatal"),
+    ToolSubst("ternion-translate", unresolved="fatal"),
+]
+llvm_config.add_tool_substitutions(tools, [config.ternion_tools_dir, config.llvm_tools_dir])
+
+if python and os.system(python + " -c 'import onnx, numpy' 2>/dev/null") == 0:
+    config.available_features.add("onnx-python")
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")

@@ -1,0 +1,28 @@
+//===- ternion-opt.cpp - Ternion's opt tool --------------------------------===//
+//
+// mlir-opt with the tern dialect, every Ternion pass and named pipeline, and
+// the upstream passes lowering uses (canonicalize, cse, ...).
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/tern/TernDialect.h"
+#include "passes/Passes.h"
+#include "ternion/Version.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+
+int main(int argc, char **argv) {
+  mlir::registerTransformsPasses();
+  ternion::registerAllPassesAndPipelines();
+  llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
+    os << "Ternion version " << TERNION_VERSION << " (LLVM/MLIR " << TERNION_LLVM_VERSION
+       << ")\n";
+  });
+  mlir::DialectRegistry registry;
+  registry.insert<ternion::tern::TernDialect, mlir::func::FuncDialect>();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Ternion optimizer driver\n", registry));
+}
