@@ -15,6 +15,9 @@ mlir::Type getElementType(mlir::MLIRContext *ctx, int32_t onnxType);
 /// The ONNX spelling of a data type, for messages ("FLOAT", "STRING", ...).
 std::string getDataTypeName(int32_t onnxType);
 
+/// How messages name a node: its name, else its first output's name.
+std::string getNodeDisplayName(const onnx::NodeProto &node);
+
 /// Where a model's tensors come from: its folder bounds external data paths.
 struct TensorSource {
   std::string modelPath;

@@ -66,10 +66,7 @@ private:
                              SmallVectorImpl<Attribute> *dimParams);
   LogicalResult importNode(const onnx::NodeProto &node, int index);
   Location nodeLoc(const onnx::NodeProto &node, int index) {
-    std::string name = !node.name().empty() ? node.name()
-                       : node.output_size() ? node.output(0)
-                                            : node.op_type();
-    return NameLoc::get(StringAttr::get(ctx, name),
+    return NameLoc::get(StringAttr::get(ctx, getNodeDisplayName(node)),
                         FileLineColLoc::get(ctx, path, index, 0));
   }
   InFlightDiagnostic fileError() { return emitError(fileLoc); }
@@ -144,7 +141,7 @@ LogicalResult Importer::checkSupport() {
       else
         continue;
     }
-    std::string nodeName = node.name().empty() ? "<unnamed>" : node.name();
+    std::string nodeName = getNodeDisplayName(node);
     auto it2 = llvm::find_if(unsupported, [&](auto &e) { return e.first == key; });
     if (it2 == unsupported.end())
       it2 = unsupported.insert(unsupported.end(), {key, {}});
@@ -185,7 +182,7 @@ LogicalResult Importer::sortNodes() {
         continue;
       if (available.contains(out) || !producer.try_emplace(out, int(i)).second)
         return emitError(nodeLoc(node, int(i)))
-               << "node '" << node.name() << "' (" << node.op_type()
+               << "node '" << getNodeDisplayName(node) << "' (" << node.op_type()
                << ") redefines value '" << out << "'";
     }
   }
@@ -193,7 +190,7 @@ LogicalResult Importer::sortNodes() {
     for (const std::string &in : node.input())
       if (!in.empty() && !available.contains(in) && !producer.count(in))
         return emitError(nodeLoc(node, int(i)))
-               << "node '" << node.name() << "' (" << node.op_type() << ") reads '" << in
+               << "node '" << getNodeDisplayName(node) << "' (" << node.op_type() << ") reads '" << in
                << "', which no node, initializer or graph input defines";
   // Kahn's algorithm; a leftover node means a cycle.
   int n = graph.node_size();
@@ -222,7 +219,7 @@ LogicalResult Importer::sortNodes() {
     for (int i = 0; i < n; ++i)
       if (pending[i] > 0)
         return emitError(nodeLoc(graph.node(i), i))
-               << "node '" << graph.node(i).name() << "' (" << graph.node(i).op_type()
+               << "node '" << getNodeDisplayName(graph.node(i)) << "' (" << graph.node(i).op_type()
                << ") is part of a cycle; ONNX graphs must be acyclic";
   }
   for (const auto &output : graph.output())

@@ -33,8 +33,16 @@ const onnx::AttributeProto *NodeContext::findAttr(StringRef name) const {
   return nullptr;
 }
 
+std::string import::getNodeDisplayName(const onnx::NodeProto &node) {
+  if (!node.name().empty())
+    return node.name();
+  if (node.output_size() && !node.output(0).empty())
+    return node.output(0);
+  return "<unnamed " + node.op_type() + ">";
+}
+
 InFlightDiagnostic NodeContext::emitError() {
-  return mlir::emitError(loc) << "node '" << node.name() << "' (" << node.op_type()
+  return mlir::emitError(loc) << "node '" << getNodeDisplayName(node) << "' (" << node.op_type()
                               << "): ";
 }
 
