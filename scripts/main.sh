@@ -4,8 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh" ternion-opt ternion-translate
-# The bundled model is the draft fixture until the llama fixture lands.
-model=${1:-$root/test/models/draft/model.onnx}
+model=${1:-$root/test/models/llama/model.onnx}
 bin=${TERNION_BUILD_DIR:-$root/build}/bin
 "$bin/ternion-translate" --import-onnx "$model" \
   | "$bin/ternion-opt" --tern-optimize --mlir-elide-resource-strings-if-larger=16

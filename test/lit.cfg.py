@@ -22,6 +22,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%models", os.path.join(config.ternion_src_root, "test", "models")))
+config.substitutions.append(("%scripts", os.path.join(config.ternion_src_root, "scripts")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 
 tools = [

@@ -73,12 +73,13 @@ def corpus():
             else:
                 chapter += 1
         assert chapter + 1 == 1189 and len(train) + len(val) == 31102, (chapter, len(train), len(val))
-        with open(tr + ".tmp", "w") as f:
+        tmp = f".tmp{os.getpid()}"
+        with open(tr + tmp, "w") as f:
             f.write("\n".join(train) + "\n")
-        with open(va + ".tmp", "w") as f:
+        with open(va + tmp, "w") as f:
             f.write("\n".join(val) + "\n")
-        os.replace(tr + ".tmp", tr)
-        os.replace(va + ".tmp", va)
+        os.replace(tr + tmp, tr)
+        os.replace(va + tmp, va)
     with open(tr) as f:
         train = f.read().split("\n")[:-1]
     with open(va) as f:
@@ -290,7 +291,8 @@ def write_references(model, cfg, outdir, sample_ids):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("name", choices=sorted(MODELS))
+    ap.add_argument("name", choices=sorted(MODELS) + ["prepare"],
+                    help="'prepare' only extracts the corpus and trains the SentencePiece tokenizer")
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--export-only", action="store_true",
                     help="skip training: reuse the checkpoint and loss curve in the work dir")
@@ -299,6 +301,10 @@ def main():
     torch.set_num_threads(1)
     torch.manual_seed(SEED)
     np.random.seed(SEED)
+    if a.name == "prepare":
+        tokenizer("spm2048", corpus()[0])
+        print(f"[prepare] corpus and tokenizer in {WORK}")
+        return
     cfg, recipe = MODELS[a.name]
     recipe = dict(recipe)
     if a.steps:

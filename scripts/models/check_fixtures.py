@@ -48,6 +48,7 @@ def check_graph(d, fname, errors, verbose):
     m = onnx.load(p, load_external_data=False)
     if m.opset_import[0].version != 17:
         errors.append(f"{p}: opset {m.opset_import[0].version}, expected 17")
+    past_end, need = 0, 0
     for t in m.graph.initializer:
         if t.data_location == TensorProto.EXTERNAL:
             kv = {e.key: e.value for e in t.external_data}
@@ -57,7 +58,10 @@ def check_graph(d, fname, errors, verbose):
                 continue
             end = int(kv.get("offset", 0)) + int(kv.get("length", 0))
             if end > os.path.getsize(loc):
-                errors.append(f"{p}: initializer {t.name} extends past the end of weights.bin")
+                past_end, need = past_end + 1, max(need, end)
+    if past_end:
+        errors.append(f"{p}: {past_end} initializers extend past the end of weights.bin "
+                      f"({os.path.getsize(os.path.join(d, 'weights.bin'))} bytes, need {need})")
     try:
         onnx.load(p)  # loads external data
     except Exception as e:  # noqa: BLE001

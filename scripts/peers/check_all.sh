@@ -10,6 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 fail=0
 for m in llama bitnet draft draft-bytes llama-long gpt2-tiny; do
   d="$root/test/models/$m"
+  if [ ! -f "$d/model.onnx" ]; then echo "$m: MISSING ($d)"; fail=1; continue; fi
   out=$(node "$root/scripts/peers/ort_check.js" "$d" 2>&1); rc=$?
   echo "$out" | /usr/bin/python3 -c '
 import json, sys
