@@ -55,4 +55,31 @@ def TernFuseLinear : Pass<"tern-fuse-linear", "mlir::func::FuncOp"> {
   ];
 }
 
+def TernFuseAttention : Pass<"tern-fuse-attention", "mlir::func::FuncOp"> {
+  let summary = "Form tern.attention from MatMul/Softmax/MatMul chains";
+  let description = [{
+    Rewrites `MatMul(Softmax(mask(scale(MatMul(Q, Transpose(K))))), V)` into
+    `tern.attention`. Scale is a chain of Mul/Div by scalar constants; masks
+    are additive (Add) or GPT-2's `Where(cond, scores, -big)`; grouped-query
+    attention written as HF's `repeat_kv` (Unsqueeze/Expand/Reshape) is
+    undone so K and V keep their own heads. A mask proven to be the causal
+    mask at run time (its sides traced to the query and key lengths) becomes
+    `causal = true`; other masks stay an operand. Chains that cannot be
+    proven equivalent stay unfused and are counted.
+  }];
+  let dependentDialects = ["::ternion::tern::TernDialect"];
+  let options = [
+    Option<"detectCausal", "detect-causal", "bool", /*default=*/"true",
+           "Replace masks proven to be causal with the causal attribute">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per function with this pass's counts">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of attention chains fused">,
+    Statistic<"numCausal", "causal", "Number of fused attentions with a proven causal mask">,
+    Statistic<"numGrouped", "grouped-query", "Number of fused grouped-query attentions">,
+    Statistic<"numUnfused", "unfused-softmax", "Number of Softmax ops left unfused">
+  ];
+}
+
 #endif // TERNION_PASSES_TD

@@ -21,6 +21,7 @@ void buildOptimizePipeline(OpPassManager &pm) {
   buildCleanupPipeline(pm);
   OpPassManager &fn = pm.nest<func::FuncOp>();
   fn.addPass(createTernFuseLinear());
+  fn.addPass(createTernFuseAttention());
   fn.addPass(createCanonicalizerPass());
   fn.addPass(createCSEPass());
 }

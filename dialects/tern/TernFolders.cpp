@@ -13,6 +13,8 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace ternion::tern;
 
@@ -83,6 +85,20 @@ OpFoldResult foldIntBinary(Type resultType, Value lhs, Value rhs, Attribute a,
   return intElements(type, values);
 }
 
+/// Folds a float op over one-element constants (scalars only: folders must
+/// not materialize float tensors).
+template <typename Fn>
+OpFoldResult foldFloatScalar(Type resultType, Attribute a, Attribute b, Fn fn) {
+  auto type = dyn_cast<RankedTensorType>(resultType);
+  if (!type || !type.hasStaticShape() || type.getNumElements() != 1)
+    return {};
+  auto floatType = dyn_cast<FloatType>(type.getElementType());
+  auto x = getFloatValues(a), y = getFloatValues(b);
+  if (!floatType || !x || !y || x->size() != 1 || y->size() != 1)
+    return {};
+  return DenseElementsAttr::get(type, FloatAttr::get(floatType, fn((*x)[0], (*y)[0])));
+}
+
 /// Same data, new static type: for reshape-like ops on small constants.
 OpFoldResult reshapeConstant(Attribute input, Type resultType) {
   RankedTensorType type = foldableType(resultType);
@@ -111,10 +127,33 @@ OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
                          adaptor.getRhs(),                                     \
                          [](int64_t a, int64_t b) -> std::optional<int64_t> { EXPR; }); \
   }
-TERN_INT_FOLD(AddOp, return a + b)
-TERN_INT_FOLD(SubOp, return a - b)
-TERN_INT_FOLD(MulOp, return a * b)
-TERN_INT_FOLD(DivOp, if (b == 0) return std::nullopt; return a / b)
+// Arithmetic also folds float scalars: attention scales are computed as
+// 1 / Pow(Cast(head_dim), 0.5) in exported graphs.
+#define TERN_ARITH_FOLD(OP, EXPR, FEXPR)                                       \
+  OpFoldResult OP::fold(FoldAdaptor adaptor) {                                 \
+    if (OpFoldResult f = foldFloatScalar(getType(), adaptor.getLhs(),          \
+                                         adaptor.getRhs(),                     \
+                                         [](double a, double b) { return FEXPR; })) \
+      return f;                                                                \
+    return foldIntBinary(getType(), getLhs(), getRhs(), adaptor.getLhs(),      \
+                         adaptor.getRhs(),                                     \
+                         [](int64_t a, int64_t b) -> std::optional<int64_t> { EXPR; }); \
+  }
+TERN_ARITH_FOLD(AddOp, return a + b, a + b)
+TERN_ARITH_FOLD(SubOp, return a - b, a - b)
+TERN_ARITH_FOLD(MulOp, return a * b, a * b)
+TERN_ARITH_FOLD(DivOp, if (b == 0) return std::nullopt; return a / b, a / b)
+#undef TERN_ARITH_FOLD
+
+OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
+  return foldFloatScalar(getType(), adaptor.getLhs(), adaptor.getRhs(),
+                         [](double a, double b) { return std::pow(a, b); });
+}
+
+OpFoldResult SqrtOp::fold(FoldAdaptor adaptor) {
+  return foldFloatScalar(getType(), adaptor.getInput(), adaptor.getInput(),
+                         [](double a, double) { return std::sqrt(a); });
+}
 TERN_INT_FOLD(MinOp, return std::min(a, b))
 TERN_INT_FOLD(MaxOp, return std::max(a, b))
 TERN_INT_FOLD(EqualOp, return a == b)
@@ -135,12 +174,34 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     return getInput();
   RankedTensorType type = foldableType(getType());
   auto values = getIntValues(adaptor.getInput());
-  if (!type || !values || !isa<IntegerType>(getTo()))
+  if (!type || !values)
+    return {};
+  if (auto floatType = dyn_cast<FloatType>(getTo())) {
+    if (values->size() != 1)
+      return {};
+    return DenseElementsAttr::get(type, FloatAttr::get(floatType, double((*values)[0])));
+  }
+  if (!isa<IntegerType>(getTo()))
     return {};
   return intElements(type, *values);
 }
 
 OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  // Transpose(Transpose(x, p), q) is Transpose(x, p[q[i]]): composed in place.
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    ArrayRef<int64_t> p = inner.getPerm(), q = getPerm();
+    if (p.size() == q.size()) {
+      SmallVector<int64_t> composed;
+      for (int64_t i : q)
+        composed.push_back(p[i]);
+      setPerm(composed);
+      getInputMutable().assign(inner.getInput());
+      if (llvm::equal(composed, llvm::seq<int64_t>(0, composed.size())) &&
+          getInput().getType() == getType())
+        return getInput();
+      return getResult();
+    }
+  }
   for (auto [i, p] : llvm::enumerate(getPerm()))
     if (int64_t(i) != p)
       return {};
@@ -247,6 +308,12 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   RankedTensorType type = foldableType(getType());
   auto in = dyn_cast<RankedTensorType>(getInput().getType());
   auto data = getIntValues(adaptor.getInput());
+  // Slice(Shape(x)): fold when the selected dims are static.
+  if (!data)
+    if (auto shape = getInput().getDefiningOp<ShapeOp>())
+      if (auto x = dyn_cast<RankedTensorType>(shape.getInput().getType());
+          x && shape.getStart() == 0 && !shape.getEnd())
+        data = SmallVector<int64_t>(x.getShape());
   auto starts = getIntValues(adaptor.getStarts());
   if (!type || !in || in.getRank() != 1 || !data || !starts || starts->size() != 1)
     return {};
@@ -262,8 +329,12 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   start = step > 0 ? std::clamp<int64_t>(start, 0, dim)
                    : std::clamp<int64_t>(start, 0, dim - 1);
   SmallVector<int64_t> values;
-  for (int64_t i = 0; i < type.getNumElements(); ++i)
-    values.push_back((*data)[start + i * step]);
+  for (int64_t i = 0; i < type.getNumElements(); ++i) {
+    int64_t index = start + i * step;
+    if (index < 0 || index >= dim || ShapedType::isDynamic((*data)[index]))
+      return {};
+    values.push_back((*data)[index]);
+  }
   return intElements(type, values);
 }
 

@@ -28,7 +28,9 @@ def Tern_EqualOp : Tern_BroadcastBinaryOp<"equal", "Elementwise ==, result i1">;
 def Tern_LessOp : Tern_BroadcastBinaryOp<"less", "Elementwise <, result i1">;
 def Tern_GreaterOp : Tern_BroadcastBinaryOp<"greater", "Elementwise >, result i1">;
 }
-def Tern_PowOp : Tern_BroadcastBinaryOp<"pow", "Elementwise power; the exponent may have another element type">;
+def Tern_PowOp : Tern_BroadcastBinaryOp<"pow", "Elementwise power; the exponent may have another element type"> {
+  let hasFolder = 1;
+}
 def Tern_AndOp : Tern_BroadcastBinaryOp<"and", "Elementwise logical and of i1 tensors">;
 def Tern_OrOp : Tern_BroadcastBinaryOp<"or", "Elementwise logical or of i1 tensors">;
 
@@ -45,7 +47,9 @@ def Tern_WhereOp : Tern_Op<"where"> {
 // Elementwise unary
 //===----------------------------------------------------------------------===//
 
-def Tern_SqrtOp : Tern_UnaryOp<"sqrt", "Elementwise square root">;
+def Tern_SqrtOp : Tern_UnaryOp<"sqrt", "Elementwise square root"> {
+  let hasFolder = 1;
+}
 def Tern_NegOp : Tern_UnaryOp<"neg", "Elementwise negation">;
 def Tern_AbsOp : Tern_UnaryOp<"abs", "Elementwise absolute value">;
 def Tern_ExpOp : Tern_UnaryOp<"exp", "Elementwise e^x">;

@@ -429,11 +429,34 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
     return fail<ReshapeOp>(loc, "shape must be a 1-D tensor");
   auto values = getConstantIntValues(adaptor.getShape());
   if (!values) {
-    if (shapeType.isDynamicDim(0))
+    if (shapeType.isDynamicDim(0)) {
       types.push_back(UnrankedTensorType::get(element));
-    else
-      types.push_back(RankedTensorType::get(
-          SmallVector<int64_t>(shapeType.getDimSize(0), ShapedType::kDynamic), element));
+      return success();
+    }
+    // torch builds target shapes as Concat(batch, sequence, heads, head_dim)
+    // with some pieces constant: those dims are known even though the
+    // shape value is not.
+    SmallVector<int64_t> shape(shapeType.getDimSize(0), ShapedType::kDynamic);
+    if (auto concat = adaptor.getShape().getDefiningOp<ConcatOp>()) {
+      RankedTensorType in = ranked(adaptor.getInput());
+      size_t next = 0;
+      for (Value piece : concat.getInputs()) {
+        RankedTensorType pieceType = ranked(piece);
+        if (!pieceType || pieceType.getRank() != 1 || pieceType.isDynamicDim(0))
+          break;
+        auto pieceValues = getConstantIntValues(piece);
+        for (int64_t j = 0; j < pieceType.getDimSize(0) && next < shape.size(); ++j, ++next) {
+          if (!pieceValues)
+            continue;
+          int64_t v = (*pieceValues)[j];
+          if (v > 0)
+            shape[next] = v;
+          else if (v == 0 && !adaptor.getAllowzero() && in && int64_t(next) < in.getRank())
+            shape[next] = in.getDimSize(next);
+        }
+      }
+    }
+    types.push_back(RankedTensorType::get(shape, element));
     return success();
   }
   RankedTensorType in = ranked(adaptor.getInput());

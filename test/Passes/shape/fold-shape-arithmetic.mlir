@@ -52,3 +52,60 @@ func.func @range(%x: tensor<1x4xf32>) -> (tensor<?xi64>, tensor<?xi1>) {
   %m = tern.greater %r, %zero : (tensor<?xi64>, tensor<1xi64>) -> tensor<?xi1>
   return %r, %m : tensor<?xi64>, tensor<?xi1>
 }
+
+// -----
+
+// Attention scales are computed as Pow(Cast(head_dim), 0.5) from a Slice of
+// Shape: with a static head dim the chain folds to one f32 scalar.
+// CHECK-LABEL: func.func @scale_from_shape
+// CHECK-NOT: tern.pow
+// CHECK: %[[C:.*]] = tern.constant dense<4.000000e+00> : tensor<f32>
+// CHECK: tern.div %arg0, %[[C]]
+func.func @scale_from_shape(%x: tensor<?x2x?x16xf32>) -> tensor<?x2x?x16xf32> {
+  %shape = tern.shape %x : (tensor<?x2x?x16xf32>) -> tensor<4xi64>
+  %start = tern.constant dense<-1> : tensor<1xi64>
+  %end = tern.constant dense<9223372036854775807> : tensor<1xi64>
+  %axes = tern.constant dense<0> : tensor<1xi64>
+  %d = tern.slice %shape, %start, %end axes %axes : (tensor<4xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %ds = tern.squeeze %d {axes = [0]} : (tensor<1xi64>) -> tensor<i64>
+  %df = tern.cast %ds {to = f32} : (tensor<i64>) -> tensor<f32>
+  %half = tern.constant dense<5.000000e-01> : tensor<f32>
+  %sqrt = tern.pow %df, %half : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %y = tern.div %x, %sqrt : (tensor<?x2x?x16xf32>, tensor<f32>) -> tensor<?x2x?x16xf32>
+  return %y : tensor<?x2x?x16xf32>
+}
+
+// -----
+
+// Transpose of Transpose composes into one (here the identity, so none).
+// CHECK-LABEL: func.func @transpose_transpose
+// CHECK-NOT: tern.transpose
+// CHECK: return %arg0
+func.func @transpose_transpose(%x: tensor<?x4x?x8xf32>) -> tensor<?x4x?x8xf32> {
+  %a = tern.transpose %x {perm = array<i64: 0, 2, 1, 3>} : (tensor<?x4x?x8xf32>) -> tensor<?x?x4x8xf32>
+  %b = tern.transpose %a {perm = array<i64: 0, 2, 1, 3>} : (tensor<?x?x4x8xf32>) -> tensor<?x4x?x8xf32>
+  return %b : tensor<?x4x?x8xf32>
+}
+
+// CHECK-LABEL: func.func @transpose_compose
+// CHECK: tern.transpose %arg0 {perm = array<i64: 0, 2, 3, 1>} : (tensor<2x3x4x5xf32>) -> tensor<2x4x5x3xf32>
+// CHECK-NOT: tern.transpose
+func.func @transpose_compose(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x5x3xf32> {
+  %a = tern.transpose %x {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32>
+  %b = tern.transpose %a {perm = array<i64: 0, 1, 3, 2>} : (tensor<2x4x3x5xf32>) -> tensor<2x4x5x3xf32>
+  return %b : tensor<2x4x5x3xf32>
+}
+
+// -----
+
+// A Reshape target built by Concat with constant pieces gives those dims
+// even when the other pieces are only known at run time.
+// CHECK-LABEL: func.func @reshape_partial_target
+// CHECK: tern.reshape {{.*}} -> tensor<?x?x8x32xf32>
+func.func @reshape_partial_target(%x: tensor<?x?x256xf32>, %b: tensor<1xi64>, %s: tensor<1xi64>) -> tensor<?x?x?x?xf32> {
+  %h = tern.constant dense<8> : tensor<1xi64>
+  %d = tern.constant dense<32> : tensor<1xi64>
+  %t = tern.concat %b, %s, %h, %d {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4xi64>
+  %y = tern.reshape %x, %t : (tensor<?x?x256xf32>, tensor<4xi64>) -> tensor<?x?x?x?xf32>
+  return %y : tensor<?x?x?x?xf32>
+}
