@@ -28,6 +28,7 @@ config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "I
 tools = [
     ToolSubst("ternion-opt", unresolved="fatal"),
     ToolSubst("ternion-translate", unresolved="fatal"),
+    ToolSubst("mlir-translate", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, [config.ternion_tools_dir, config.llvm_tools_dir])
 

@@ -1,0 +1,32 @@
+//===- Passes.h - Ternion's conversion passes -------------------*- C++ -*-===//
+#ifndef TERNION_CONVERSION_PASSES_H
+#define TERNION_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+class TypeConverter;
+} // namespace mlir
+
+namespace ternion {
+
+#define GEN_PASS_DECL
+#include "ternion/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "ternion/Conversion/Passes.h.inc"
+
+/// Pattern sets, one per op family (lib/Conversion/TernToLinalg/*.cpp).
+void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateConstantToArithPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace ternion
+
+#endif // TERNION_CONVERSION_PASSES_H

@@ -1,0 +1,19 @@
+//===- LowerToLLVM.h - tern on tensors -> LLVM dialect ----------*- C++ -*-===//
+#ifndef TERNION_PIPELINES_LOWERTOLLVM_H
+#define TERNION_PIPELINES_LOWERTOLLVM_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace ternion {
+
+/// tern (after tern-optimize) -> linalg on tensors -> one-shot bufferization
+/// with ownership-based deallocation -> loops -> LLVM dialect. Fails (with a
+/// diagnostic naming the op) when an op has no lowering.
+mlir::LogicalResult buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+
+/// Registers `tern-lower-to-llvm` with MLIR's pipeline registry.
+void registerLowerToLLVMPipeline();
+
+} // namespace ternion
+
+#endif // TERNION_PIPELINES_LOWERTOLLVM_H

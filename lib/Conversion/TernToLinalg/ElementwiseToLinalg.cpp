@@ -1,0 +1,201 @@
+//===- ElementwiseToLinalg.cpp - broadcasting elementwise ops -------------===//
+//
+// Every elementwise tern op becomes one linalg.generic whose indexing maps
+// express numpy broadcasting, so producer/consumer fusion and tiling see
+// plain parallel loops.
+//
+//===----------------------------------------------------------------------===//
+#include "Broadcast.h"
+#include "ternion/Conversion/Passes.h"
+
+#include "dialects/tern/TernOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace ternion::tern;
+
+namespace ternion {
+namespace {
+
+using BodyBuilder =
+    llvm::function_ref<Value(OpBuilder &, Location, ArrayRef<Value>, Type resultElement)>;
+
+LogicalResult lowerElementwise(Operation *op, ValueRange operands,
+                               ConversionPatternRewriter &rewriter, BodyBuilder body) {
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resultType)
+    return rewriter.notifyMatchFailure(op, "result is unranked");
+  SmallVector<AffineMap> maps;
+  MLIRContext *ctx = op->getContext();
+  unsigned numLoops = resultType.getRank();
+  for (Value operand : operands) {
+    auto t = dyn_cast<RankedTensorType>(operand.getType());
+    if (!t || t.getRank() > resultType.getRank())
+      return rewriter.notifyMatchFailure(op, "operand is unranked");
+    maps.push_back(getBroadcastMap(ctx, t, resultType.getShape(), numLoops));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(numLoops, ctx));
+  Location loc = op->getLoc();
+  Value init = createEmptyLike(rewriter, loc, resultType, operands);
+  if (!init)
+    return rewriter.notifyMatchFailure(op, "a dynamic result dim has no source");
+  SmallVector<utils::IteratorType> iterators(numLoops, utils::IteratorType::parallel);
+  Type element = resultType.getElementType();
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, resultType, operands, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        SmallVector<Value> inputs(args.drop_back());
+        Value v = body(b, l, inputs, element);
+        linalg::YieldOp::create(b, l, v);
+      });
+  rewriter.replaceOp(op, generic.getResults());
+  return success();
+}
+
+bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+
+/// `float` or `integer` arithmetic, chosen by the element type.
+template <typename FloatOp, typename IntOp>
+Value floatOrInt(OpBuilder &b, Location loc, ArrayRef<Value> a) {
+  if (isFloat(a[0]))
+    return FloatOp::create(b, loc, a[0], a[1]);
+  return IntOp::create(b, loc, a[0], a[1]);
+}
+
+Value compare(OpBuilder &b, Location loc, ArrayRef<Value> a, arith::CmpFPredicate fp,
+              arith::CmpIPredicate ip) {
+  if (isFloat(a[0]))
+    return arith::CmpFOp::create(b, loc, fp, a[0], a[1]);
+  return arith::CmpIOp::create(b, loc, ip, a[0], a[1]);
+}
+
+Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
+}
+
+/// ONNX Cast between numeric types (bool is i1; integers are signed).
+Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(to);
+  if (toInt && toInt.getWidth() == 1) {
+    if (isa<FloatType>(from))
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,
+                                   floatConstant(b, loc, from, 0.0));
+    Value zero = arith::ConstantOp::create(b, loc, from, b.getIntegerAttr(from, 0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v, zero);
+  }
+  if (fromInt && toInt) {
+    if (fromInt.getWidth() < toInt.getWidth())
+      return fromInt.getWidth() == 1 ? Value(arith::ExtUIOp::create(b, loc, to, v))
+                                     : Value(arith::ExtSIOp::create(b, loc, to, v));
+    return arith::TruncIOp::create(b, loc, to, v);
+  }
+  if (fromInt)
+    return fromInt.getWidth() == 1 ? Value(arith::UIToFPOp::create(b, loc, to, v))
+                                   : Value(arith::SIToFPOp::create(b, loc, to, v));
+  if (toInt)
+    return arith::FPToSIOp::create(b, loc, to, v);
+  if (cast<FloatType>(from).getWidth() < cast<FloatType>(to).getWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
+template <typename OpTy>
+struct ElementwisePattern : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using Fn = Value (*)(OpBuilder &, Location, ArrayRef<Value>, Type);
+
+  ElementwisePattern(MLIRContext *ctx, Fn fn) : OpConversionPattern<OpTy>(ctx), fn(fn) {}
+
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    return lowerElementwise(op, adaptor.getOperands(), rewriter,
+                            [&](OpBuilder &b, Location loc, ArrayRef<Value> a, Type t) {
+                              return fn(b, loc, a, t);
+                            });
+  }
+  Fn fn;
+};
+
+template <typename OpTy>
+void add(RewritePatternSet &patterns,
+         Value (*fn)(OpBuilder &, Location, ArrayRef<Value>, Type)) {
+  patterns.add<ElementwisePattern<OpTy>>(patterns.getContext(), fn);
+}
+
+} // namespace
+
+void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+  using A = ArrayRef<Value>;
+  using L = Location;
+  using B = OpBuilder;
+  add<AddOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::AddFOp, arith::AddIOp>(b, l, a); });
+  add<SubOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::SubFOp, arith::SubIOp>(b, l, a); });
+  add<MulOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::MulFOp, arith::MulIOp>(b, l, a); });
+  add<DivOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::DivFOp, arith::DivSIOp>(b, l, a); });
+  add<MaxOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, l, a); });
+  add<MinOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::MinimumFOp, arith::MinSIOp>(b, l, a); });
+  add<EqualOp>(patterns, [](B &b, L l, A a, Type) {
+    return compare(b, l, a, arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq);
+  });
+  add<LessOp>(patterns, [](B &b, L l, A a, Type) {
+    return compare(b, l, a, arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
+  });
+  add<GreaterOp>(patterns, [](B &b, L l, A a, Type) {
+    return compare(b, l, a, arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
+  });
+  add<AndOp>(patterns, [](B &b, L l, A a, Type) -> Value { return arith::AndIOp::create(b, l, a[0], a[1]); });
+  add<OrOp>(patterns, [](B &b, L l, A a, Type) -> Value { return arith::OrIOp::create(b, l, a[0], a[1]); });
+  add<PowOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+    return math::PowFOp::create(b, l, a[0], castScalar(b, l, a[1], t));
+  });
+  add<WhereOp>(patterns, [](B &b, L l, A a, Type) -> Value {
+    return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
+  });
+  add<NegOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+    if (isFloat(a[0]))
+      return arith::NegFOp::create(b, l, a[0]);
+    Value zero = arith::ConstantOp::create(b, l, t, b.getIntegerAttr(t, 0));
+    return arith::SubIOp::create(b, l, zero, a[0]);
+  });
+  add<AbsOp>(patterns, [](B &b, L l, A a, Type) -> Value {
+    if (isFloat(a[0]))
+      return math::AbsFOp::create(b, l, a[0]);
+    return math::AbsIOp::create(b, l, a[0]);
+  });
+  add<SqrtOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::SqrtOp::create(b, l, a[0]); });
+  add<ExpOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::ExpOp::create(b, l, a[0]); });
+  add<LogOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::LogOp::create(b, l, a[0]); });
+  add<ErfOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::ErfOp::create(b, l, a[0]); });
+  add<TanhOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::TanhOp::create(b, l, a[0]); });
+  add<SinOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::SinOp::create(b, l, a[0]); });
+  add<CosOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::CosOp::create(b, l, a[0]); });
+  add<RoundOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::RoundEvenOp::create(b, l, a[0]); });
+  add<NotOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+    Value one = arith::ConstantOp::create(b, l, t, b.getIntegerAttr(t, 1));
+    return arith::XOrIOp::create(b, l, a[0], one);
+  });
+  add<ReciprocalOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+    return arith::DivFOp::create(b, l, floatConstant(b, l, t, 1.0), a[0]);
+  });
+  add<ReluOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+    return arith::MaximumFOp::create(b, l, a[0], floatConstant(b, l, t, 0.0));
+  });
+  add<SigmoidOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+    // 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving
+    // exactly 0, which is the correctly rounded result.
+    Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, a[0]));
+    Value one = floatConstant(b, l, t, 1.0);
+    return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
+  });
+  add<IdentityOp>(patterns, [](B &, L, A a, Type) { return a[0]; });
+  add<CastOp>(patterns, [](B &b, L l, A a, Type t) { return castScalar(b, l, a[0], t); });
+}
+
+} // namespace ternion

@@ -1,0 +1,37 @@
+//===- TernToLinalgPass.cpp - the convert-tern-to-linalg pass -------------===//
+#include "ternion/Conversion/Passes.h"
+
+#include "dialects/tern/TernDialect.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace ternion {
+#define GEN_PASS_DEF_CONVERTTERNTOLINALG
+#include "ternion/Conversion/Passes.h.inc"
+} // namespace ternion
+
+using namespace mlir;
+
+namespace ternion {
+namespace {
+
+struct ConvertTernToLinalgPass
+    : ternion::impl::ConvertTernToLinalgBase<ConvertTernToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<tern::TernDialect>();
+    target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
+                           arith::ArithDialect, math::MathDialect>();
+    RewritePatternSet patterns(ctx);
+    populateElementwiseToLinalgPatterns(patterns);
+    populateContractionToLinalgPatterns(patterns);
+    populateConstantToArithPatterns(patterns);
+    // Partial conversion reports every tern op left illegal with its
+    // location ("failed to legalize operation 'tern.x'").
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace ternion
