@@ -24,10 +24,14 @@ config.substitutions.append(("%python", python))
 config.substitutions.append(("%models", os.path.join(config.ternion_src_root, "test", "models")))
 config.substitutions.append(("%scripts", os.path.join(config.ternion_src_root, "scripts")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+# The hand-written artifact library of the runtime tests (Runtime/ uses it).
+config.substitutions.append(("%test_model_lib", os.path.join(
+    config.ternion_obj_root, "unittests", "runtime", "fixtures", "libTernionTestModel.so")))
 
 tools = [
     ToolSubst("ternion-opt", unresolved="fatal"),
     ToolSubst("ternion-translate", unresolved="fatal"),
+    ToolSubst("ternion-run", unresolved="fatal"),
     ToolSubst("mlir-translate", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, [config.ternion_tools_dir, config.llvm_tools_dir])

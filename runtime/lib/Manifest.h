@@ -1,0 +1,78 @@
+//===- Manifest.h - The artifact's manifest.json ----------------*- C++ -*-===//
+//
+// Typed view of manifest.json. Unknown keys are ignored so that later
+// format additions (generation defaults, tokenizer, KV-cache layout, draft
+// model, packed-weight tables) do not break older readers; those sections
+// get their own structs here when the runtime starts to use them, and until
+// then stay reachable through `document`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERNION_RUNTIME_LIB_MANIFEST_H
+#define TERNION_RUNTIME_LIB_MANIFEST_H
+
+#include "Json.h"
+
+#include "ternion/runtime.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ternion::runtime {
+
+/// The signature of one input or output.
+struct TensorSpec {
+  std::string name;
+  tnx_dtype_t dtype = TNX_DTYPE_INVALID;
+  /// -1 marks a dynamic dim.
+  std::vector<int64_t> shape;
+  /// One entry per dim; "" where the dim has no symbolic name.
+  std::vector<std::string> dimParams;
+};
+
+struct FunctionSpec {
+  std::string name;
+  /// The C symbol in the library: void symbol(void **args).
+  std::string symbol;
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+};
+
+struct WeightsSpec {
+  bool present = false;
+  /// Relative to the artifact directory.
+  std::string file;
+  uint64_t size = 0;
+  uint64_t alignment = 1;
+  /// "fnv1a64:<16 lowercase hex digits>", or "" if the manifest has none.
+  std::string checksum;
+};
+
+struct Manifest {
+  int formatVersion = 0;
+  std::string ternionVersion;
+  std::string llvmVersion;
+  /// "tensor" or "llm".
+  std::string modelKind;
+  /// compile_options, flattened to strings for display (e.g. "opt_level"
+  /// -> "3"); the runtime does not interpret them.
+  std::vector<std::pair<std::string, std::string>> compileOptions;
+  /// Relative to the artifact directory.
+  std::string library;
+  WeightsSpec weights;
+  std::vector<FunctionSpec> functions;
+  /// The whole parsed document, for sections not modelled above.
+  json::Value document;
+};
+
+/// Parses and checks manifest text. On failure returns false with `error`
+/// describing the problem (without the file name; the caller prefixes it)
+/// and `unsupported` set when the manifest is well-formed but of a format
+/// this runtime does not read.
+bool parseManifest(const std::string &text, Manifest &manifest,
+                   std::string &error, bool &unsupported);
+
+} // namespace ternion::runtime
+
+#endif // TERNION_RUNTIME_LIB_MANIFEST_H

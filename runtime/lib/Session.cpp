@@ -1,0 +1,376 @@
+//===- Session.cpp - Binding inputs and running a function ----------------===//
+//
+// A run checks the bound inputs against the manifest signature, passes them
+// to the compiled code as MLIR ranked memref descriptors, and adopts the
+// output buffers the code returns (see docs/runtime.md for the ABI).
+//
+//===----------------------------------------------------------------------===//
+#include "Artifact.h"
+#include "Status.h"
+#include "Tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <new>
+
+using namespace ternion::runtime;
+
+struct tnx_session {
+  tnx_artifact *artifact = nullptr;
+  const tnx_function *function = nullptr;
+  /// Retained references; null where unbound.
+  std::vector<tnx_tensor *> inputs;
+  /// Outputs of the last run (one reference each), empty before the first.
+  std::vector<tnx_tensor *> outputs;
+
+  ~tnx_session() {
+    for (tnx_tensor *tensor : inputs)
+      tnx_tensor_release(tensor);
+    for (tnx_tensor *tensor : outputs)
+      tnx_tensor_release(tensor);
+    releaseArtifact(artifact);
+  }
+};
+
+namespace {
+
+/// Checks dtype, rank and static dims of a tensor against its spec.
+std::string checkInput(const TensorSpec &spec, const tnx_tensor &tensor) {
+  std::string prefix = "input " + quote(spec.name) + ": ";
+  if (tensor.dtype != spec.dtype)
+    return prefix + "dtype is " + tnx_dtype_name(tensor.dtype) +
+           " but the function expects " + tnx_dtype_name(spec.dtype);
+  if (tensor.shape.size() != spec.shape.size())
+    return prefix + "rank is " + std::to_string(tensor.shape.size()) +
+           " but the function expects " + std::to_string(spec.shape.size());
+  for (size_t i = 0; i < spec.shape.size(); ++i)
+    if (spec.shape[i] >= 0 && tensor.shape[i] != spec.shape[i])
+      return prefix + "dim " + std::to_string(i) + " is " +
+             std::to_string(tensor.shape[i]) + " but the function expects " +
+             std::to_string(spec.shape[i]);
+  return "";
+}
+
+tnx_status_t validateInputs(const tnx_session &session) {
+  const tnx_function &function = *session.function;
+  struct Binding {
+    int64_t value;
+    std::string input;
+  };
+  std::map<std::string, Binding> dimParams;
+  for (size_t i = 0; i < function.inputs.size(); ++i) {
+    const TensorSpec &spec = function.inputs[i].spec;
+    const tnx_tensor *tensor = session.inputs[i];
+    if (!tensor)
+      return makeStatus(TNX_STATUS_FAILED_PRECONDITION,
+                        "input " + quote(spec.name) + " (index " +
+                            std::to_string(i) + ") is not bound");
+    std::string error = checkInput(spec, *tensor);
+    if (!error.empty())
+      return invalidArgument(error);
+    for (size_t d = 0; d < spec.shape.size(); ++d) {
+      const std::string &param = spec.dimParams[d];
+      if (param.empty())
+        continue;
+      auto [it, inserted] =
+          dimParams.emplace(param, Binding{tensor->shape[d], spec.name});
+      if (!inserted && it->second.value != tensor->shape[d])
+        return invalidArgument(
+            "input " + quote(spec.name) + ": dim " + std::to_string(d) +
+            " is " + std::to_string(tensor->shape[d]) + " but dim_param " +
+            quote(param) + " is " + std::to_string(it->second.value) +
+            " (from input " + quote(it->second.input) + ")");
+    }
+  }
+  return nullptr;
+}
+
+void storePointer(int64_t &word, const void *pointer) {
+  std::memcpy(&word, &pointer, sizeof(pointer));
+}
+
+char *loadPointer(int64_t word) {
+  char *pointer;
+  std::memcpy(&pointer, &word, sizeof(pointer));
+  return pointer;
+}
+
+/// A rank-r memref descriptor as 3 + 2r int64 words.
+std::vector<int64_t> makeDescriptor(const void *data,
+                                    const std::vector<int64_t> &shape) {
+  size_t rank = shape.size();
+  std::vector<int64_t> words(3 + 2 * rank, 0);
+  storePointer(words[0], data);
+  storePointer(words[1], data);
+  int64_t stride = 1;
+  for (size_t i = rank; i-- > 0;) {
+    words[3 + i] = shape[i];
+    words[3 + rank + i] = stride;
+    stride *= shape[i];
+  }
+  return words;
+}
+
+bool isContiguous(const int64_t *sizes, const int64_t *strides, size_t rank) {
+  int64_t expected = 1;
+  for (size_t i = rank; i-- > 0;) {
+    // The stride of a dim of size 1 never matters.
+    if (sizes[i] != 1 && strides[i] != expected)
+      return false;
+    expected *= sizes[i];
+  }
+  return true;
+}
+
+/// Copies a strided buffer into contiguous `dest`, element by element.
+void copyStrided(const char *base, int64_t offset, const int64_t *sizes,
+                 const int64_t *strides, size_t rank, size_t elementSize,
+                 size_t elementCount, char *dest) {
+  std::vector<int64_t> index(rank, 0);
+  for (size_t n = 0; n < elementCount; ++n) {
+    int64_t element = offset;
+    for (size_t d = 0; d < rank; ++d)
+      element += index[d] * strides[d];
+    std::memcpy(dest + n * elementSize, base + element * elementSize,
+                elementSize);
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
+bool within(const char *pointer, const void *base, size_t size) {
+  const char *begin = static_cast<const char *>(base);
+  return pointer >= begin && pointer < begin + size;
+}
+
+/// Turns the output descriptors the compiled code wrote into tensors. The
+/// contract says every `allocated` is a fresh malloc'ed buffer; buffers that
+/// break it (shared with another output, an input or the weights) are
+/// copied instead of adopted, so a compiler bug cannot cause a double free.
+tnx_status_t collectOutputs(tnx_session &session, std::vector<int64_t> &words,
+                            std::vector<tnx_tensor *> &outputs) {
+  const tnx_function &function = *session.function;
+  const tnx_artifact &artifact = *session.artifact;
+  size_t count = function.outputs.size();
+  std::vector<char *> allocated(count), aligned(count);
+  std::vector<bool> freeable(count, false);
+  size_t at = 0;
+  for (size_t k = 0; k < count; ++k) {
+    size_t rank = function.outputs[k].spec.shape.size();
+    allocated[k] = loadPointer(words[at]);
+    aligned[k] = loadPointer(words[at + 1]);
+    at += 3 + 2 * rank;
+    if (!allocated[k] || allocated[k] == emptyBufferAddress())
+      continue;
+    bool shared =
+        within(allocated[k], artifact.weightsBase, artifact.weightsSize);
+    for (size_t j = 0; j < k && !shared; ++j)
+      shared = allocated[j] == allocated[k];
+    for (const tnx_tensor *input : session.inputs)
+      shared = shared || within(allocated[k], input->data, input->byteSize);
+    freeable[k] = !shared;
+  }
+
+  tnx_status_t status = nullptr;
+  at = 0;
+  for (size_t k = 0; k < count; ++k) {
+    const TensorSpec &spec = function.outputs[k].spec;
+    size_t rank = spec.shape.size();
+    int64_t offset = words[at + 2];
+    const int64_t *sizes = &words[at + 3];
+    const int64_t *strides = &words[at + 3 + rank];
+    at += 3 + 2 * rank;
+    std::vector<int64_t> shape(sizes, sizes + rank);
+    size_t elements = 0, bytes = 0;
+    std::string error =
+        checkShape(spec.dtype, shape.data(), rank, elements, bytes);
+    for (size_t d = 0; d < rank && error.empty(); ++d)
+      if (spec.shape[d] >= 0 && shape[d] != spec.shape[d])
+        error = "dim " + std::to_string(d) + " is " + std::to_string(shape[d]) +
+                " but the manifest says " + std::to_string(spec.shape[d]);
+    if (error.empty() && elements > 0 && !aligned[k])
+      error = "data pointer is NULL";
+    if (!error.empty() || status) {
+      if (!status)
+        status = makeStatus(TNX_STATUS_INTERNAL,
+                            "the compiled code returned a bad output " +
+                                quote(spec.name) + ": " + error);
+      if (freeable[k])
+        std::free(allocated[k]);
+      continue;
+    }
+    size_t elementSize = tnx_dtype_size(spec.dtype);
+    tnx_tensor *tensor = nullptr;
+    if (freeable[k] && (elements == 0 || isContiguous(sizes, strides, rank))) {
+      char *data = elements ? aligned[k] + offset * elementSize : nullptr;
+      tensor = adoptBuffer(spec.dtype, std::move(shape), data, allocated[k],
+                           elements, bytes);
+    } else {
+      tnx_status_t created =
+          tnx_tensor_create(spec.dtype, shape.data(), rank, &tensor);
+      if (created) {
+        tnx_status_free(created);
+        tensor = nullptr;
+      } else if (elements) {
+        copyStrided(aligned[k], offset, sizes, strides, rank, elementSize,
+                    elements, static_cast<char *>(tensor->data));
+      }
+      if (freeable[k])
+        std::free(allocated[k]);
+    }
+    if (!tensor)
+      status = makeStatus(TNX_STATUS_OUT_OF_MEMORY,
+                          "out of memory while collecting output " +
+                              quote(spec.name));
+    outputs.push_back(tensor);
+  }
+  if (status) {
+    for (tnx_tensor *tensor : outputs)
+      tnx_tensor_release(tensor);
+    outputs.clear();
+  }
+  return status;
+}
+
+tnx_status_t runSession(tnx_session &session) {
+  if (tnx_status_t status = validateInputs(session))
+    return status;
+  for (tnx_tensor *tensor : session.outputs)
+    tnx_tensor_release(tensor);
+  session.outputs.clear();
+
+  const tnx_function &function = *session.function;
+  const tnx_artifact &artifact = *session.artifact;
+  std::vector<std::vector<int64_t>> inputWords;
+  std::vector<void *> args;
+  inputWords.reserve(function.inputs.size());
+  for (const tnx_tensor *tensor : session.inputs) {
+    inputWords.push_back(makeDescriptor(tensor->data, tensor->shape));
+    args.push_back(inputWords.back().data());
+  }
+  std::vector<int64_t> weightWords = makeDescriptor(
+      artifact.weightsBase, {static_cast<int64_t>(artifact.weightsSize)});
+  args.push_back(weightWords.data());
+  size_t resultSize = 0;
+  for (const tnx_value_info &output : function.outputs)
+    resultSize += 3 + 2 * output.spec.shape.size();
+  // One spare word so that a function without outputs still gets a valid
+  // pointer.
+  std::vector<int64_t> resultWords(resultSize + 1, 0);
+  args.push_back(resultWords.data());
+
+  function.entry(args.data());
+
+  std::vector<tnx_tensor *> outputs;
+  if (tnx_status_t status = collectOutputs(session, resultWords, outputs))
+    return status;
+  session.outputs = std::move(outputs);
+  return nullptr;
+}
+
+tnx_status_t outputAt(tnx_session_t *session, size_t index,
+                      tnx_tensor_t **out) {
+  if (session->outputs.empty() && !session->function->outputs.empty())
+    return makeStatus(TNX_STATUS_FAILED_PRECONDITION,
+                      "no outputs yet: call tnx_session_run first");
+  if (index >= session->outputs.size())
+    return invalidArgument("output index " + std::to_string(index) +
+                           " is out of range (function " +
+                           quote(session->function->name) + " has " +
+                           std::to_string(session->outputs.size()) + ")");
+  *out = session->outputs[index];
+  return nullptr;
+}
+
+} // namespace
+
+extern "C" {
+
+tnx_status_t tnx_session_create(tnx_artifact_t *artifact, const char *function,
+                                tnx_session_t **out) {
+  if (!artifact || !out)
+    return invalidArgument("tnx_session_create: NULL argument");
+  const tnx_function_t *selected = nullptr;
+  if (tnx_status_t status =
+          function ? tnx_artifact_find_function(artifact, function, &selected)
+                   : tnx_artifact_function(artifact, 0, &selected))
+    return status;
+  auto *session = new (std::nothrow) tnx_session;
+  if (!session)
+    return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  retainArtifact(artifact);
+  session->artifact = artifact;
+  session->function = selected;
+  session->inputs.assign(selected->inputs.size(), nullptr);
+  *out = session;
+  return nullptr;
+}
+
+void tnx_session_release(tnx_session_t *session) { delete session; }
+
+const tnx_function_t *tnx_session_function(const tnx_session_t *session) {
+  return session ? session->function : nullptr;
+}
+
+tnx_status_t tnx_session_bind_input(tnx_session_t *session, size_t index,
+                                    tnx_tensor_t *tensor) {
+  if (!session)
+    return invalidArgument("tnx_session_bind_input: session is NULL");
+  if (index >= session->inputs.size())
+    return invalidArgument("input index " + std::to_string(index) +
+                           " is out of range (function " +
+                           quote(session->function->name) + " has " +
+                           std::to_string(session->inputs.size()) + ")");
+  if (tensor) {
+    std::string error =
+        checkInput(session->function->inputs[index].spec, *tensor);
+    if (!error.empty())
+      return invalidArgument(error);
+    tnx_tensor_retain(tensor);
+  }
+  tnx_tensor_release(session->inputs[index]);
+  session->inputs[index] = tensor;
+  return nullptr;
+}
+
+tnx_status_t tnx_session_bind_input_by_name(tnx_session_t *session,
+                                            const char *name,
+                                            tnx_tensor_t *tensor) {
+  if (!session)
+    return invalidArgument("tnx_session_bind_input_by_name: session is NULL");
+  size_t index = 0;
+  if (tnx_status_t status =
+          tnx_function_find_input(session->function, name, &index))
+    return status;
+  return tnx_session_bind_input(session, index, tensor);
+}
+
+tnx_status_t tnx_session_run(tnx_session_t *session) {
+  if (!session)
+    return invalidArgument("tnx_session_run: session is NULL");
+  return runSession(*session);
+}
+
+tnx_status_t tnx_session_output(tnx_session_t *session, size_t index,
+                                tnx_tensor_t **out) {
+  if (!session || !out)
+    return invalidArgument("tnx_session_output: NULL argument");
+  return outputAt(session, index, out);
+}
+
+tnx_status_t tnx_session_output_by_name(tnx_session_t *session,
+                                        const char *name, tnx_tensor_t **out) {
+  if (!session || !out)
+    return invalidArgument("tnx_session_output_by_name: NULL argument");
+  size_t index = 0;
+  if (tnx_status_t status =
+          tnx_function_find_output(session->function, name, &index))
+    return status;
+  return outputAt(session, index, out);
+}
+
+} // extern "C"

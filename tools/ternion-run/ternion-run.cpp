@@ -1,0 +1,385 @@
+//===- ternion-run.cpp - Runs compiled Ternion artifacts ------------------===//
+//
+// A thin shim over the runtime's C API. Tensor mode (today) runs one
+// function on tensors read from .pb/.npy files and compares the outputs
+// with expected tensors; LLM mode (--prompt, -n, --bench) comes with the
+// language-model runtime and gets its own run function beside
+// runTensorMode.
+//
+// Exit codes: 0 success (all outputs match), 1 error or mismatch, 2 usage.
+//
+//===----------------------------------------------------------------------===//
+#include "Compare.h"
+#include "Elements.h"
+#include "TensorFiles.h"
+
+#include "ternion/Version.h"
+#include "ternion/runtime.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+using namespace ternion::run;
+
+namespace {
+
+const char *const Usage =
+    "usage: ternion-run ARTIFACT.tnx [options]\n"
+    "\n"
+    "Tensor mode: runs one function of a compiled artifact on tensors.\n"
+    "  --input FILE        an input tensor (.pb TensorProto or .npy); repeat\n"
+    "                      in input order (a .pb named after an input is\n"
+    "                      matched by name)\n"
+    "  --expected FILE     an expected output; repeat in output order\n"
+    "  --rtol X            relative tolerance (default 1e-3)\n"
+    "  --atol X            absolute tolerance (default 1e-7)\n"
+    "  --function NAME     the function to run (default: the first)\n"
+    "  --output-dir DIR    write each output to DIR/NAME.npy\n"
+    "  --no-verify-weights skip the weights checksum on open\n"
+    "  --version           print Ternion's and LLVM's versions\n"
+    "  --help              print this help\n"
+    "\n"
+    "Exit status: 0 if every output matches (or none was expected), 1 on\n"
+    "an error or a mismatch, 2 on a usage error.\n";
+
+enum class Mode { Tensor, Generate };
+
+struct Options {
+  std::string artifact;
+  std::vector<std::string> inputs;
+  std::vector<std::string> expected;
+  Tolerance tolerance;
+  std::string function;
+  std::string outputDir;
+  bool verifyWeights = true;
+  /// Options of LLM mode, accepted so that the error can say it is not
+  /// there yet instead of "unknown option".
+  std::string prompt;
+  Mode mode = Mode::Tensor;
+};
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "ternion-run: error: %s\n", message.c_str());
+  return 1;
+}
+
+int usageError(const std::string &message) {
+  std::fprintf(stderr,
+               "ternion-run: error: %s\n(run 'ternion-run --help' for "
+               "usage)\n",
+               message.c_str());
+  return 2;
+}
+
+bool parseDouble(const std::string &text, double &value) {
+  if (text.empty())
+    return false;
+  char *end = nullptr;
+  value = std::strtod(text.c_str(), &end);
+  return *end == '\0' && value >= 0;
+}
+
+/// Parses argv. Returns -1 to continue, otherwise an exit code.
+int parseOptions(int argc, char **argv, Options &options) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    // Accept both "--flag value" and "--flag=value".
+    size_t eq = arg.find('=');
+    bool inlineValue = arg.rfind("--", 0) == 0 && eq != std::string::npos;
+    if (inlineValue) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    auto takeValue = [&](std::string &out) {
+      if (inlineValue) {
+        out = value;
+        return true;
+      }
+      if (i + 1 >= argc)
+        return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string text;
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(Usage, stdout);
+      return 0;
+    }
+    if (arg == "--version") {
+      std::printf("Ternion version %s (LLVM/MLIR %s)\nruntime %s\n",
+                  TERNION_VERSION, TERNION_LLVM_VERSION, tnx_runtime_version());
+      return 0;
+    }
+    if (arg == "--input" || arg == "--inputs") {
+      if (!takeValue(text))
+        return usageError(arg + " needs a file");
+      options.inputs.push_back(text);
+    } else if (arg == "--expected") {
+      if (!takeValue(text))
+        return usageError(arg + " needs a file");
+      options.expected.push_back(text);
+    } else if (arg == "--rtol" || arg == "--atol") {
+      double number;
+      if (!takeValue(text) || !parseDouble(text, number))
+        return usageError(arg + " needs a non-negative number");
+      (arg == "--rtol" ? options.tolerance.rtol : options.tolerance.atol) =
+          number;
+    } else if (arg == "--function") {
+      if (!takeValue(options.function))
+        return usageError("--function needs a name");
+    } else if (arg == "--output-dir") {
+      if (!takeValue(options.outputDir))
+        return usageError("--output-dir needs a directory");
+    } else if (arg == "--no-verify-weights") {
+      options.verifyWeights = false;
+    } else if (arg == "--prompt") {
+      if (!takeValue(options.prompt))
+        return usageError("--prompt needs text");
+      options.mode = Mode::Generate;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return usageError("unknown option '" + arg + "'");
+    } else if (options.artifact.empty()) {
+      options.artifact = arg;
+    } else {
+      return usageError("more than one artifact given ('" + options.artifact +
+                        "' and '" + arg + "')");
+    }
+  }
+  if (options.artifact.empty())
+    return usageError("no artifact given");
+  return -1;
+}
+
+/// Owns a status and turns it into an error line.
+bool failed(tnx_status_t status, std::string &error,
+            const std::string &context = "") {
+  if (!status)
+    return false;
+  error = context + tnx_status_message(status);
+  tnx_status_free(status);
+  return true;
+}
+
+/// Releases C API handles on scope exit.
+struct Handles {
+  tnx_artifact_t *artifact = nullptr;
+  tnx_session_t *session = nullptr;
+  std::vector<tnx_tensor_t *> tensors;
+  ~Handles() {
+    for (tnx_tensor_t *tensor : tensors)
+      tnx_tensor_release(tensor);
+    tnx_session_release(session);
+    tnx_artifact_close(artifact);
+  }
+};
+
+std::vector<int64_t> shapeOf(const tnx_tensor_t *tensor) {
+  const int64_t *dims = tnx_tensor_shape(tensor);
+  return std::vector<int64_t>(dims, dims + tnx_tensor_rank(tensor));
+}
+
+std::string valueNames(const tnx_function_t *function, bool outputs) {
+  std::string names;
+  size_t count = outputs ? tnx_function_output_count(function)
+                         : tnx_function_input_count(function);
+  for (size_t i = 0; i < count; ++i) {
+    const tnx_value_info_t *info = nullptr;
+    tnx_status_t status = outputs ? tnx_function_output(function, i, &info)
+                                  : tnx_function_input(function, i, &info);
+    tnx_status_free(status);
+    names += (i ? ", '" : "'") + std::string(tnx_value_info_name(info)) + "'";
+  }
+  return names;
+}
+
+/// Reads tensor files and puts each at its position, or at the position of
+/// the input/output whose name it carries. Returns "" or an error.
+std::string readInOrder(const std::vector<std::string> &files,
+                        const tnx_function_t *function, bool outputs,
+                        std::vector<HostTensor> &tensors) {
+  const char *what = outputs ? "output" : "input";
+  size_t expected = outputs ? tnx_function_output_count(function)
+                            : tnx_function_input_count(function);
+  if (files.size() != expected)
+    return std::string("function '") + tnx_function_name(function) + "' has " +
+           std::to_string(expected) + " " + what + (expected == 1 ? "" : "s") +
+           (expected ? " (" + valueNames(function, outputs) + ")" : "") +
+           " but " + std::to_string(files.size()) +
+           (outputs ? " --expected" : " --input") + " file" +
+           (files.size() == 1 ? " was" : "s were") + " given";
+  tensors.assign(files.size(), HostTensor());
+  for (size_t i = 0; i < files.size(); ++i) {
+    HostTensor tensor;
+    std::string error;
+    if (!readTensorFile(files[i], tensor, error))
+      return error;
+    size_t index = i;
+    tnx_status_t status =
+        tensor.name.empty()
+            ? nullptr
+            : (outputs ? tnx_function_find_output(function, tensor.name.c_str(),
+                                                  &index)
+                       : tnx_function_find_input(function, tensor.name.c_str(),
+                                                 &index));
+    // A name that matches nothing is not an error: exporters rename
+    // values, and position is the primary key.
+    if (status) {
+      tnx_status_free(status);
+      index = i;
+    } else if (index != i) {
+      return files[i] + ": tensor is named '" + tensor.name + "', which is " +
+             what + " " + std::to_string(index) +
+             ", but it was given at position " + std::to_string(i);
+    }
+    tensors[index] = std::move(tensor);
+  }
+  return "";
+}
+
+/// A file name for an output: its name with path separators and other odd
+/// characters replaced.
+std::string fileNameFor(const std::string &name, size_t index) {
+  std::string safe;
+  for (char c : name)
+    safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+             c == '_' || c == '-')
+                ? c
+                : '_';
+  if (safe.empty() || safe[0] == '.')
+    safe = "output_" + std::to_string(index) + safe;
+  return safe + ".npy";
+}
+
+void printValues(const tnx_tensor_t *tensor) {
+  tnx_dtype_t dtype = tnx_tensor_dtype(tensor);
+  size_t count = tnx_tensor_element_count(tensor);
+  size_t shown = std::min<size_t>(count, 8);
+  std::printf("  values:");
+  for (size_t i = 0; i < shown; ++i) {
+    double value = elementAsDouble(dtype, tnx_tensor_data(tensor), i);
+    std::printf("%s %.6g", i ? "," : "", value);
+  }
+  std::printf("%s\n", count > shown ? ", ..." : "");
+}
+
+int runTensorMode(const Options &options) {
+  Handles handles;
+  std::string error;
+  tnx_artifact_options_t artifactOptions;
+  tnx_artifact_options_init(&artifactOptions);
+  artifactOptions.verify_weights = options.verifyWeights;
+  if (failed(tnx_artifact_open(options.artifact.c_str(), &artifactOptions,
+                               &handles.artifact),
+             error))
+    return fail(error);
+  if (failed(tnx_session_create(
+                 handles.artifact,
+                 options.function.empty() ? nullptr : options.function.c_str(),
+                 &handles.session),
+             error))
+    return fail(error);
+  const tnx_function_t *function = tnx_session_function(handles.session);
+
+  std::vector<HostTensor> inputs, expected;
+  error = readInOrder(options.inputs, function, /*outputs=*/false, inputs);
+  if (error.empty() && !options.expected.empty())
+    error = readInOrder(options.expected, function, /*outputs=*/true, expected);
+  if (!error.empty())
+    return fail(error);
+
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    HostTensor &input = inputs[i];
+    tnx_tensor_t *tensor = nullptr;
+    std::string context = options.inputs[i] + ": ";
+    if (failed(tnx_tensor_wrap(input.dtype, input.shape.data(),
+                               input.shape.size(), input.data.data(),
+                               input.data.size(), &tensor),
+               error, context))
+      return fail(error);
+    handles.tensors.push_back(tensor);
+    if (failed(tnx_session_bind_input(handles.session, i, tensor), error,
+               context))
+      return fail(error);
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  if (failed(tnx_session_run(handles.session), error))
+    return fail(error);
+  double millis = std::chrono::duration<double, std::milli>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  std::printf("ran '%s' in %.3f ms\n", tnx_function_name(function), millis);
+
+  if (!options.outputDir.empty()) {
+    struct stat info;
+    if (::stat(options.outputDir.c_str(), &info) != 0 &&
+        ::mkdir(options.outputDir.c_str(), 0777) != 0)
+      return fail(options.outputDir +
+                  ": cannot create directory: " + std::strerror(errno));
+  }
+
+  bool allPass = true;
+  for (size_t i = 0; i < tnx_function_output_count(function); ++i) {
+    tnx_tensor_t *output = nullptr;
+    if (failed(tnx_session_output(handles.session, i, &output), error))
+      return fail(error);
+    const tnx_value_info_t *info = nullptr;
+    tnx_status_free(tnx_function_output(function, i, &info));
+    std::string name = tnx_value_info_name(info);
+    std::vector<int64_t> shape = shapeOf(output);
+    tnx_dtype_t dtype = tnx_tensor_dtype(output);
+    if (!expected.empty()) {
+      Comparison result = compareTensors(dtype, shape, tnx_tensor_data(output),
+                                         expected[i], options.tolerance);
+      allPass = allPass && result.pass;
+      std::printf("%s: %s %s max_abs %.3g max_rel %.3g %s\n", name.c_str(),
+                  tnx_dtype_name(dtype), formatShape(shape).c_str(),
+                  result.maxAbs, result.maxRel, result.pass ? "PASS" : "FAIL");
+      if (!result.pass)
+        std::printf("  %s\n", result.reason.c_str());
+    } else {
+      std::printf("%s: %s %s\n", name.c_str(), tnx_dtype_name(dtype),
+                  formatShape(shape).c_str());
+      printValues(output);
+    }
+    if (!options.outputDir.empty()) {
+      std::string path = options.outputDir + "/" + fileNameFor(name, i);
+      if (!writeFile(path,
+                     encodeNpy(dtype, shape, tnx_tensor_data(output),
+                               tnx_tensor_byte_size(output)),
+                     error))
+        return fail(error);
+    }
+  }
+  if (!expected.empty())
+    std::printf("%s\n", allPass ? "all outputs match" : "outputs differ");
+  return allPass ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options options;
+  int exitCode = parseOptions(argc, argv, options);
+  if (exitCode >= 0)
+    return exitCode;
+  switch (options.mode) {
+  case Mode::Tensor:
+    return runTensorMode(options);
+  case Mode::Generate:
+    // The LLM runtime (prefill/decode, tokenizer, sampler) is the next
+    // stage; until then refuse clearly.
+    return fail("text generation (--prompt) is not implemented yet; run "
+                "tensor mode with --input");
+  }
+  return 1;
+}
