@@ -284,7 +284,7 @@ bool isCausalCondition(Value cond, Value query, Value key) {
   return rowsOk && colsOk && attr && isLowerTriangularTrue(attr);
 }
 
-Value splatLike(PatternRewriter &rewriter, Location loc, Type elementType, double value) {
+Value scalarConstant(PatternRewriter &rewriter, Location loc, Type elementType, double value) {
   auto type = RankedTensorType::get({}, elementType);
   return ConstantOp::create(rewriter, loc,
                             DenseElementsAttr::get(type, FloatAttr::get(elementType, value)));
@@ -368,7 +368,7 @@ struct FuseAttentionPattern : OpRewritePattern<MatMulOp> {
       }
       // Where(c, s, fill) == s + Where(c, 0, fill) after softmax for fill
       // <= kMaskFillLimit: both make the masked probabilities exactly 0.
-      Value zero = splatLike(rewriter, loc, elementType, 0.0);
+      Value zero = scalarConstant(rewriter, loc, elementType, 0.0);
       masks.push_back(WhereOp::create(rewriter, loc, where.getCondition(), zero,
                                       where.getY()));
     }

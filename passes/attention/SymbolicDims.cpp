@@ -18,7 +18,8 @@ namespace {
 constexpr int kMaxDepth = 2048;
 
 using DimCache = llvm::DenseMap<std::pair<Value, int64_t>, std::optional<SymbolicDim>>;
-DimCache *activeCache = nullptr;
+// Per thread: the pass manager runs function passes on several threads.
+thread_local DimCache *activeCache = nullptr;
 
 std::optional<SymbolicDim> traceDimUncached(Value value, int64_t dim, int depth);
 

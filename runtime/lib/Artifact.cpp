@@ -40,16 +40,28 @@ struct FdCloser {
   }
 };
 
-tnx_status_t readManifestFile(const std::string &file, std::string &text) {
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+/// Opens `file` read-only and stats it; the caller owns `fd` on success.
+tnx_status_t openAndStat(const std::string &file, int &fd, struct stat &info) {
+  fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return makeStatus(TNX_STATUS_IO_ERROR,
                       file + ": cannot open: " + errnoText());
-  FdCloser closer{fd};
+  if (::fstat(fd, &info) != 0) {
+    tnx_status_t status = makeStatus(TNX_STATUS_IO_ERROR,
+                                     file + ": cannot stat: " + errnoText());
+    ::close(fd);
+    fd = -1;
+    return status;
+  }
+  return nullptr;
+}
+
+tnx_status_t readManifestFile(const std::string &file, std::string &text) {
+  int fd;
   struct stat info;
-  if (::fstat(fd, &info) != 0)
-    return makeStatus(TNX_STATUS_IO_ERROR,
-                      file + ": cannot stat: " + errnoText());
+  if (tnx_status_t status = openAndStat(file, fd, info))
+    return status;
+  FdCloser closer{fd};
   if (!S_ISREG(info.st_mode))
     return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
                       file + ": is not a regular file");
@@ -98,15 +110,11 @@ tnx_status_t mapWeights(tnx_artifact &artifact, bool verify) {
     return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
                       artifact.path + "/manifest.json: weights file \"" +
                           spec.file + "\" is not inside the artifact");
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return makeStatus(TNX_STATUS_IO_ERROR,
-                      file + ": cannot open: " + errnoText());
-  FdCloser closer{fd};
+  int fd;
   struct stat info;
-  if (::fstat(fd, &info) != 0)
-    return makeStatus(TNX_STATUS_IO_ERROR,
-                      file + ": cannot stat: " + errnoText());
+  if (tnx_status_t status = openAndStat(file, fd, info))
+    return status;
+  FdCloser closer{fd};
   auto actual = static_cast<uint64_t>(info.st_size);
   if (actual != spec.size)
     return makeStatus(TNX_STATUS_INVALID_ARTIFACT,

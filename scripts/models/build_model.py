@@ -228,20 +228,6 @@ def greedy(model, ids, n_new):
 
 
 # ---------------------------------------------------------------- export
-def kv_names(cfg):
-    ins = ["input_ids", "attention_mask", "position_ids"]
-    outs = ["logits"]
-    dyn = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "past_sequence+sequence"},
-           "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
-    for i in range(cfg.n_layers):
-        for kv in ("key", "value"):
-            ins.append(f"past_key_values.{i}.{kv}")
-            outs.append(f"present.{i}.{kv}")
-            dyn[ins[-1]] = {0: "batch", 2: "past_sequence"}
-            dyn[outs[-1]] = {0: "batch", 2: "past_sequence+sequence"}
-    return ins, outs, dyn
-
-
 def export(model, cfg, outdir, ternary=None):
     model.eval()
     full, kvp = os.path.join(outdir, "model.onnx"), os.path.join(outdir, "model-kv.onnx")
@@ -250,7 +236,7 @@ def export(model, cfg, outdir, ternary=None):
         torch.onnx.export(model, (ids,), full, input_names=["input_ids"], output_names=["logits"],
                           dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}},
                           opset_version=17, do_constant_folding=True)
-        ins, outs, dyn = kv_names(cfg)
+        ins, outs, dyn = onnx_utils.optimum_kv_io(cfg.n_layers)
         past = []
         for _ in range(cfg.n_layers):
             past += [torch.randn(1, cfg.n_kv_heads, 5, cfg.head_dim), torch.randn(1, cfg.n_kv_heads, 5, cfg.head_dim)]
@@ -274,7 +260,7 @@ def write_references(model, cfg, outdir, sample_ids):
     for k, x in enumerate(full_sets):
         onnx_utils.write_test_set(os.path.join(outdir, f"test_data_set_{k}"), [("input_ids", x.numpy())],
                                   [("logits", model(x).numpy())])
-    ins, outs, _ = kv_names(cfg)
+    ins, outs, _ = onnx_utils.optimum_kv_io(cfg.n_layers)
     for k, (p, t) in enumerate([(8, 8), (15, 1)]):
         seq = s[: p + t][None]
         empty = [(torch.zeros(1, cfg.n_kv_heads, 0, cfg.head_dim),) * 2 for _ in range(cfg.n_layers)]

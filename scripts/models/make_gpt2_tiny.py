@@ -50,16 +50,7 @@ def main():
         shutil.rmtree(out)
     os.makedirs(out)
     full, kvp = os.path.join(out, "model.onnx"), os.path.join(out, "model-kv.onnx")
-    ins = ["input_ids", "attention_mask", "position_ids"]
-    outs = ["logits"]
-    dyn = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "past_sequence+sequence"},
-           "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
-    for i in range(c.n_layer):
-        for kv in ("key", "value"):
-            ins.append(f"past_key_values.{i}.{kv}")
-            outs.append(f"present.{i}.{kv}")
-            dyn[ins[-1]] = {0: "batch", 2: "past_sequence"}
-            dyn[outs[-1]] = {0: "batch", 2: "past_sequence+sequence"}
+    ins, outs, dyn = onnx_utils.optimum_kv_io(c.n_layer)
     with torch.no_grad():
         torch.onnx.export(m, (torch.randint(0, c.vocab_size, (1, 7)),), full, input_names=["input_ids"],
                           output_names=["logits"], opset_version=17, do_constant_folding=True,

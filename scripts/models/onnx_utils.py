@@ -11,6 +11,23 @@ ALIGN = 64
 INLINE_MAX_BYTES = 256  # tensors smaller than this (shapes, scalars) stay inline
 
 
+def optimum_kv_io(n_layers):
+    """Input/output names and dynamic axes of a KV-cache graph in the Hugging Face Optimum
+    convention: input_ids, attention_mask, position_ids, past_key_values.N.key|value ->
+    logits, present.N.key|value."""
+    ins = ["input_ids", "attention_mask", "position_ids"]
+    outs = ["logits"]
+    dyn = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "past_sequence+sequence"},
+           "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
+    for i in range(n_layers):
+        for kv in ("key", "value"):
+            ins.append(f"past_key_values.{i}.{kv}")
+            outs.append(f"present.{i}.{kv}")
+            dyn[ins[-1]] = {0: "batch", 2: "past_sequence"}
+            dyn[outs[-1]] = {0: "batch", 2: "past_sequence+sequence"}
+    return ins, outs, dyn
+
+
 def _raw_bytes(t):
     if t.HasField("raw_data") and len(t.raw_data):
         return t.raw_data

@@ -126,25 +126,21 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
     MLIRContext *ctx = op.getContext();
     Location loc = op.getLoc();
     int64_t rank = inputType.getRank();
-    // Flatten the leading dims of x into M: [M, K].
+    // x becomes [M, K]: a 1-D x is one row; leading dims flatten into M.
+    // The same reassociation maps the [M, N] result back.
     Value x = adaptor.getInput();
     SmallVector<ReassociationIndices> reassociation;
-    if (rank != 2) {
+    if (rank == 1) {
+      reassociation = {{0, 1}};
+      auto rowType = RankedTensorType::get({1, inputType.getDimSize(0)},
+                                           inputType.getElementType());
+      x = tensor::ExpandShapeOp::create(rewriter, loc, rowType, x, reassociation);
+    } else if (rank > 2) {
       ReassociationIndices leading;
       for (int64_t i = 0; i < rank - 1; ++i)
         leading.push_back(i);
-      if (rank > 1)
-        reassociation.push_back(leading);
-      reassociation.push_back({rank - 1});
-      if (rank == 1)
-        reassociation = {};
-      x = rank == 1 ? tensor::ExpandShapeOp::create(
-                          rewriter, loc,
-                          RankedTensorType::get({1, inputType.getDimSize(0)},
-                                                inputType.getElementType()),
-                          x, SmallVector<ReassociationIndices>{{0, 1}})
-                          .getResult()
-                    : tensor::CollapseShapeOp::create(rewriter, loc, x, reassociation).getResult();
+      reassociation = {leading, {rank - 1}};
+      x = tensor::CollapseShapeOp::create(rewriter, loc, x, reassociation);
     }
     auto x2Type = cast<RankedTensorType>(x.getType());
     int64_t n = weightType.getDimSize(0);
@@ -181,7 +177,9 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
                                         ValueRange{x, adaptor.getWeight()}, ValueRange{acc},
                                         maps, iterators, macBody)
                   .getResult(0);
-    if (rank != 2) {
+    if (rank == 1) {
+      y = tensor::CollapseShapeOp::create(rewriter, loc, resultType, y, reassociation);
+    } else if (rank > 2) {
       SmallVector<OpFoldResult> outputShape;
       for (int64_t i = 0; i < resultType.getRank(); ++i) {
         if (!resultType.isDynamicDim(i))
@@ -190,14 +188,8 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
           outputShape.push_back(
               tensor::DimOp::create(rewriter, loc, adaptor.getInput(), i).getResult());
       }
-      SmallVector<ReassociationIndices> expand = reassociation;
-      if (rank == 1)
-        expand = {{0, 1}};
-      y = rank == 1 ? tensor::CollapseShapeOp::create(rewriter, loc, resultType, y, expand)
-                          .getResult()
-                    : tensor::ExpandShapeOp::create(rewriter, loc, resultType, y, expand,
-                                                    outputShape)
-                          .getResult();
+      y = tensor::ExpandShapeOp::create(rewriter, loc, resultType, y, reassociation,
+                                        outputShape);
     }
     rewriter.replaceOp(op, y);
     return success();
