@@ -33,8 +33,15 @@ tools = [
     ToolSubst("ternion-translate", unresolved="fatal"),
     ToolSubst("ternion-run", unresolved="fatal"),
     ToolSubst("mlir-translate", unresolved="fatal"),
+    ToolSubst("mlir-runner", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, [config.ternion_tools_dir, config.llvm_tools_dir])
+# Numeric lowering tests run lowered functions with mlir-runner and print
+# results through MLIR's runner utilities (printMemrefF32 and friends).
+config.substitutions.append(("%mlir_runner_utils", os.path.join(
+    config.llvm_tools_dir, "..", "lib", "libmlir_runner_utils.so")))
+config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
+    config.llvm_tools_dir, "..", "lib", "libmlir_c_runner_utils.so")))
 
 if python and os.system(python + " -c 'import onnx, numpy' 2>/dev/null") == 0:
     config.available_features.add("onnx-python")
