@@ -32,6 +32,7 @@ tools = [
     ToolSubst("ternion-opt", unresolved="fatal"),
     ToolSubst("ternion-translate", unresolved="fatal"),
     ToolSubst("ternion-run", unresolved="fatal"),
+    ToolSubst("ternion-compile", unresolved="fatal"),
     ToolSubst("mlir-translate", unresolved="fatal"),
     ToolSubst("mlir-runner", unresolved="fatal"),
 ]

@@ -16,31 +16,54 @@ using namespace mlir;
 
 namespace ternion {
 
-// Kept as one textual pipeline so `ternion-opt --tern-lower-to-llvm` and
-// --mlir-print-ir-after-all show exactly these stages by name.
-static constexpr const char *kLowerToLLVM =
+// Kept as textual pipelines so `ternion-opt --tern-lower-to-llvm` and
+// --mlir-print-ir-after-all show exactly these stages by name. The split
+// point is bufferized, deallocated IR: ternion-compile moves the weights into
+// the artifact's weights file there (tern-externalize-weights).
+static constexpr const char *kLowerToBuffers =
     "func.func(convert-tern-to-linalg, canonicalize, linalg-fuse-elementwise-ops),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,"
+    "buffer-deallocation-pipeline";
+
+static constexpr const char *kBuffersToLLVM =
     "func.func(convert-linalg-to-loops, lower-affine, convert-scf-to-cf),"
     "expand-strided-metadata, lower-affine,"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"
     "convert-arith-to-llvm, convert-index-to-llvm, convert-func-to-llvm,"
     "convert-cf-to-llvm, reconcile-unrealized-casts";
 
+LogicalResult buildLowerToBuffersPipeline(OpPassManager &pm) {
+  return parsePassPipeline(kLowerToBuffers, pm);
+}
+
+LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm) {
+  return parsePassPipeline(kBuffersToLLVM, pm);
+}
+
 LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kLowerToLLVM, pm);
+  if (failed(buildLowerToBuffersPipeline(pm)))
+    return failure();
+  return buildBuffersToLLVMPipeline(pm);
 }
 
 void registerLowerToLLVMPipeline() {
-  PassPipelineRegistration<>(
-      "tern-lower-to-llvm",
+  auto add = [](const char *name, const char *summary,
+                LogicalResult (*build)(OpPassManager &)) {
+    PassPipelineRegistration<>(name, summary, [name, build](OpPassManager &pm) {
+      if (failed(build(pm)))
+        llvm::report_fatal_error(llvm::Twine(name) + ": invalid built-in pipeline");
+    });
+  };
+  add("tern-lower-to-llvm",
       "Lower tern (after tern-optimize) through linalg and bufferization to the LLVM dialect",
-      [](OpPassManager &pm) {
-        if (failed(buildLowerToLLVMPipeline(pm)))
-          llvm::report_fatal_error("tern-lower-to-llvm: invalid built-in pipeline");
-      });
+      buildLowerToLLVMPipeline);
+  add("tern-lower-to-buffers",
+      "First half of tern-lower-to-llvm: tern to bufferized, deallocated memref IR",
+      buildLowerToBuffersPipeline);
+  add("tern-buffers-to-llvm",
+      "Second half of tern-lower-to-llvm: bufferized memref IR to the LLVM dialect",
+      buildBuffersToLLVMPipeline);
 }
 
 } // namespace ternion

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/tern/TernDialect.h"
 #include "passes/Passes.h"
+#include "ternion/Artifact/Passes.h"
 #include "ternion/Conversion/Passes.h"
 #include "ternion/Pipelines/LowerToLLVM.h"
 #include "ternion/Version.h"
@@ -25,6 +26,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   ternion::registerAllPassesAndPipelines();
   ternion::registerTernConversionPasses();
+  ternion::registerTernArtifactPasses();
   ternion::registerLowerToLLVMPipeline();
   llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
     os << "Ternion version " << TERNION_VERSION << " (LLVM/MLIR " << TERNION_LLVM_VERSION

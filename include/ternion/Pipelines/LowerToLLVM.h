@@ -11,6 +11,13 @@ namespace ternion {
 /// diagnostic naming the op) when an op has no lowering.
 mlir::LogicalResult buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
 
+/// The first half of tern-lower-to-llvm: tern -> linalg -> bufferized,
+/// deallocated memref IR (function boundaries use identity-layout memrefs).
+mlir::LogicalResult buildLowerToBuffersPipeline(mlir::OpPassManager &pm);
+
+/// The second half: bufferized memref IR -> loops -> LLVM dialect.
+mlir::LogicalResult buildBuffersToLLVMPipeline(mlir::OpPassManager &pm);
+
 /// Registers `tern-lower-to-llvm` with MLIR's pipeline registry.
 void registerLowerToLLVMPipeline();
 

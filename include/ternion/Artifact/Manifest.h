@@ -1,0 +1,73 @@
+//===- Manifest.h - an artifact's manifest.json ------------------*- C++ -*-===//
+//
+// The manifest is the contract between the compiler and the runtime
+// (docs/runtime.md): function signatures with symbolic dims, the weights
+// file, and how the artifact was compiled.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERNION_ARTIFACT_MANIFEST_H
+#define TERNION_ARTIFACT_MANIFEST_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+class Type;
+namespace func {
+class FuncOp;
+} // namespace func
+} // namespace mlir
+
+namespace ternion {
+
+inline constexpr int kArtifactFormatVersion = 1;
+inline constexpr int kArtifactAbiVersion = 1;
+
+struct ValueSignature {
+  std::string name;
+  std::string dtype;
+  llvm::SmallVector<int64_t> shape; // -1 for a dynamic dim
+  llvm::SmallVector<std::string> dimParams;
+};
+
+struct FunctionSignature {
+  std::string name;
+  std::string symbol; // the C entry point: "tnx_" + name
+  std::vector<ValueSignature> inputs;
+  std::vector<ValueSignature> outputs;
+};
+
+/// The runtime's dtype name of a tensor element type ("f32", "u8", "bool"),
+/// or empty when the runtime has none.
+std::string runtimeDTypeName(mlir::Type elementType);
+
+/// Reads a function's signature from its tensor types and the importer's
+/// `tern.name` / `tern.dim_params` attributes. Fails with a diagnostic on
+/// the function when a type has no runtime equivalent.
+mlir::FailureOr<FunctionSignature> captureSignature(mlir::func::FuncOp fn);
+
+struct WeightsInfo {
+  std::string file; // empty: no weights file
+  int64_t size = 0;
+  int64_t alignment = 64;
+  std::string checksum;
+};
+
+struct ManifestContents {
+  std::string modelKind = "tensor";
+  std::string library = "model.so";
+  WeightsInfo weights;
+  std::vector<FunctionSignature> functions;
+  llvm::json::Object compileOptions;
+};
+
+/// The manifest as pretty-printed JSON.
+std::string renderManifest(const ManifestContents &contents);
+
+} // namespace ternion
+
+#endif // TERNION_ARTIFACT_MANIFEST_H

@@ -1,0 +1,49 @@
+//===- WeightsLayout.h - the bytes of an artifact's weights.bin -*- C++ -*-===//
+//
+// Constants laid out back to back, each at an aligned offset, zero padding
+// between them, with the FNV-1a 64 checksum the runtime verifies on open.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERNION_ARTIFACT_WEIGHTSLAYOUT_H
+#define TERNION_ARTIFACT_WEIGHTSLAYOUT_H
+
+#include "llvm/ADT/StringRef.h"
+#include "mlir/Support/LogicalResult.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ternion {
+
+/// FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3), the
+/// checksum of docs/runtime.md, continued from `hash`.
+uint64_t fnv1a64(llvm::StringRef bytes, uint64_t hash = 0xcbf29ce484222325ULL);
+
+class WeightsLayout {
+public:
+  explicit WeightsLayout(int64_t alignment) : alignment(alignment) {}
+
+  /// Places `bytes` at the next aligned offset and returns that offset.
+  int64_t append(std::vector<char> bytes);
+
+  int64_t size() const { return totalSize; }
+  int64_t count() const { return static_cast<int64_t>(pieces.size()); }
+  /// "fnv1a64:" and 16 lowercase hex digits over the whole file.
+  std::string checksum() const;
+  /// Writes the file; on failure `error` says why.
+  mlir::LogicalResult writeTo(llvm::StringRef path, std::string &error) const;
+
+private:
+  struct Piece {
+    int64_t offset;
+    std::vector<char> bytes;
+  };
+  int64_t alignment;
+  int64_t totalSize = 0;
+  std::vector<Piece> pieces;
+};
+
+} // namespace ternion
+
+#endif // TERNION_ARTIFACT_WEIGHTSLAYOUT_H

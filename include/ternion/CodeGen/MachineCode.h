@@ -1,0 +1,66 @@
+//===- MachineCode.h - LLVM IR to a host object and shared object -*- C++ -*-===//
+//
+// In-process code generation through LLVM's TargetMachine, the optimization
+// pipeline of `-O<n>`, and the one external step: linking the object into
+// the artifact's shared library.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERNION_CODEGEN_MACHINECODE_H
+#define TERNION_CODEGEN_MACHINECODE_H
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace ternion {
+
+struct TargetOptions {
+  /// An LLVM CPU name, or "host" for this machine's CPU and features.
+  std::string cpu = "host";
+  /// Empty: the host's triple.
+  std::string triple;
+  /// 0..3, as -O<n>.
+  unsigned optLevel = 3;
+};
+
+/// Resolved target: the machine plus what the manifest records about it.
+struct Target {
+  // Out of line: TargetMachine stays an incomplete type in this header.
+  Target();
+  Target(Target &&);
+  Target &operator=(Target &&);
+  ~Target();
+
+  std::unique_ptr<llvm::TargetMachine> machine;
+  std::string triple;
+  std::string cpu;
+  std::string features;
+};
+
+/// Creates the TargetMachine (PIC, for a shared object). Errors name an
+/// unknown triple or CPU.
+llvm::Expected<Target> createTarget(const TargetOptions &options);
+
+/// Sets the module's triple and data layout, and runs LLVM's default
+/// per-module pipeline at the target's optimization level.
+void optimizeModule(llvm::Module &module, const Target &target, unsigned optLevel);
+
+/// Emits an ELF object for `module`.
+llvm::Error emitObject(llvm::Module &module, const Target &target,
+                       llvm::SmallVectorImpl<char> &object);
+
+/// Links `objectPath` into a shared object at `outputPath` (with libm), with
+/// the clang driver Ternion was configured with (TERNION_LINKER overrides).
+llvm::Error linkSharedObject(llvm::StringRef objectPath, llvm::StringRef outputPath);
+
+} // namespace ternion
+
+#endif // TERNION_CODEGEN_MACHINECODE_H

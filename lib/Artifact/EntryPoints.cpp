@@ -1,0 +1,69 @@
+//===- EntryPoints.cpp - the artifact ABI's C entry points ----------------===//
+//
+// MLIR's C interface wrapper (`llvm.emit_c_interface`) takes a pointer per
+// memref descriptor and, first, a pointer to the results; the artifact ABI
+// passes all of them through one `void **` so the runtime can call any
+// function without generating code for its arity.
+//
+//===----------------------------------------------------------------------===//
+#include "ternion/Artifact/EntryPoints.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Module.h"
+
+using namespace llvm;
+
+namespace ternion {
+
+Error defineEntryPoints(Module &module, ArrayRef<FunctionSignature> functions) {
+  LLVMContext &ctx = module.getContext();
+  Type *ptr = PointerType::getUnqual(ctx);
+  StringSet<> exported;
+  for (const FunctionSignature &signature : functions) {
+    std::string cifaceName = "_mlir_ciface_" + signature.name;
+    Function *ciface = module.getFunction(cifaceName);
+    if (!ciface)
+      return createStringError("function '" + signature.name + "' has no C interface ('" +
+                               cifaceName + "')");
+    // (results, inputs..., weights): all descriptor pointers.
+    size_t numInputs = signature.inputs.size();
+    if (ciface->arg_size() != numInputs + 2)
+      return createStringError("'" + cifaceName + "' takes " +
+                               std::to_string(ciface->arg_size()) + " arguments, expected " +
+                               std::to_string(numInputs + 2) +
+                               " (results, inputs, weights)");
+    auto *entryType = FunctionType::get(Type::getVoidTy(ctx), {ptr}, false);
+    Function *entry = Function::Create(entryType, GlobalValue::ExternalLinkage,
+                                       signature.symbol, module);
+    entry->setDSOLocal(true);
+    IRBuilder<> b(BasicBlock::Create(ctx, "entry", entry));
+    Value *args = entry->getArg(0);
+    auto slot = [&](size_t i) {
+      return b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, args, i));
+    };
+    SmallVector<Value *> callArgs{slot(numInputs + 1)};
+    for (size_t i = 0; i <= numInputs; ++i)
+      callArgs.push_back(slot(i));
+    b.CreateCall(ciface, callArgs);
+    b.CreateRetVoid();
+    exported.insert(signature.symbol);
+  }
+
+  auto *versionType = FunctionType::get(Type::getInt32Ty(ctx), {}, false);
+  Function *version =
+      Function::Create(versionType, GlobalValue::ExternalLinkage, "tnx_abi_version", module);
+  IRBuilder<> b(BasicBlock::Create(ctx, "entry", version));
+  b.CreateRet(b.getInt32(kArtifactAbiVersion));
+  exported.insert("tnx_abi_version");
+
+  for (Function &fn : module)
+    if (!fn.isDeclaration() && !exported.contains(fn.getName()))
+      fn.setLinkage(GlobalValue::InternalLinkage);
+  for (GlobalVariable &global : module.globals())
+    if (!global.isDeclaration())
+      global.setLinkage(GlobalValue::InternalLinkage);
+  return Error::success();
+}
+
+} // namespace ternion

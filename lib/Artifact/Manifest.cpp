@@ -1,0 +1,120 @@
+//===- Manifest.cpp - an artifact's manifest.json -------------------------===//
+#include "ternion/Artifact/Manifest.h"
+
+#include "ternion/Version.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace ternion {
+
+std::string runtimeDTypeName(Type type) {
+  if (type.isF32()) return "f32";
+  if (type.isF64()) return "f64";
+  if (type.isF16()) return "f16";
+  if (type.isBF16()) return "bf16";
+  auto integer = dyn_cast<IntegerType>(type);
+  if (!integer)
+    return "";
+  unsigned width = integer.getWidth();
+  if (width == 1)
+    return "bool";
+  if (width != 8 && width != 16 && width != 32 && width != 64)
+    return "";
+  return (integer.isUnsigned() ? "u" : "i") + std::to_string(width);
+}
+
+static FailureOr<ValueSignature> valueSignature(func::FuncOp fn, Type type,
+                                                DictionaryAttr attrs, StringRef what,
+                                                unsigned index) {
+  ValueSignature value;
+  auto name = attrs ? attrs.getAs<StringAttr>("tern.name") : StringAttr();
+  value.name = name ? name.str() : (what + std::to_string(index)).str();
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return fn.emitError() << what << " '" << value.name << "' has type " << type
+                          << "; an artifact function takes and returns ranked tensors";
+  value.dtype = runtimeDTypeName(tensor.getElementType());
+  if (value.dtype.empty())
+    return fn.emitError() << what << " '" << value.name << "' has element type "
+                          << tensor.getElementType() << ", which the runtime has no dtype for";
+  auto dimParams = attrs ? attrs.getAs<ArrayAttr>("tern.dim_params") : ArrayAttr();
+  for (int64_t i = 0, e = tensor.getRank(); i < e; ++i) {
+    value.shape.push_back(tensor.isDynamicDim(i) ? -1 : tensor.getDimSize(i));
+    std::string param;
+    if (dimParams && i < static_cast<int64_t>(dimParams.size()))
+      if (auto s = dyn_cast<StringAttr>(dimParams[i]))
+        param = s.str();
+    value.dimParams.push_back(param);
+  }
+  return value;
+}
+
+FailureOr<FunctionSignature> captureSignature(func::FuncOp fn) {
+  FunctionSignature signature;
+  signature.name = fn.getName().str();
+  signature.symbol = "tnx_" + signature.name;
+  for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
+    auto value = valueSignature(fn, type, fn.getArgAttrDict(i), "input", i);
+    if (failed(value))
+      return failure();
+    signature.inputs.push_back(std::move(*value));
+  }
+  for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
+    auto value = valueSignature(fn, type, fn.getResultAttrDict(i), "output", i);
+    if (failed(value))
+      return failure();
+    signature.outputs.push_back(std::move(*value));
+  }
+  return signature;
+}
+
+static llvm::json::Array valuesToJson(const std::vector<ValueSignature> &values) {
+  llvm::json::Array array;
+  for (const ValueSignature &value : values) {
+    llvm::json::Array shape, params;
+    for (int64_t d : value.shape)
+      shape.push_back(d);
+    for (const std::string &p : value.dimParams)
+      params.push_back(p);
+    array.push_back(llvm::json::Object{{"name", value.name},
+                                       {"dtype", value.dtype},
+                                       {"shape", std::move(shape)},
+                                       {"dim_params", std::move(params)}});
+  }
+  return array;
+}
+
+std::string renderManifest(const ManifestContents &contents) {
+  llvm::json::Array functions;
+  for (const FunctionSignature &fn : contents.functions)
+    functions.push_back(llvm::json::Object{{"name", fn.name},
+                                           {"symbol", fn.symbol},
+                                           {"inputs", valuesToJson(fn.inputs)},
+                                           {"outputs", valuesToJson(fn.outputs)}});
+  llvm::json::Object manifest{
+      {"format", "ternion-artifact"},
+      {"format_version", kArtifactFormatVersion},
+      {"ternion_version", TERNION_VERSION},
+      {"llvm_version", TERNION_LLVM_VERSION},
+      {"model_kind", contents.modelKind},
+      {"compile_options", llvm::json::Object(contents.compileOptions)},
+      {"library", contents.library},
+      {"functions", std::move(functions)},
+  };
+  if (!contents.weights.file.empty())
+    manifest["weights"] = llvm::json::Object{{"file", contents.weights.file},
+                                             {"size", contents.weights.size},
+                                             {"alignment", contents.weights.alignment},
+                                             {"checksum", contents.weights.checksum}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
+  return text;
+}
+
+} // namespace ternion

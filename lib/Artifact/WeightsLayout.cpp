@@ -1,0 +1,73 @@
+//===- WeightsLayout.cpp - the bytes of an artifact's weights.bin ---------===//
+#include "ternion/Artifact/WeightsLayout.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace ternion {
+
+uint64_t fnv1a64(StringRef bytes, uint64_t hash) {
+  for (unsigned char c : bytes.bytes()) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+int64_t WeightsLayout::append(std::vector<char> bytes) {
+  int64_t offset = static_cast<int64_t>(alignTo(totalSize, alignment));
+  totalSize = offset + static_cast<int64_t>(bytes.size());
+  pieces.push_back({offset, std::move(bytes)});
+  return offset;
+}
+
+/// Visits the file's bytes in order: each piece preceded by its padding.
+template <typename Fn>
+static void forEachChunk(ArrayRef<char> padding, int64_t offsetOfPiece, int64_t &position,
+                         ArrayRef<char> bytes, Fn fn) {
+  while (position < offsetOfPiece) {
+    int64_t n = std::min<int64_t>(offsetOfPiece - position, padding.size());
+    fn(StringRef(padding.data(), n));
+    position += n;
+  }
+  fn(StringRef(bytes.data(), bytes.size()));
+  position += bytes.size();
+}
+
+std::string WeightsLayout::checksum() const {
+  std::vector<char> padding(alignment, 0);
+  uint64_t hash = fnv1a64("");
+  int64_t position = 0;
+  for (const Piece &piece : pieces)
+    forEachChunk(padding, piece.offset, position, piece.bytes,
+                 [&](StringRef chunk) { hash = fnv1a64(chunk, hash); });
+  std::string text;
+  raw_string_ostream(text) << "fnv1a64:" << format_hex_no_prefix(hash, 16, /*Upper=*/false);
+  return text;
+}
+
+mlir::LogicalResult WeightsLayout::writeTo(StringRef path, std::string &error) const {
+  std::error_code ec;
+  raw_fd_ostream os(path, ec);
+  if (ec) {
+    error = "cannot write '" + path.str() + "': " + ec.message();
+    return mlir::failure();
+  }
+  std::vector<char> padding(alignment, 0);
+  int64_t position = 0;
+  for (const Piece &piece : pieces)
+    forEachChunk(padding, piece.offset, position, piece.bytes,
+                 [&](StringRef chunk) { os << chunk; });
+  os.close();
+  if (os.has_error()) {
+    error = "cannot write '" + path.str() + "': " + os.error().message();
+    os.clear_error();
+    return mlir::failure();
+  }
+  return mlir::success();
+}
+
+} // namespace ternion

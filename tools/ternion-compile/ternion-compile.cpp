@@ -1,0 +1,401 @@
+//===- ternion-compile.cpp - ONNX model -> ahead-of-time artifact ---------===//
+//
+//   ternion-compile model.onnx -o model.tnx [-O3] [--mcpu=host]
+//                  [--emit=tern|mlir|llvm|obj|artifact]
+//
+// Stages, each of which --emit can stop after (as Toy's -emit=):
+//   import (ONNX -> tern)  -> tern-optimize          [--emit=tern]
+//   -> tern-lower-to-buffers -> tern-externalize-weights
+//   -> tern-buffers-to-llvm                            [--emit=mlir]
+//   -> LLVM IR + entry points -> LLVM -O<n>           [--emit=llvm]
+//   -> TargetMachine object                           [--emit=obj]
+//   -> link model.so + weights.bin + manifest.json    [--emit=artifact]
+//
+// Every output is written under a temporary name and renamed into place
+// only when the whole compile succeeded, so a failed compile leaves nothing.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/tern/TernDialect.h"
+#include "passes/Passes.h"
+#include "ternion/Artifact/EntryPoints.h"
+#include "ternion/Artifact/Manifest.h"
+#include "ternion/Artifact/Passes.h"
+#include "ternion/CodeGen/MachineCode.h"
+#include "ternion/Conversion/Passes.h"
+#include "ternion/Import/OnnxImporter.h"
+#include "ternion/Pipelines/LowerToLLVM.h"
+#include "ternion/Version.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/Timer.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+
+enum class Emit { Tern, Mlir, Llvm, Obj, Artifact };
+
+cl::OptionCategory category("ternion-compile options");
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx | tern .mlir>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputPath("o", cl::desc("Output path (default: <input stem>.tnx, "
+                                              ".mlir, .ll or .o per --emit)"),
+                                cl::value_desc("path"), cl::cat(category));
+cl::opt<Emit> emit("emit", cl::desc("Stop after this stage"), cl::init(Emit::Artifact),
+                   cl::values(clEnumValN(Emit::Tern, "tern", "optimized tern IR"),
+                              clEnumValN(Emit::Mlir, "mlir", "LLVM-dialect MLIR"),
+                              clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
+                              clEnumValN(Emit::Obj, "obj", "an ELF object"),
+                              clEnumValN(Emit::Artifact, "artifact",
+                                         "an artifact directory (default)")),
+                   cl::cat(category));
+cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0..3 (default 3)"),
+                           cl::Prefix, cl::init(3), cl::cat(category));
+cl::opt<std::string> mcpu("mcpu",
+                          cl::desc("Target CPU: 'host' (default) or an LLVM CPU name such "
+                                   "as x86-64-v3 for a portable artifact"),
+                          cl::init("host"), cl::cat(category));
+cl::opt<std::string> mtriple("mtriple", cl::desc("Target triple (default: the host's)"),
+                             cl::cat(category));
+cl::opt<bool> noOptimize("no-tern-optimize",
+                         cl::desc("Skip the tern-optimize pipeline (fusions, folds)"),
+                         cl::cat(category));
+cl::opt<bool> progress("progress",
+                       cl::desc("Print each stage and its time to stderr (default: "
+                                "when stderr is a terminal)"),
+                       cl::cat(category));
+
+/// Stage lines on stderr: what is running and how long the last one took.
+class Progress {
+public:
+  explicit Progress(bool enabled) : enabled(enabled) {}
+  void stage(llvm::StringRef what) {
+    finish();
+    if (!enabled)
+      return;
+    current = what.str();
+    start = std::chrono::steady_clock::now();
+    llvm::errs() << "ternion-compile: " << what << "...";
+    llvm::errs().flush();
+  }
+  void finish() {
+    if (!enabled || current.empty())
+      return;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    llvm::errs() << " " << llvm::format("%.2f", seconds) << " s\n";
+    current.clear();
+  }
+
+private:
+  bool enabled;
+  std::string current;
+  std::chrono::steady_clock::time_point start;
+};
+
+int fail(llvm::Twine message) {
+  llvm::errs() << "ternion-compile: error: " << message << "\n";
+  return 1;
+}
+
+std::string defaultOutput() {
+  llvm::SmallString<128> path(llvm::sys::path::filename(inputPath));
+  const char *extension = emit == Emit::Tern || emit == Emit::Mlir ? "mlir"
+                          : emit == Emit::Llvm                    ? "ll"
+                          : emit == Emit::Obj                     ? "o"
+                                                                  : "tnx";
+  llvm::sys::path::replace_extension(path, extension);
+  return std::string(path);
+}
+
+/// Writes `contents` to `path` through a temporary file and a rename.
+llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents) {
+  llvm::Expected<llvm::sys::fs::TempFile> temp =
+      llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%");
+  if (!temp)
+    return temp.takeError();
+  llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+  os << contents;
+  os.flush();
+  if (os.has_error()) {
+    std::error_code ec = os.error();
+    os.clear_error();
+    llvm::consumeError(temp->discard());
+    return llvm::createStringError("cannot write '" + path + "': " + ec.message());
+  }
+  return temp->keep(path);
+}
+
+/// An artifact directory under construction; removed unless committed.
+class StagingDirectory {
+public:
+  llvm::Error create(llvm::StringRef finalPath) {
+    target = finalPath.str();
+    llvm::SmallString<256> model(finalPath);
+    model += ".partial-%%%%%%";
+    llvm::SmallString<256> unique;
+    llvm::sys::fs::createUniquePath(model, unique, /*MakeAbsolute=*/false);
+    if (std::error_code ec = llvm::sys::fs::create_directory(unique))
+      return llvm::createStringError("cannot create '" + unique + "': " + ec.message());
+    path = std::string(unique);
+    return llvm::Error::success();
+  }
+  std::string file(llvm::StringRef name) const {
+    llvm::SmallString<256> p(path);
+    llvm::sys::path::append(p, name);
+    return std::string(p);
+  }
+  /// Replaces an existing artifact at the target path; refuses to replace
+  /// anything that is not one.
+  llvm::Error commit() {
+    if (llvm::sys::fs::exists(target)) {
+      llvm::SmallString<256> manifest(target);
+      llvm::sys::path::append(manifest, "manifest.json");
+      if (!llvm::sys::fs::is_directory(target) || !llvm::sys::fs::exists(manifest))
+        return llvm::createStringError("'" + target +
+                                       "' exists and is not an artifact; not replacing it");
+      if (std::error_code ec = llvm::sys::fs::remove_directories(target))
+        return llvm::createStringError("cannot replace '" + target + "': " + ec.message());
+    }
+    if (std::error_code ec = llvm::sys::fs::rename(path, target))
+      return llvm::createStringError("cannot move the artifact to '" + target +
+                                     "': " + ec.message());
+    path.clear();
+    return llvm::Error::success();
+  }
+  ~StagingDirectory() {
+    if (!path.empty())
+      llvm::sys::fs::remove_directories(path);
+  }
+
+private:
+  std::string target, path;
+};
+
+OwningOpRef<ModuleOp> loadInput(MLIRContext &ctx, llvm::SourceMgr &sourceMgr) {
+  if (llvm::StringRef(inputPath).ends_with(".mlir")) {
+    std::string error;
+    auto file = openInputFile(inputPath, &error);
+    if (!file) {
+      llvm::errs() << "ternion-compile: error: " << error << "\n";
+      return {};
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    return parseSourceFile<ModuleOp>(sourceMgr, &ctx);
+  }
+  return ternion::importOnnxFile(inputPath, &ctx);
+}
+
+int compile() {
+  if (optLevel > 3)
+    return fail("-O" + llvm::Twine(optLevel) + " is not one of -O0..-O3");
+  std::string output = outputPath.empty() ? defaultOutput() : std::string(outputPath);
+  Progress steps(progress || llvm::sys::Process::StandardErrIsDisplayed());
+
+  DialectRegistry registry;
+  registry.insert<ternion::tern::TernDialect>();
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
+
+  // Checked first: a bad --mcpu should not cost an import.
+  llvm::Expected<ternion::Target> target = ternion::createTarget(
+      ternion::TargetOptions{mcpu, mtriple, optLevel});
+  if (!target)
+    return fail(llvm::toString(target.takeError()));
+
+  steps.stage("importing " + llvm::sys::path::filename(inputPath).str());
+  OwningOpRef<ModuleOp> module = loadInput(ctx, sourceMgr);
+  if (!module)
+    return 1;
+
+  PassManager optimize(&ctx);
+  if (!noOptimize)
+    ternion::buildOptimizePipeline(optimize.nest<func::FuncOp>());
+  steps.stage("optimizing (tern-optimize)");
+  if (failed(optimize.run(*module)))
+    return 1;
+  if (emit == Emit::Tern) {
+    steps.finish();
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    if (llvm::Error e = writeFileAtomically(output, text))
+      return fail(llvm::toString(std::move(e)));
+    return 0;
+  }
+
+  std::vector<ternion::FunctionSignature> functions;
+  for (auto fn : module->getOps<func::FuncOp>()) {
+    if (!fn.isPublic() || fn.isExternal())
+      continue;
+    auto signature = ternion::captureSignature(fn);
+    if (failed(signature))
+      return 1;
+    functions.push_back(std::move(*signature));
+  }
+  if (functions.empty())
+    return fail("'" + inputPath + "' has no public function to compile");
+
+  StagingDirectory staging;
+  if (emit == Emit::Artifact)
+    if (llvm::Error e = staging.create(output))
+      return fail(llvm::toString(std::move(e)));
+
+  steps.stage("lowering to bufferized loops");
+  PassManager lower(&ctx);
+  if (failed(ternion::buildLowerToBuffersPipeline(lower)))
+    return fail("invalid built-in lowering pipeline");
+  if (failed(lower.run(*module)))
+    return 1;
+
+  steps.stage("writing weights");
+  PassManager weights(&ctx);
+  ternion::ExternalizeWeightsOptions weightsOptions;
+  if (emit == Emit::Artifact)
+    weightsOptions.weightsFile = staging.file("weights.bin");
+  weights.addPass(ternion::createExternalizeWeights(weightsOptions));
+  if (failed(weights.run(*module)))
+    return 1;
+  // The C interface gives the entry points a stable calling convention; the
+  // importer's name attributes have served (the signatures hold them).
+  for (auto fn : module->getOps<func::FuncOp>()) {
+    if (!fn.isPublic() || fn.isExternal())
+      continue;
+    fn->setAttr("llvm.emit_c_interface", UnitAttr::get(&ctx));
+    for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i)
+      fn.setArgAttrs(i, DictionaryAttr::get(&ctx));
+    for (unsigned i = 0, e = fn.getNumResults(); i < e; ++i)
+      fn.setResultAttrs(i, DictionaryAttr::get(&ctx));
+  }
+
+  steps.stage("lowering to the LLVM dialect");
+  PassManager toLLVM(&ctx);
+  if (failed(ternion::buildBuffersToLLVMPipeline(toLLVM)))
+    return fail("invalid built-in lowering pipeline");
+  if (failed(toLLVM.run(*module)))
+    return 1;
+  if (emit == Emit::Mlir) {
+    steps.finish();
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    if (llvm::Error e = writeFileAtomically(output, text))
+      return fail(llvm::toString(std::move(e)));
+    return 0;
+  }
+
+  steps.stage("translating to LLVM IR and optimizing (-O" + std::to_string(optLevel) + ")");
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, llvm::sys::path::filename(inputPath));
+  if (!llvmModule)
+    return fail("translation of '" + inputPath + "' to LLVM IR failed");
+  if (llvm::Error e = ternion::defineEntryPoints(*llvmModule, functions))
+    return fail(llvm::toString(std::move(e)));
+  ternion::optimizeModule(*llvmModule, *target, optLevel);
+  std::string verifyErrors;
+  llvm::raw_string_ostream verifyStream(verifyErrors);
+  if (llvm::verifyModule(*llvmModule, &verifyStream))
+    return fail("generated LLVM IR does not verify:\n" + verifyErrors);
+  if (emit == Emit::Llvm) {
+    steps.finish();
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    if (llvm::Error e = writeFileAtomically(output, text))
+      return fail(llvm::toString(std::move(e)));
+    return 0;
+  }
+
+  steps.stage("generating machine code for " + target->cpu);
+  llvm::SmallVector<char, 0> object;
+  if (llvm::Error e = ternion::emitObject(*llvmModule, *target, object))
+    return fail(llvm::toString(std::move(e)));
+  if (emit == Emit::Obj) {
+    steps.finish();
+    if (llvm::Error e = writeFileAtomically(output, llvm::StringRef(object.data(), object.size())))
+      return fail(llvm::toString(std::move(e)));
+    return 0;
+  }
+
+  steps.stage("linking model.so");
+  std::string objectPath = staging.file("model.o");
+  if (llvm::Error e = writeFileAtomically(objectPath, llvm::StringRef(object.data(), object.size())))
+    return fail(llvm::toString(std::move(e)));
+  if (llvm::Error e = ternion::linkSharedObject(objectPath, staging.file("model.so")))
+    return fail(llvm::toString(std::move(e)));
+  llvm::sys::fs::remove(objectPath);
+
+  ternion::ManifestContents manifest;
+  manifest.functions = functions;
+  auto layout = (*module)->getAttrOfType<DictionaryAttr>("tern.weights");
+  int64_t weightsSize = layout ? layout.getAs<IntegerAttr>("size").getInt() : 0;
+  if (weightsSize > 0) {
+    manifest.weights.file = "weights.bin";
+    manifest.weights.size = weightsSize;
+    manifest.weights.alignment = layout.getAs<IntegerAttr>("alignment").getInt();
+    manifest.weights.checksum = layout.getAs<StringAttr>("checksum").str();
+  } else {
+    llvm::sys::fs::remove(staging.file("weights.bin"));
+  }
+  manifest.compileOptions = llvm::json::Object{
+      {"source", llvm::sys::path::filename(inputPath).str()},
+      {"opt_level", static_cast<int64_t>(optLevel)},
+      {"mcpu", target->cpu},
+      {"target", target->triple},
+      {"tern_optimize", !noOptimize},
+  };
+  if (llvm::Error e = writeFileAtomically(staging.file("manifest.json"),
+                                          ternion::renderManifest(manifest)))
+    return fail(llvm::toString(std::move(e)));
+  if (llvm::Error e = staging.commit())
+    return fail(llvm::toString(std::move(e)));
+  steps.finish();
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAllPasses();
+  ternion::registerAllPassesAndPipelines();
+  ternion::registerTernConversionPasses();
+  ternion::registerTernArtifactPasses();
+  cl::HideUnrelatedOptions(category);
+  cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
+    os << "Ternion version " << TERNION_VERSION << " (LLVM/MLIR " << TERNION_LLVM_VERSION
+       << ")\n";
+  });
+  cl::ParseCommandLineOptions(argc, argv,
+                              "Ternion: compile an ONNX model into an ahead-of-time artifact\n");
+  return compile();
+}
