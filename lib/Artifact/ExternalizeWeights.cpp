@@ -73,8 +73,9 @@ struct ExternalizeWeightsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
-    if (alignment <= 0 || !llvm::isPowerOf2_64(alignment)) {
-      module.emitError() << "tern-externalize-weights: alignment " << alignment
+    int64_t align = alignment;
+    if (align <= 0 || !llvm::isPowerOf2_64(align)) {
+      module.emitError() << "tern-externalize-weights: alignment " << align
                          << " is not a power of two";
       return signalPassFailure();
     }

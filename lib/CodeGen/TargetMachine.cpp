@@ -53,17 +53,19 @@ Expected<Target> createTarget(const TargetOptions &options) {
                           : options.optLevel == 1 ? CodeGenOptLevel::Less
                           : options.optLevel == 2 ? CodeGenOptLevel::Default
                                                   : CodeGenOptLevel::Aggressive;
+  // LLVM accepts unknown CPU names with a warning on stderr and generic code;
+  // refuse them instead, so a typo does not silently produce slow code.
+  std::unique_ptr<MCSubtargetInfo> probe(
+      target->createMCSubtargetInfo(Triple(result.triple), "", ""));
+  if (probe && !probe->isCPUStringValid(result.cpu))
+    return createStringError("unknown CPU '" + result.cpu + "' for target '" + result.triple +
+                             "' (try --mcpu=host or --mcpu=x86-64-v3)");
   llvm::TargetOptions targetOptions;
   result.machine.reset(target->createTargetMachine(Triple(result.triple), result.cpu,
                                                    result.features, targetOptions,
                                                    Reloc::PIC_, std::nullopt, level));
   if (!result.machine)
     return createStringError("cannot create a target machine for '" + result.triple + "'");
-  // LLVM accepts unknown CPU names with a warning on stderr and generic code;
-  // refuse them instead, so a typo does not silently produce slow code.
-  if (!result.machine->getMCSubtargetInfo()->isCPUStringValid(result.cpu))
-    return createStringError("unknown CPU '" + result.cpu + "' for target '" + result.triple +
-                             "' (try --mcpu=host or --mcpu=x86-64-v3)");
   return result;
 }
 

@@ -27,6 +27,7 @@ static constexpr const char *kLowerToBuffers =
     "buffer-deallocation-pipeline";
 
 static constexpr const char *kBuffersToLLVM =
+    "convert-bufferization-to-memref,"
     "func.func(convert-linalg-to-loops, lower-affine, convert-scf-to-cf),"
     "expand-strided-metadata, lower-affine,"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"

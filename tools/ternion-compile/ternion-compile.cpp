@@ -132,7 +132,12 @@ std::string defaultOutput() {
 }
 
 /// Writes `contents` to `path` through a temporary file and a rename.
+/// "-" is stdout.
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents) {
+  if (path == "-") {
+    llvm::outs() << contents;
+    return llvm::Error::success();
+  }
   llvm::Expected<llvm::sys::fs::TempFile> temp =
       llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%");
   if (!temp)
@@ -222,6 +227,9 @@ int compile() {
   registerAllToLLVMIRTranslations(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
+  // Errors name the op and its location; a dump of the enclosing op would
+  // print the whole model.
+  ctx.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
 
@@ -265,6 +273,8 @@ int compile() {
     return fail("'" + inputPath + "' has no public function to compile");
 
   StagingDirectory staging;
+  if (emit == Emit::Artifact && output == "-")
+    return fail("an artifact is a directory; give it a name with -o");
   if (emit == Emit::Artifact)
     if (llvm::Error e = staging.create(output))
       return fail(llvm::toString(std::move(e)));
