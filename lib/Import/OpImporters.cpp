@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ImportContext.h"
+#include "ternion/Import/OnnxImporter.h"
 
 #include "dialects/tern/ConstantValues.h"
 #include "dialects/tern/TernOps.h"
@@ -675,4 +676,12 @@ const llvm::StringMap<OpInfo> &import::getOpTable() {
     return t;
   }();
   return table;
+}
+
+std::vector<std::string> ternion::getSupportedOnnxOpTypes() {
+  std::vector<std::string> ops;
+  for (const auto &entry : import::getOpTable())
+    ops.push_back(entry.getKey().str());
+  llvm::sort(ops);
+  return ops;
 }

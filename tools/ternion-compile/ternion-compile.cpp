@@ -60,7 +60,10 @@ enum class Emit { Tern, Mlir, Llvm, Obj, Artifact };
 
 cl::OptionCategory category("ternion-compile options");
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx | tern .mlir>"),
-                               cl::Required, cl::cat(category));
+                               cl::cat(category));
+cl::opt<bool> listOnnxOps("list-onnx-ops",
+                          cl::desc("Print the ONNX op types the importer supports and exit"),
+                          cl::cat(category));
 cl::opt<std::string> outputPath("o", cl::desc("Output path (default: <input stem>.tnx, "
                                               ".mlir, .ll or .o per --emit)"),
                                 cl::value_desc("path"), cl::cat(category));
@@ -200,6 +203,37 @@ private:
   std::string target, path;
 };
 
+/// Diagnostics on imported ONNX ops are located at NameLoc(node name,
+/// file:node-index:0); say so in words ("model.onnx: node 'x' (#3): error:
+/// ..."). Anything else goes to the SourceMgr handler (lines of .mlir input).
+LogicalResult printOnnxDiagnostic(Diagnostic &diag) {
+  NameLoc name;
+  FileLineColLoc file;
+  diag.getLocation()->walk([&](Location loc) {
+    if (!name)
+      name = dyn_cast<NameLoc>(loc);
+    if (!file)
+      file = dyn_cast<FileLineColLoc>(loc);
+    return WalkResult::advance();
+  });
+  if (!file || !file.getFilename().getValue().ends_with(".onnx") ||
+      file.getFilename().getValue().ends_with(".mlir"))
+    return failure();
+  llvm::raw_ostream &os = llvm::errs();
+  os << file.getFilename().getValue() << ": ";
+  std::string message = diag.str();
+  // The importer's own messages already name the node.
+  if (name && !llvm::StringRef(message).starts_with("node '"))
+    os << "node '" << name.getName().getValue() << "' (#" << file.getLine() << "): ";
+  const char *severity = diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
+                         : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
+                                                                             : "note";
+  os << severity << ": " << message << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    os << "  note: " << note.str() << "\n";
+  return success();
+}
+
 OwningOpRef<ModuleOp> loadInput(MLIRContext &ctx, llvm::SourceMgr &sourceMgr) {
   if (llvm::StringRef(inputPath).ends_with(".mlir")) {
     std::string error;
@@ -232,6 +266,7 @@ int compile() {
   ctx.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
+  ScopedDiagnosticHandler onnxDiagnostics(&ctx, printOnnxDiagnostic);
 
   // Checked first: a bad --mcpu should not cost an import.
   llvm::Expected<ternion::Target> target = ternion::createTarget(
@@ -407,5 +442,12 @@ int main(int argc, char **argv) {
   });
   cl::ParseCommandLineOptions(argc, argv,
                               "Ternion: compile an ONNX model into an ahead-of-time artifact\n");
+  if (listOnnxOps) {
+    for (const std::string &op : ternion::getSupportedOnnxOpTypes())
+      llvm::outs() << op << "\n";
+    return 0;
+  }
+  if (inputPath.empty())
+    return fail("no input model (usage: ternion-compile model.onnx -o model.tnx)");
   return compile();
 }

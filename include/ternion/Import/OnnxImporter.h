@@ -6,6 +6,9 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <string>
+#include <vector>
+
 namespace ternion {
 
 /// Oldest and newest default-domain opsets the importer knows. Models above
@@ -26,6 +29,9 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path,
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxBuffer(llvm::StringRef bytes,
                                                    llvm::StringRef path,
                                                    mlir::MLIRContext *context);
+
+/// The ONNX op types (default domain) the importer translates, sorted.
+std::vector<std::string> getSupportedOnnxOpTypes();
 
 /// Registers `--import-onnx` with mlir-translate's registry.
 void registerOnnxImportTranslation();
