@@ -4,10 +4,15 @@
 // `tern.linear` is C[m, n] = sum_k X[m, k] W[n, k] over the flattened
 // leading dims of X (the weight keeps its [N, K] layout, so packed and
 // quantized variants can replace this lowering alone); MatMul is a generic
-// batched contraction with numpy broadcasting of the batch dims.
+// batched contraction with numpy broadcasting of the batch dims. Gemm's
+// transposes are indexing maps (no transposed copies) and alpha/beta/C an
+// elementwise epilogue that fusion folds into the consumer; MatMulInteger
+// widens to i32 and subtracts the zero points inside the contraction body,
+// so the i8/u8 operands are read once and never materialized widened.
 //
 //===----------------------------------------------------------------------===//
 #include "Broadcast.h"
+#include "LinalgBuilders.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/TernOps.h"
@@ -196,10 +201,227 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
   }
 };
 
+struct GemmPattern : OpConversionPattern<GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(GemmOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value a = adaptor.getA(), b = adaptor.getB(), c = adaptor.getC();
+    auto aType = dyn_cast<RankedTensorType>(a.getType());
+    auto bType = dyn_cast<RankedTensorType>(b.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!aType || !bType || !resultType)
+      return rejectUnsupported(op, rewriter, "unranked operands");
+    Type element = resultType.getElementType();
+    if (!isa<FloatType>(element) && !cast<IntegerType>(element).isSignless())
+      return rejectUnsupported(op, rewriter, "unsigned integer Gemm");
+    double alpha = op.getAlpha().convertToDouble(), beta = op.getBeta().convertToDouble();
+    if (!isa<FloatType>(element) && (alpha != std::trunc(alpha) || beta != std::trunc(beta)))
+      return rejectUnsupported(op, rewriter, "integer Gemm with a non-integral alpha or beta");
+    MLIRContext *ctx = op.getContext();
+    Location loc = op.getLoc();
+    bool transA = op.getTransA(), transB = op.getTransB();
+    // Loops (m, n, k); the transposes only swap the operand maps.
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineMap> maps{
+        AffineMap::get(3, 0, transA ? ArrayRef<AffineExpr>{d(2), d(0)} : ArrayRef<AffineExpr>{d(0), d(2)}, ctx),
+        AffineMap::get(3, 0, transB ? ArrayRef<AffineExpr>{d(1), d(2)} : ArrayRef<AffineExpr>{d(2), d(1)}, ctx),
+        AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+    SmallVector<OpFoldResult> sizes{tensor::getMixedSize(rewriter, loc, a, transA ? 1 : 0),
+                                    tensor::getMixedSize(rewriter, loc, b, transB ? 0 : 1)};
+    Value init = zeroFilled(rewriter, loc, tensor::EmptyOp::create(rewriter, loc, sizes, element));
+    SmallVector<utils::IteratorType> iterators{utils::IteratorType::parallel,
+                                               utils::IteratorType::parallel,
+                                               utils::IteratorType::reduction};
+    Value y = linalg::GenericOp::create(rewriter, loc, init.getType(), ValueRange{a, b},
+                                        ValueRange{init}, maps, iterators, macBody)
+                  .getResult(0);
+    // ORT skips C when beta is 0 (so an inf in C does not turn into NaN).
+    bool useC = c && beta != 0.0;
+    if (alpha != 1.0 || useC) {
+      auto yType = cast<RankedTensorType>(y.getType());
+      SmallVector<Value> inputs{y};
+      SmallVector<AffineMap> epilogueMaps{AffineMap::getMultiDimIdentityMap(2, ctx)};
+      if (useC) {
+        auto cType = dyn_cast<RankedTensorType>(c.getType());
+        if (!cType)
+          return rejectUnsupported(op, rewriter, "unranked C");
+        inputs.push_back(c);
+        epilogueMaps.push_back(getBroadcastMap(ctx, cType, yType.getShape(), 2));
+      }
+      epilogueMaps.push_back(AffineMap::getMultiDimIdentityMap(2, ctx));
+      Value out = tensor::EmptyOp::create(rewriter, loc, sizes, element);
+      bool isFloat = isa<FloatType>(element);
+      auto scalar = [&](OpBuilder &nb, Location l, double v) {
+        return isFloat ? floatConst(nb, l, element, v) : intConst(nb, l, element, int64_t(v));
+      };
+      auto mul = [&](OpBuilder &nb, Location l, Value x, Value s) -> Value {
+        return isFloat ? Value(arith::MulFOp::create(nb, l, x, s))
+                       : Value(arith::MulIOp::create(nb, l, x, s));
+      };
+      y = linalg::GenericOp::create(
+              rewriter, loc, yType, inputs, ValueRange{out}, epilogueMaps,
+              SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+              [&](OpBuilder &nb, Location l, ValueRange args) {
+                Value v = args[0];
+                if (alpha != 1.0)
+                  v = mul(nb, l, v, scalar(nb, l, alpha));
+                if (useC) {
+                  Value cv = args[1];
+                  if (beta != 1.0)
+                    cv = mul(nb, l, cv, scalar(nb, l, beta));
+                  v = isFloat ? Value(arith::AddFOp::create(nb, l, v, cv))
+                              : Value(arith::AddIOp::create(nb, l, v, cv));
+                }
+                linalg::YieldOp::create(nb, l, v);
+              })
+              .getResult(0);
+    }
+    if (y.getType() != resultType)
+      y = tensor::CastOp::create(rewriter, loc, resultType, y);
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// ONNX MatMulInteger: numpy.matmul of (A - a_zero_point) and
+/// (B - b_zero_point), both widened to i32 before the subtraction.
+struct MatMulIntegerPattern : OpConversionPattern<MatMulIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(MatMulIntegerOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value a = adaptor.getA(), b = adaptor.getB();
+    auto aType = dyn_cast<RankedTensorType>(a.getType());
+    auto bType = dyn_cast<RankedTensorType>(b.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!aType || !bType || !resultType)
+      return rejectUnsupported(op, rewriter, "unranked operands");
+    MLIRContext *ctx = op.getContext();
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank();
+    bool hasM = aType.getRank() >= 2, hasN = bType.getRank() >= 2;
+    int64_t batch = rank - (hasM ? 1 : 0) - (hasN ? 1 : 0);
+    // Loops: batch dims, m (if A is not a vector), n (if B is not a vector), k.
+    unsigned numLoops = rank + 1;
+    unsigned mLoop = batch, nLoop = batch + (hasM ? 1 : 0), kLoop = rank;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto batchExprs = [&](RankedTensorType t, int64_t tb) {
+      SmallVector<AffineExpr> exprs;
+      for (int64_t i = 0; i < tb; ++i) {
+        int64_t loop = i + batch - tb;
+        bool broadcasts = t.getDimSize(i) == 1 && resultType.getDimSize(loop) != 1;
+        exprs.push_back(broadcasts ? getAffineConstantExpr(0, ctx) : d(loop));
+      }
+      return exprs;
+    };
+    SmallVector<AffineExpr> aExprs = batchExprs(aType, std::max<int64_t>(aType.getRank() - 2, 0));
+    if (hasM)
+      aExprs.push_back(d(mLoop));
+    aExprs.push_back(d(kLoop));
+    SmallVector<AffineExpr> bExprs = batchExprs(bType, std::max<int64_t>(bType.getRank() - 2, 0));
+    bExprs.push_back(d(kLoop));
+    if (hasN)
+      bExprs.push_back(d(nLoop));
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t i = 0; i < rank; ++i)
+      outExprs.push_back(d(i));
+    SmallVector<Value> inputs{a, b};
+    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, aExprs, ctx),
+                                AffineMap::get(numLoops, 0, bExprs, ctx)};
+    // A zero point is per tensor (one element) or, as a vector, per row of A
+    // ([M]) or per column of B ([N]).
+    auto addZeroPoint = [&](Value zp, bool isA) -> LogicalResult {
+      auto zpType = dyn_cast<RankedTensorType>(zp.getType());
+      if (!zpType)
+        return failure();
+      bool perTensor = llvm::all_of(zpType.getShape(), [](int64_t s) { return s == 1; });
+      SmallVector<AffineExpr> exprs;
+      if (perTensor) {
+        exprs.assign(zpType.getRank(), getAffineConstantExpr(0, ctx));
+      } else if (zpType.getRank() == 1 && (isA ? hasM : hasN)) {
+        exprs.push_back(d(isA ? mLoop : nLoop));
+      } else {
+        return failure();
+      }
+      inputs.push_back(zp);
+      maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
+      return success();
+    };
+    bool hasAZp = bool(adaptor.getAZeroPoint()), hasBZp = bool(adaptor.getBZeroPoint());
+    if ((hasAZp && failed(addZeroPoint(adaptor.getAZeroPoint(), true))) ||
+        (hasBZp && failed(addZeroPoint(adaptor.getBZeroPoint(), false))))
+      return rejectUnsupported(op, rewriter,
+                               "zero points must be scalars, a [M] vector for A or a [N] "
+                               "vector for B");
+    maps.push_back(AffineMap::get(numLoops, 0, outExprs, ctx));
+
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i)) {
+        sizes.push_back(rewriter.getIndexAttr(resultType.getDimSize(i)));
+        continue;
+      }
+      Value size;
+      if (hasM && i == mLoop) {
+        size = tensor::DimOp::create(rewriter, loc, a, aType.getRank() - 2);
+      } else if (hasN && i == nLoop) {
+        size = tensor::DimOp::create(rewriter, loc, b, bType.getRank() - 1);
+      } else {
+        for (auto [v, t] : {std::pair(a, aType), std::pair(b, bType)}) {
+          int64_t od = i - (batch - std::max<int64_t>(t.getRank() - 2, 0));
+          if (od >= 0 && od < t.getRank() - 2 && t.getDimSize(od) != 1) {
+            size = tensor::DimOp::create(rewriter, loc, v, od);
+            break;
+          }
+        }
+      }
+      if (!size)
+        return rejectUnsupported(op, rewriter, "a dynamic batch dim has no source");
+      sizes.push_back(size);
+    }
+    Type i32 = rewriter.getI32Type();
+    Value init = zeroFilled(rewriter, loc, tensor::EmptyOp::create(rewriter, loc, sizes, i32));
+    SmallVector<utils::IteratorType> iterators(numLoops, utils::IteratorType::parallel);
+    iterators.back() = utils::IteratorType::reduction;
+    auto widen = [&](OpBuilder &nb, Location l, Value v, Type original) -> Value {
+      if (isUnsignedInteger(original))
+        return arith::ExtUIOp::create(nb, l, i32, v);
+      return arith::ExtSIOp::create(nb, l, i32, v);
+    };
+    Type aElement = aType.getElementType(), bElement = bType.getElementType();
+    Value y = buildGeneric(
+                  rewriter, loc, init.getType(), inputs, init, maps, iterators,
+                  [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
+                    Value av = widen(nb, l, args[0], aElement);
+                    Value bv = widen(nb, l, args[1], bElement);
+                    unsigned next = 2;
+                    if (hasAZp)
+                      av = arith::SubIOp::create(
+                          nb, l, av,
+                          widen(nb, l, args[next++],
+                                getElementTypeOrSelf(adaptor.getAZeroPoint().getType())));
+                    if (hasBZp)
+                      bv = arith::SubIOp::create(
+                          nb, l, bv,
+                          widen(nb, l, args[next++],
+                                getElementTypeOrSelf(adaptor.getBZeroPoint().getType())));
+                    return {arith::AddIOp::create(nb, l, args.back(),
+                                                  arith::MulIOp::create(nb, l, av, bv))};
+                  })
+                  .getResult(0);
+    if (y.getType() != resultType)
+      y = tensor::CastOp::create(rewriter, loc, resultType, y);
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateContractionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulPattern, LinearPattern>(patterns.getContext());
+  patterns.add<MatMulPattern, LinearPattern, GemmPattern, MatMulIntegerPattern>(
+      patterns.getContext());
 }
 
 } // namespace ternion

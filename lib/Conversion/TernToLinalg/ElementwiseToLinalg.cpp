@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Broadcast.h"
+#include "LinalgBuilders.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/TernOps.h"
@@ -76,35 +77,90 @@ Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
   return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
 }
 
-/// ONNX Cast between numeric types (bool is i1; integers are signed).
+/// ONNX Cast between numeric types (bool is i1; integers are signed unless
+/// the type says unsigned, like ONNX uint8 imported as ui8).
 Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
   Type from = v.getType();
   if (from == to)
     return v;
+  bool fromUnsigned = isUnsignedInteger(from) || from.isInteger(1);
+  bool toUnsigned = isUnsignedInteger(to);
+  // arith works on signless integers; the casts around it are erased by the
+  // LLVM lowering.
+  v = toSignless(b, loc, v);
+  from = v.getType();
+  Type toSignlessType = getSignless(to);
   auto fromInt = dyn_cast<IntegerType>(from);
-  auto toInt = dyn_cast<IntegerType>(to);
-  if (toInt && toInt.getWidth() == 1) {
+  auto toInt = dyn_cast<IntegerType>(toSignlessType);
+  Value result;
+  if (from == toSignlessType) {
+    result = v;
+  } else if (toInt && toInt.getWidth() == 1) {
     if (isa<FloatType>(from))
-      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,
-                                   floatConstant(b, loc, from, 0.0));
-    Value zero = arith::ConstantOp::create(b, loc, from, b.getIntegerAttr(from, 0));
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v, zero);
-  }
-  if (fromInt && toInt) {
+      result = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,
+                                     floatConstant(b, loc, from, 0.0));
+    else
+      result = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v,
+                                     arith::ConstantOp::create(b, loc, from,
+                                                               b.getIntegerAttr(from, 0)));
+  } else if (fromInt && toInt) {
     if (fromInt.getWidth() < toInt.getWidth())
-      return fromInt.getWidth() == 1 ? Value(arith::ExtUIOp::create(b, loc, to, v))
-                                     : Value(arith::ExtSIOp::create(b, loc, to, v));
-    return arith::TruncIOp::create(b, loc, to, v);
+      result = fromUnsigned ? Value(arith::ExtUIOp::create(b, loc, toInt, v))
+                            : Value(arith::ExtSIOp::create(b, loc, toInt, v));
+    else
+      result = arith::TruncIOp::create(b, loc, toInt, v);
+  } else if (fromInt) {
+    result = fromUnsigned ? Value(arith::UIToFPOp::create(b, loc, toSignlessType, v))
+                          : Value(arith::SIToFPOp::create(b, loc, toSignlessType, v));
+  } else if (toInt) {
+    result = toUnsigned ? Value(arith::FPToUIOp::create(b, loc, toInt, v))
+                        : Value(arith::FPToSIOp::create(b, loc, toInt, v));
+  } else if (cast<FloatType>(from).getWidth() < cast<FloatType>(toSignlessType).getWidth()) {
+    result = arith::ExtFOp::create(b, loc, toSignlessType, v);
+  } else {
+    result = arith::TruncFOp::create(b, loc, toSignlessType, v);
   }
-  if (fromInt)
-    return fromInt.getWidth() == 1 ? Value(arith::UIToFPOp::create(b, loc, to, v))
-                                   : Value(arith::SIToFPOp::create(b, loc, to, v));
-  if (toInt)
-    return arith::FPToSIOp::create(b, loc, to, v);
-  if (cast<FloatType>(from).getWidth() < cast<FloatType>(to).getWidth())
-    return arith::ExtFOp::create(b, loc, to, v);
-  return arith::TruncFOp::create(b, loc, to, v);
+  return fromSignless(b, loc, result, to);
 }
+
+/// ONNX Clip: max with the lower bound first, then min with the upper one,
+/// so a lower bound above the upper bound yields the upper bound (numpy.clip).
+/// maximumf/minimumf propagate NaN like numpy.
+struct ClipPattern : OpConversionPattern<ClipOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(ClipOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    bool hasMin = bool(adaptor.getMin()), hasMax = bool(adaptor.getMax());
+    Type element = getElementTypeOrSelf(op.getInput().getType());
+    bool isUnsigned = isUnsignedInteger(element);
+    return lowerElementwise(
+        op, adaptor.getOperands(), rewriter,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> args, Type resultElement) {
+          Value x = toSignless(b, l, args[0]);
+          unsigned next = 1;
+          if (hasMin) {
+            Value lo = toSignless(b, l, args[next++]);
+            if (isa<FloatType>(x.getType()))
+              x = arith::MaximumFOp::create(b, l, x, lo);
+            else if (isUnsigned)
+              x = arith::MaxUIOp::create(b, l, x, lo);
+            else
+              x = arith::MaxSIOp::create(b, l, x, lo);
+          }
+          if (hasMax) {
+            Value hi = toSignless(b, l, args[next]);
+            if (isa<FloatType>(x.getType()))
+              x = arith::MinimumFOp::create(b, l, x, hi);
+            else if (isUnsigned)
+              x = arith::MinUIOp::create(b, l, x, hi);
+            else
+              x = arith::MinSIOp::create(b, l, x, hi);
+          }
+          return fromSignless(b, l, x, resultElement);
+        });
+  }
+};
 
 template <typename OpTy>
 struct ElementwisePattern : OpConversionPattern<OpTy> {
@@ -196,6 +252,7 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   });
   add<IdentityOp>(patterns, [](B &, L, A a, Type) { return a[0]; });
   add<CastOp>(patterns, [](B &b, L l, A a, Type t) { return castScalar(b, l, a[0], t); });
+  patterns.add<ClipPattern>(patterns.getContext());
 }
 
 } // namespace ternion

@@ -22,10 +22,14 @@ struct ConvertTernToLinalgPass
     target.addIllegalDialect<tern::TernDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect>();
+    // Lowerings of ops on unsigned integers (ONNX uint8) cast the scalars in
+    // linalg bodies to signless for arith; the LLVM lowering erases the casts.
+    target.addLegalOp<UnrealizedConversionCastOp>();
     RewritePatternSet patterns(ctx);
     populateElementwiseToLinalgPatterns(patterns);
     populateContractionToLinalgPatterns(patterns);
     populateConstantToArithPatterns(patterns);
+    populateReductionToLinalgPatterns(patterns);
     // Partial conversion reports every tern op left illegal with its
     // location ("failed to legalize operation 'tern.x'").
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
