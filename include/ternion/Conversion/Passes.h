@@ -26,6 +26,9 @@ namespace ternion {
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateConstantToArithPatterns(mlir::RewritePatternSet &patterns);
+void populateLayoutToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace ternion
 
