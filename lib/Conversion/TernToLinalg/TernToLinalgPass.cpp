@@ -30,6 +30,9 @@ struct ConvertTernToLinalgPass
     populateContractionToLinalgPatterns(patterns);
     populateConstantToArithPatterns(patterns);
     populateReductionToLinalgPatterns(patterns);
+    populateLayoutToLinalgPatterns(patterns);
+    populateIndexingToLinalgPatterns(patterns);
+    populateShapeOpsToLinalgPatterns(patterns);
     // Partial conversion reports every tern op left illegal with its
     // location ("failed to legalize operation 'tern.x'").
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
