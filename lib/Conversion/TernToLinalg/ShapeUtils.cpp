@@ -102,12 +102,4 @@ Value cmpIndex(OpBuilder &b, Location loc, arith::CmpIPredicate p, Value x, Valu
   return arith::CmpIOp::create(b, loc, p, x, y);
 }
 
-std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank)
-    return std::nullopt;
-  return axis;
-}
-
 } // namespace ternion

@@ -9,6 +9,7 @@
 #ifndef TERNION_LIB_CONVERSION_TERNTOLINALG_SHAPEUTILS_H
 #define TERNION_LIB_CONVERSION_TERNTOLINALG_SHAPEUTILS_H
 
+#include "LinalgBuilders.h" // normalizeAxis
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -69,9 +70,6 @@ mlir::Value selectIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value c, m
                         mlir::Value y);
 mlir::Value cmpIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::arith::CmpIPredicate p,
                      mlir::Value x, mlir::Value y);
-
-/// A normalized (non-negative, < rank) axis, or nullopt when out of range.
-std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
 } // namespace ternion
 
