@@ -28,7 +28,8 @@ static constexpr const char *kLowerToBuffers =
 
 static constexpr const char *kBuffersToLLVM =
     "convert-bufferization-to-memref,"
-    "func.func(convert-linalg-to-loops, lower-affine, convert-scf-to-cf),"
+    "func.func(tern-strided-copies-to-linalg, convert-linalg-to-loops, lower-affine,"
+    "          convert-scf-to-cf),"
     "expand-strided-metadata, lower-affine,"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"
     "convert-arith-to-llvm, convert-index-to-llvm, convert-func-to-llvm,"

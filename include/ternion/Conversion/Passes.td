@@ -30,4 +30,16 @@ def ConvertTernToLinalg : Pass<"convert-tern-to-linalg", "mlir::func::FuncOp"> {
   ];
 }
 
+def StridedCopiesToLinalg : Pass<"tern-strided-copies-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy between non-contiguous buffers into linalg.copy";
+  let description = [{
+    Upstream lowers a `memref.copy` whose operands are not both contiguous
+    to a call of `memrefCopy` from MLIR's runner-utils library, which an
+    artifact does not link. As `linalg.copy` the copy becomes ordinary loops
+    (and can be vectorized like any other linalg op). Contiguous copies are
+    left alone: they lower to `memcpy`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // TERNION_CONVERSION_PASSES_TD
