@@ -23,6 +23,7 @@ python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.wh
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%models", os.path.join(config.ternion_src_root, "test", "models")))
 config.substitutions.append(("%scripts", os.path.join(config.ternion_src_root, "scripts")))
+config.substitutions.append(("%ternion_tools_dir", config.ternion_tools_dir))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 # The hand-written artifact library of the runtime tests (Runtime/ uses it).
 config.substitutions.append(("%test_model_lib", os.path.join(

@@ -275,6 +275,54 @@ NodeResults importSoftmax(NodeContext &nc) {
   return single<tn::ReshapeOp>(nc, {(*normalized)->getResult(0), (*shape)->getResult(0)});
 }
 
+/// LayerNormalization whose Mean / InvStdDev outputs are used (training
+/// graphs, ONNX's tests) as ONNX's own function body: mean and variance by
+/// ReduceMean, InvStdDev = 1 / sqrt(var + epsilon). Inference graphs use
+/// only Y and get the single tern.layer_norm.
+NodeResults importLayerNormWithStats(NodeContext &nc, int64_t axis, float eps) {
+  auto type = dyn_cast<RankedTensorType>(nc.input(0).getType());
+  if (!type)
+    return nc.emitError() << "the Mean and InvStdDev outputs need an input of known rank";
+  int64_t rank = type.getRank();
+  if (axis < -rank || axis >= rank)
+    return nc.emitError() << "axis " << axis << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> axes;
+  for (int64_t i = axis; i < rank; ++i)
+    axes.push_back(i);
+  auto reduceAttrs = [&] {
+    return SmallVector<NamedAttribute>{
+        named(nc, "axes", nc.builder.getI64ArrayAttr(axes)),
+        named(nc, "keepdims", nc.builder.getBoolAttr(true))};
+  };
+  auto value = [](FailureOr<Operation *> op) {
+    return failed(op) ? Value() : (*op)->getResult(0);
+  };
+  Value x = nc.input(0);
+  Value mean = value(build<tn::ReduceMeanOp>(nc, {x}, reduceAttrs()));
+  Value centered = mean ? value(build<tn::SubOp>(nc, {x, mean})) : Value();
+  Value squared = centered ? value(build<tn::MulOp>(nc, {centered, centered})) : Value();
+  Value variance = squared ? value(build<tn::ReduceMeanOp>(nc, {squared}, reduceAttrs()))
+                           : Value();
+  if (!variance)
+    return failure();
+  Type element = type.getElementType();
+  auto epsAttr = DenseElementsAttr::get(RankedTensorType::get({}, element),
+                                        nc.builder.getFloatAttr(element, eps));
+  Value epsilon = tn::ConstantOp::create(nc.builder, nc.loc, epsAttr);
+  Value shifted = value(build<tn::AddOp>(nc, {variance, epsilon}));
+  Value stddev = shifted ? value(build<tn::SqrtOp>(nc, {shifted})) : Value();
+  Value invStdDev = stddev ? value(build<tn::ReciprocalOp>(nc, {stddev})) : Value();
+  Value normalized = invStdDev ? value(build<tn::MulOp>(nc, {centered, invStdDev})) : Value();
+  Value y = normalized ? value(build<tn::MulOp>(nc, {normalized, nc.input(1)})) : Value();
+  if (y && nc.input(2))
+    y = value(build<tn::AddOp>(nc, {y, nc.input(2)}));
+  if (!y)
+    return failure();
+  return SmallVector<Value>{y, mean, invStdDev};
+}
+
 NodeResults importLayerNorm(NodeContext &nc) {
   auto axis = nc.getInt("axis", -1);
   auto eps = nc.getFloat("epsilon", 1e-5f);
@@ -283,10 +331,11 @@ NodeResults importLayerNorm(NodeContext &nc) {
     return failure();
   if (*stash != 1)
     return nc.emitError() << "stash_type " << *stash << " is not supported (only 1, float)";
-  if (nc.node.output_size() > 1)
-    for (int i = 1; i < nc.node.output_size(); ++i)
-      if (!nc.node.output(i).empty())
-        return nc.emitError() << "the Mean and InvStdDev outputs are not supported";
+  bool statsUsed = false;
+  for (int i = 1; i < nc.node.output_size(); ++i)
+    statsUsed |= !nc.node.output(i).empty();
+  if (statsUsed)
+    return importLayerNormWithStats(nc, *axis, *eps);
   SmallVector<Value> operands{nc.input(0), nc.input(1)};
   if (nc.input(2))
     operands.push_back(nc.input(2));

@@ -281,7 +281,7 @@ int compile() {
 
   PassManager optimize(&ctx);
   if (!noOptimize)
-    ternion::buildOptimizePipeline(optimize.nest<func::FuncOp>());
+    ternion::buildOptimizePipeline(optimize);
   steps.stage("optimizing (tern-optimize)");
   if (failed(optimize.run(*module)))
     return 1;
