@@ -62,3 +62,17 @@ func.func @no_lowering_yet(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %y = tern.softmax %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
+
+// -----
+
+// Pow with an integer base computes in f64 and converts back (ONNX: the
+// result has the base's type).
+// CHECK-LABEL: func.func @int_pow
+// CHECK: arith.sitofp %{{.*}} : i64 to f64
+// CHECK: arith.sitofp %{{.*}} : i64 to f64
+// CHECK: math.powf %{{.*}}, %{{.*}} : f64
+// CHECK: arith.fptosi %{{.*}} : f64 to i64
+func.func @int_pow(%x: tensor<3xi64>, %y: tensor<3xi64>) -> tensor<3xi64> {
+  %p = tern.pow %x, %y : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
+  return %p : tensor<3xi64>
+}

@@ -209,7 +209,14 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   add<AndOp>(patterns, [](B &b, L l, A a, Type) -> Value { return arith::AndIOp::create(b, l, a[0], a[1]); });
   add<OrOp>(patterns, [](B &b, L l, A a, Type) -> Value { return arith::OrIOp::create(b, l, a[0], a[1]); });
   add<PowOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
-    return math::PowFOp::create(b, l, a[0], castScalar(b, l, a[1], t));
+    if (isa<FloatType>(t))
+      return math::PowFOp::create(b, l, a[0], castScalar(b, l, a[1], t));
+    // An integer base (ONNX: the result has the base's type): f64 holds
+    // every exact integer power that fits the result, as numpy computes it.
+    Type f64 = b.getF64Type();
+    Value power = math::PowFOp::create(b, l, castScalar(b, l, a[0], f64),
+                                       castScalar(b, l, a[1], f64));
+    return castScalar(b, l, power, t);
   });
   add<WhereOp>(patterns, [](B &b, L l, A a, Type) -> Value {
     return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
