@@ -22,7 +22,7 @@ static constexpr const char *kLowerToLLVM =
     "func.func(convert-tern-to-linalg, canonicalize, linalg-fuse-elementwise-ops),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,"
+    "buffer-deallocation-pipeline, convert-bufferization-to-memref,"
     "func.func(convert-linalg-to-loops, lower-affine, convert-scf-to-cf),"
     "expand-strided-metadata, lower-affine,"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"

@@ -147,21 +147,22 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
     if (startsType.getRank() != 1 || startsType.isDynamicDim(0))
       return unsupported(op, rewriter, "starts of unknown length");
     int64_t count = startsType.getDimSize(0), rank = inputType.getRank();
-    SmallVector<int64_t> axes;
+    // Constant axes select the sliced dims statically; run-time axes (as in
+    // ONNX's own tests) are compared with every dim at run time.
+    std::optional<SmallVector<int64_t>> axes;
     if (Value axesValue = adaptor.getAxes()) {
-      auto values = getConstantIntValues(axesValue);
-      if (!values)
-        return unsupported(op, rewriter, "axes that are not constant");
-      for (int64_t a : *values) {
-        std::optional<int64_t> axis = normalizeAxis(a, rank);
-        if (!axis)
-          return unsupported(op, rewriter, "axis out of range");
-        axes.push_back(*axis);
+      if ((axes = getConstantIntValues(axesValue))) {
+        for (int64_t &a : *axes) {
+          std::optional<int64_t> axis = normalizeAxis(a, rank);
+          if (!axis)
+            return unsupported(op, rewriter, "axis out of range");
+          a = *axis;
+        }
       }
     } else {
       axes = llvm::to_vector(llvm::seq<int64_t>(0, count));
     }
-    if (int64_t(axes.size()) != count || count > rank)
+    if ((axes && int64_t(axes->size()) != count) || count > rank)
       return unsupported(op, rewriter, "starts, ends and axes differ in length");
     std::optional<SmallVector<int64_t>> constSteps;
     if (Value steps = adaptor.getSteps())
@@ -176,39 +177,61 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
     auto lt = [&](Value x, Value y) { return cmpIndex(rewriter, loc, CmpIPredicate::slt, x, y); };
     // Per input dim: first index, step and length; unsliced dims are whole.
-    SmallVector<Value> starts, steps, sizes;
+    SmallVector<Value> starts, steps, sizes, dims;
     for (int64_t d = 0; d < rank; ++d) {
       starts.push_back(c(0));
       steps.push_back(c(1));
-      sizes.push_back(dimValue(rewriter, loc, input, d));
+      dims.push_back(dimValue(rewriter, loc, input, d));
+      sizes.push_back(dims.back());
     }
-    for (auto [k, axis] : llvm::enumerate(axes)) {
-      Value dim = sizes[axis];
+    for (int64_t k = 0; k < count; ++k) {
       Value step = constSteps ? c((*constSteps)[k])
                               : extractElement(rewriter, loc, adaptor.getSteps(), k, true);
-      // Negative bounds count from the end.
-      auto normalized = [&](Value bounds) {
-        Value v = extractElement(rewriter, loc, bounds, k, true);
-        return selectIndex(rewriter, loc, lt(v, c(0)), addIndex(rewriter, loc, v, dim), v);
-      };
-      Value start = normalized(adaptor.getStarts()), end = normalized(adaptor.getEnds());
-      // step > 0: start and end clamp to [0, dim], length ceil((end-start)/step).
-      Value fwdStart = clampIndex(rewriter, loc, start, c(0), dim);
-      Value fwdEnd = clampIndex(rewriter, loc, end, c(0), dim);
-      Value fwdLen = arith::CeilDivSIOp::create(rewriter, loc,
-                                                subIndex(rewriter, loc, fwdEnd, fwdStart), step);
-      // step < 0: start clamps to [0, dim-1], end to [-1, dim-1].
-      Value last = subIndex(rewriter, loc, dim, c(1));
-      Value bwdStart = clampIndex(rewriter, loc, start, c(0), last);
-      Value bwdEnd = clampIndex(rewriter, loc, end, c(-1), last);
-      Value bwdLen = arith::CeilDivSIOp::create(
-          rewriter, loc, subIndex(rewriter, loc, bwdStart, bwdEnd),
-          subIndex(rewriter, loc, c(0), step));
-      Value forward = lt(c(0), step);
-      starts[axis] = selectIndex(rewriter, loc, forward, fwdStart, bwdStart);
-      sizes[axis] = maxIndex(rewriter, loc, c(0),
-                             selectIndex(rewriter, loc, forward, fwdLen, bwdLen));
-      steps[axis] = step;
+      Value rawStart = extractElement(rewriter, loc, adaptor.getStarts(), k, true);
+      Value rawEnd = extractElement(rewriter, loc, adaptor.getEnds(), k, true);
+      Value runtimeAxis;
+      if (!axes) {
+        runtimeAxis = extractElement(rewriter, loc, adaptor.getAxes(), k, true);
+        runtimeAxis = selectIndex(rewriter, loc, lt(runtimeAxis, c(0)),
+                                  addIndex(rewriter, loc, runtimeAxis, c(rank)), runtimeAxis);
+      }
+      for (int64_t axis = 0; axis < rank; ++axis) {
+        if (axes && (*axes)[k] != axis)
+          continue;
+        Value dim = dims[axis];
+        // Negative bounds count from the end.
+        auto normalized = [&](Value v) {
+          return selectIndex(rewriter, loc, lt(v, c(0)), addIndex(rewriter, loc, v, dim), v);
+        };
+        Value start = normalized(rawStart), end = normalized(rawEnd);
+        // step > 0: start and end clamp to [0, dim], length ceil((end-start)/step).
+        Value fwdStart = clampIndex(rewriter, loc, start, c(0), dim);
+        Value fwdEnd = clampIndex(rewriter, loc, end, c(0), dim);
+        Value fwdLen = arith::CeilDivSIOp::create(
+            rewriter, loc, subIndex(rewriter, loc, fwdEnd, fwdStart), step);
+        // step < 0: start clamps to [0, dim-1], end to [-1, dim-1].
+        Value last = subIndex(rewriter, loc, dim, c(1));
+        Value bwdStart = clampIndex(rewriter, loc, start, c(0), last);
+        Value bwdEnd = clampIndex(rewriter, loc, end, c(-1), last);
+        Value bwdLen = arith::CeilDivSIOp::create(
+            rewriter, loc, subIndex(rewriter, loc, bwdStart, bwdEnd),
+            subIndex(rewriter, loc, c(0), step));
+        Value forward = lt(c(0), step);
+        Value first = selectIndex(rewriter, loc, forward, fwdStart, bwdStart);
+        Value length = maxIndex(rewriter, loc, c(0),
+                                selectIndex(rewriter, loc, forward, fwdLen, bwdLen));
+        Value axisStep = step;
+        if (runtimeAxis) {
+          // Dims that entry k does not slice keep what they had.
+          Value here = cmpIndex(rewriter, loc, CmpIPredicate::eq, runtimeAxis, c(axis));
+          first = selectIndex(rewriter, loc, here, first, starts[axis]);
+          length = selectIndex(rewriter, loc, here, length, sizes[axis]);
+          axisStep = selectIndex(rewriter, loc, here, step, steps[axis]);
+        }
+        starts[axis] = first;
+        sizes[axis] = length;
+        steps[axis] = axisStep;
+      }
     }
 
     Value result;
