@@ -60,7 +60,7 @@ struct ConcatPattern : OpConversionPattern<ConcatOp> {
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     for (Value input : inputs) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets[*axis] = offset;
+      offsets[*axis] = getAsOpFoldResult(offset);
       result = tensor::InsertSliceOp::create(rewriter, loc, input, result, offsets,
                                              tensor::getMixedSizes(rewriter, loc, input),
                                              strides);
@@ -119,7 +119,7 @@ struct SplitPattern : OpConversionPattern<SplitOp> {
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     for (auto [k, type] : llvm::enumerate(resultTypes)) {
       SmallVector<OpFoldResult> sliceOffsets(rank, rewriter.getIndexAttr(0)), sliceSizes;
-      sliceOffsets[*axis] = offsets[k];
+      sliceOffsets[*axis] = getAsOpFoldResult(offsets[k]);
       for (int64_t d = 0; d < rank; ++d) {
         Value size = d == *axis ? sizes[k] : dimValue(rewriter, loc, input, d);
         sliceSizes.push_back(sizeOr(rewriter, type.getDimSize(d), size));

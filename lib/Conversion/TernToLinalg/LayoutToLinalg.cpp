@@ -111,13 +111,17 @@ std::optional<SmallVector<ReshapeGroup>> groupDims(ArrayRef<Monomial> in,
   while (i < in.size() && j < out.size()) {
     ReshapeGroup g{{int64_t(i)}, {int64_t(j)}};
     Monomial pin = in[i++], pout = out[j++];
-    // Grow the side whose product divides the other's until they meet; a
-    // leading 1 divides everything, so unit dims join the following group.
+    // Grow the side whose product divides the other's until they meet (a
+    // leading 1 divides everything, so unit dims join the following group);
+    // with the same symbols on both sides, grow the smaller one (2x3 -> 3x2
+    // is one group).
     while (pin != pout) {
-      if (pin.divides(pout) && i < in.size()) {
+      bool sameSyms = pin.syms == pout.syms;
+      if ((pin.divides(pout) || (sameSyms && pin.coeff < pout.coeff)) && i < in.size()) {
         pin = pin * in[i];
         g.in.push_back(i++);
-      } else if (pout.divides(pin) && j < out.size()) {
+      } else if ((pout.divides(pin) || (sameSyms && pout.coeff < pin.coeff)) &&
+                 j < out.size()) {
         pout = pout * out[j];
         g.out.push_back(j++);
       } else {
