@@ -38,6 +38,19 @@ func.func @split_equal(%x: tensor<?xf32>) -> (tensor<?xf32>, tensor<?xf32>) {
 
 // -----
 
+// An empty piece at the end of a static dim starts at the dim's size: that
+// offset stays a value, since the slice verifiers reject a static offset at
+// the end even for an empty slice.
+// CHECK-LABEL: func.func @split_empty_piece
+// CHECK: tensor.extract_slice %arg0[0, 0] [2, 3] [1, 1] : tensor<2x3xf32> to tensor<2x3xf32>
+// CHECK: tensor.extract_slice %arg0[%{{.*}}, 0] [0, 3] [1, 1] : tensor<2x3xf32> to tensor<0x3xf32>
+func.func @split_empty_piece(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<0x3xf32>) {
+  %a, %b = tern.split %x {axis = 0 : i64, split = array<i64: 2, 0>} : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<0x3xf32>)
+  return %a, %b : tensor<2x3xf32>, tensor<0x3xf32>
+}
+
+// -----
+
 // Run-time bounds with constant axes and steps: ONNX's normalization
 // (negative bounds + dim, clamping) in index arithmetic, then one
 // extract_slice with the constant stride.

@@ -60,10 +60,9 @@ struct ConcatPattern : OpConversionPattern<ConcatOp> {
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     for (Value input : inputs) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets[*axis] = getAsOpFoldResult(offset);
+      offsets[*axis] = offsetOr(offset, resultType.getDimSize(*axis));
       result = tensor::InsertSliceOp::create(rewriter, loc, input, result, offsets,
-                                             tensor::getMixedSizes(rewriter, loc, input),
-                                             strides);
+                                             tensor::getMixedSizes(rewriter, loc, input), strides);
       offset = addIndex(rewriter, loc, offset, dimValue(rewriter, loc, input, *axis));
     }
     rewriter.replaceOp(op, result);
@@ -107,19 +106,19 @@ struct SplitPattern : OpConversionPattern<SplitOp> {
       Value zero = indexConstant(rewriter, loc, 0);
       Value chunk = arith::CeilDivSIOp::create(rewriter, loc, dim, indexConstant(rewriter, loc, n));
       for (int64_t k = 0; k < n; ++k) {
-        Value start = minIndex(rewriter, loc,
-                               mulIndex(rewriter, loc, chunk, indexConstant(rewriter, loc, k)), dim);
+        Value start = minIndex(
+            rewriter, loc, mulIndex(rewriter, loc, chunk, indexConstant(rewriter, loc, k)), dim);
         offsets.push_back(start);
         sizes.push_back(
-            maxIndex(rewriter, loc, zero, minIndex(rewriter, loc, chunk,
-                                                   subIndex(rewriter, loc, dim, start))));
+            maxIndex(rewriter, loc, zero,
+                     minIndex(rewriter, loc, chunk, subIndex(rewriter, loc, dim, start))));
       }
     }
     SmallVector<Value> results;
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     for (auto [k, type] : llvm::enumerate(resultTypes)) {
       SmallVector<OpFoldResult> sliceOffsets(rank, rewriter.getIndexAttr(0)), sliceSizes;
-      sliceOffsets[*axis] = getAsOpFoldResult(offsets[k]);
+      sliceOffsets[*axis] = offsetOr(offsets[k], inputType.getDimSize(*axis));
       for (int64_t d = 0; d < rank; ++d) {
         Value size = d == *axis ? sizes[k] : dimValue(rewriter, loc, input, d);
         sliceSizes.push_back(sizeOr(rewriter, type.getDimSize(d), size));
@@ -207,19 +206,19 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
         // step > 0: start and end clamp to [0, dim], length ceil((end-start)/step).
         Value fwdStart = clampIndex(rewriter, loc, start, c(0), dim);
         Value fwdEnd = clampIndex(rewriter, loc, end, c(0), dim);
-        Value fwdLen = arith::CeilDivSIOp::create(
-            rewriter, loc, subIndex(rewriter, loc, fwdEnd, fwdStart), step);
+        Value fwdLen = arith::CeilDivSIOp::create(rewriter, loc,
+                                                  subIndex(rewriter, loc, fwdEnd, fwdStart), step);
         // step < 0: start clamps to [0, dim-1], end to [-1, dim-1].
         Value last = subIndex(rewriter, loc, dim, c(1));
         Value bwdStart = clampIndex(rewriter, loc, start, c(0), last);
         Value bwdEnd = clampIndex(rewriter, loc, end, c(-1), last);
-        Value bwdLen = arith::CeilDivSIOp::create(
-            rewriter, loc, subIndex(rewriter, loc, bwdStart, bwdEnd),
-            subIndex(rewriter, loc, c(0), step));
+        Value bwdLen =
+            arith::CeilDivSIOp::create(rewriter, loc, subIndex(rewriter, loc, bwdStart, bwdEnd),
+                                       subIndex(rewriter, loc, c(0), step));
         Value forward = lt(c(0), step);
         Value first = selectIndex(rewriter, loc, forward, fwdStart, bwdStart);
-        Value length = maxIndex(rewriter, loc, c(0),
-                                selectIndex(rewriter, loc, forward, fwdLen, bwdLen));
+        Value length =
+            maxIndex(rewriter, loc, c(0), selectIndex(rewriter, loc, forward, fwdLen, bwdLen));
         Value axisStep = step;
         if (runtimeAxis) {
           // Dims that entry k does not slice keep what they had.
@@ -242,26 +241,25 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
         sliceSizes.push_back(sizeOr(rewriter, resultType.getDimSize(d), sizes[d]));
         strides.push_back(getAsOpFoldResult(steps[d]));
       }
-      result = tensor::ExtractSliceOp::create(rewriter, loc, resultType, input, offsets,
-                                              sliceSizes, strides);
+      result = tensor::ExtractSliceOp::create(rewriter, loc, resultType, input, offsets, sliceSizes,
+                                              strides);
     } else {
       // Element i of a dim is input[start + i * step], for either sign.
       Value init = emptyWithSizes(rewriter, loc, resultType, sizes);
-      result = linalg::GenericOp::create(
-                   rewriter, loc, resultType, ValueRange{}, ValueRange{init},
-                   SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, op.getContext())},
-                   SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-                   [&](OpBuilder &b, Location l, ValueRange) {
-                     SmallVector<Value> indices;
-                     for (int64_t d = 0; d < rank; ++d)
-                       indices.push_back(addIndex(
-                           b, l, starts[d],
-                           mulIndex(b, l, linalg::IndexOp::create(b, l, d), steps[d])));
-                     linalg::YieldOp::create(b, l,
-                                             tensor::ExtractOp::create(b, l, input, indices)
-                                                 .getResult());
-                   })
-                   .getResult(0);
+      result =
+          linalg::GenericOp::create(
+              rewriter, loc, resultType, ValueRange{}, ValueRange{init},
+              SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, op.getContext())},
+              SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location l, ValueRange) {
+                SmallVector<Value> indices;
+                for (int64_t d = 0; d < rank; ++d)
+                  indices.push_back(addIndex(
+                      b, l, starts[d], mulIndex(b, l, linalg::IndexOp::create(b, l, d), steps[d])));
+                linalg::YieldOp::create(
+                    b, l, tensor::ExtractOp::create(b, l, input, indices).getResult());
+              })
+              .getResult(0);
     }
     rewriter.replaceOp(op, result);
     return success();
