@@ -51,6 +51,12 @@
 // CHECK-NEXT: [6, 7]
 // CHECK-NEXT: [8, 9]
 // CHECK-NEXT: [10, 11]
+// reshape traced
+// CHECK: sizes = [1, 2, 2, 3]
+// CHECK-NEXT: [0, 1, 2]
+// CHECK-NEXT: [3, 4, 5]
+// CHECK-NEXT: [6, 7, 8]
+// CHECK-NEXT: [9, 10, 11]
 // squeeze [1], unsqueeze [0, -1]
 // CHECK: sizes = [1, 2, 3, 1]
 // CHECK-NEXT: [1]
@@ -107,6 +113,21 @@ func.func @expand(%x: tensor<?x1xf32>, %s: tensor<3xi64>) -> tensor<?x?x?xf32> {
   return %y : tensor<?x?x?xf32>
 }
 
+// The torch export pattern: Concat(Shape(x)[0], Shape(x)[1], [2, 3]).
+func.func @reshape_traced(%x: tensor<?x?x6xf32>) -> tensor<?x?x2x3xf32> {
+  %sh = tern.shape %x : (tensor<?x?x6xf32>) -> tensor<3xi64>
+  %i0 = tern.constant dense<0> : tensor<i64>
+  %i1 = tern.constant dense<1> : tensor<i64>
+  %b = tern.gather %sh, %i0 {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %t = tern.gather %sh, %i1 {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %bu = tern.unsqueeze %b {axes = [0]} : (tensor<i64>) -> tensor<1xi64>
+  %tu = tern.unsqueeze %t {axes = [0]} : (tensor<i64>) -> tensor<1xi64>
+  %c = tern.constant dense<[2, 3]> : tensor<2xi64>
+  %s = tern.concat %bu, %tu, %c {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<2xi64>) -> tensor<4xi64>
+  %y = tern.reshape %x, %s : (tensor<?x?x6xf32>, tensor<4xi64>) -> tensor<?x?x2x3xf32>
+  return %y : tensor<?x?x2x3xf32>
+}
+
 func.func @main() {
   %x24 = arith.constant dense<[[[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0], [8.0, 9.0, 10.0, 11.0]], [[12.0, 13.0, 14.0, 15.0], [16.0, 17.0, 18.0, 19.0], [20.0, 21.0, 22.0, 23.0]]]> : tensor<2x3x4xf32>
   %x24d = tensor.cast %x24 : tensor<2x3x4xf32> to tensor<?x3x4xf32>
@@ -136,6 +157,13 @@ func.func @main() {
   %m_f = bufferization.to_buffer %f : tensor<?x2xf32> to memref<?x2xf32>
   %u_f = memref.cast %m_f : memref<?x2xf32> to memref<*xf32>
   call @printMemrefF32(%u_f) : (memref<*xf32>) -> ()
+
+  %x12e = tensor.expand_shape %x12 [[0, 1], [2]] output_shape [1, 2, 6] : tensor<2x6xf32> into tensor<1x2x6xf32>
+  %x12t = tensor.cast %x12e : tensor<1x2x6xf32> to tensor<?x?x6xf32>
+  %rt = func.call @reshape_traced(%x12t) : (tensor<?x?x6xf32>) -> tensor<?x?x2x3xf32>
+  %m_rt = bufferization.to_buffer %rt : tensor<?x?x2x3xf32> to memref<?x?x2x3xf32>
+  %u_rt = memref.cast %m_rt : memref<?x?x2x3xf32> to memref<*xf32>
+  call @printMemrefF32(%u_rt) : (memref<*xf32>) -> ()
 
   %x6 = arith.constant dense<[[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0]]]> : tensor<2x1x3xf32>
   %x6d = tensor.cast %x6 : tensor<2x1x3xf32> to tensor<?x1x3xf32>
