@@ -73,6 +73,16 @@ FailureOr<FunctionSignature> captureSignature(func::FuncOp fn) {
   return signature;
 }
 
+bool isOptimumLanguageModel(const FunctionSignature &fn) {
+  auto has = [](const std::vector<ValueSignature> &values, llvm::StringRef prefix, bool exact) {
+    return llvm::any_of(values, [&](const ValueSignature &v) {
+      return exact ? v.name == prefix : llvm::StringRef(v.name).starts_with(prefix);
+    });
+  };
+  return has(fn.inputs, "input_ids", true) && has(fn.inputs, "past_key_values.", false) &&
+         has(fn.outputs, "logits", true) && has(fn.outputs, "present.", false);
+}
+
 static llvm::json::Array valuesToJson(const std::vector<ValueSignature> &values) {
   llvm::json::Array array;
   for (const ValueSignature &value : values) {
@@ -106,6 +116,14 @@ std::string renderManifest(const ManifestContents &contents) {
       {"library", contents.library},
       {"functions", std::move(functions)},
   };
+  if (!contents.tokenizer.file.empty())
+    manifest["tokenizer"] = llvm::json::Object{{"file", contents.tokenizer.file},
+                                               {"type", contents.tokenizer.type},
+                                               {"bos_id", contents.tokenizer.bosId},
+                                               {"eos_id", contents.tokenizer.eosId},
+                                               {"add_bos", contents.tokenizer.addBos}};
+  if (contents.maxContext > 0)
+    manifest["generation"] = llvm::json::Object{{"max_context", contents.maxContext}};
   if (!contents.weights.file.empty())
     manifest["weights"] = llvm::json::Object{{"file", contents.weights.file},
                                              {"size", contents.weights.size},

@@ -86,6 +86,19 @@ cl::opt<std::string> mtriple("mtriple", cl::desc("Target triple (default: the ho
 cl::opt<bool> noOptimize("no-tern-optimize",
                          cl::desc("Skip the tern-optimize pipeline (fusions, folds)"),
                          cl::cat(category));
+cl::OptionCategory llmCategory("language models (Optimum KV-cache graphs)");
+cl::opt<std::string> tokenizerPath("tokenizer",
+                                   cl::desc("SentencePiece model to ship in the artifact"),
+                                   cl::value_desc("tokenizer.model"), cl::cat(llmCategory));
+cl::opt<int64_t> bosId("bos-id", cl::desc("Tokenizer's beginning-of-sequence id (default 1)"),
+                       cl::init(1), cl::cat(llmCategory));
+cl::opt<int64_t> eosId("eos-id", cl::desc("Tokenizer's end-of-sequence id (default 2)"),
+                       cl::init(2), cl::cat(llmCategory));
+cl::opt<bool> addBos("add-bos", cl::desc("Prepend BOS to prompts"), cl::cat(llmCategory));
+cl::opt<int64_t> maxContext("max-context",
+                            cl::desc("Default maximum context (prompt + generated tokens) "
+                                     "the runtime preallocates for (default 2048)"),
+                            cl::init(2048), cl::cat(llmCategory));
 cl::opt<bool> progress("progress",
                        cl::desc("Print each stage and its time to stderr (default: "
                                 "when stderr is a terminal)"),
@@ -401,6 +414,23 @@ int compile() {
 
   ternion::ManifestContents manifest;
   manifest.functions = functions;
+  if (functions.size() == 1 && ternion::isOptimumLanguageModel(functions.front())) {
+    manifest.modelKind = "llm";
+    manifest.maxContext = maxContext;
+  }
+  if (!tokenizerPath.empty()) {
+    if (manifest.modelKind != "llm")
+      return fail("--tokenizer is for language models in the Optimum KV-cache convention "
+                  "(input_ids, past_key_values.N.key|value -> logits, present.N.key|value); '" +
+                  inputPath + "' is not one");
+    if (std::error_code ec =
+            llvm::sys::fs::copy_file(tokenizerPath, staging.file("tokenizer.model")))
+      return fail("cannot copy the tokenizer '" + tokenizerPath + "': " + ec.message());
+    manifest.tokenizer.file = "tokenizer.model";
+    manifest.tokenizer.bosId = bosId;
+    manifest.tokenizer.eosId = eosId;
+    manifest.tokenizer.addBos = addBos;
+  }
   auto layout = (*module)->getAttrOfType<DictionaryAttr>("tern.weights");
   int64_t weightsSize = layout ? layout.getAs<IntegerAttr>("size").getInt() : 0;
   if (weightsSize > 0) {
@@ -435,7 +465,7 @@ int main(int argc, char **argv) {
   ternion::registerAllPassesAndPipelines();
   ternion::registerTernConversionPasses();
   ternion::registerTernArtifactPasses();
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &llmCategory});
   cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
     os << "Ternion version " << TERNION_VERSION << " (LLVM/MLIR " << TERNION_LLVM_VERSION
        << ")\n";

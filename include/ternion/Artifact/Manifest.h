@@ -57,8 +57,24 @@ struct WeightsInfo {
   std::string checksum;
 };
 
+/// A language model's tokenizer, copied into the artifact.
+struct TokenizerInfo {
+  std::string file; // empty: none
+  std::string type = "sentencepiece";
+  int64_t bosId = 1;
+  int64_t eosId = 2;
+  bool addBos = false;
+};
+
+/// True when `fn` follows the Hugging Face Optimum KV-cache convention
+/// (input_ids, past_key_values.N.key|value -> logits, present.N.key|value),
+/// which the runtime's generator drives.
+bool isOptimumLanguageModel(const FunctionSignature &fn);
+
 struct ManifestContents {
   std::string modelKind = "tensor";
+  TokenizerInfo tokenizer;
+  int64_t maxContext = 0; // generation default; 0: none
   std::string library = "model.so";
   WeightsInfo weights;
   std::vector<FunctionSignature> functions;

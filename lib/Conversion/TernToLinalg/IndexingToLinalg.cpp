@@ -60,10 +60,9 @@ struct ConcatPattern : OpConversionPattern<ConcatOp> {
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     for (Value input : inputs) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets[*axis] = offset;
+      offsets[*axis] = offsetOr(offset, resultType.getDimSize(*axis));
       result = tensor::InsertSliceOp::create(rewriter, loc, input, result, offsets,
-                                             tensor::getMixedSizes(rewriter, loc, input),
-                                             strides);
+                                             tensor::getMixedSizes(rewriter, loc, input), strides);
       offset = addIndex(rewriter, loc, offset, dimValue(rewriter, loc, input, *axis));
     }
     rewriter.replaceOp(op, result);
@@ -107,19 +106,19 @@ struct SplitPattern : OpConversionPattern<SplitOp> {
       Value zero = indexConstant(rewriter, loc, 0);
       Value chunk = arith::CeilDivSIOp::create(rewriter, loc, dim, indexConstant(rewriter, loc, n));
       for (int64_t k = 0; k < n; ++k) {
-        Value start = minIndex(rewriter, loc,
-                               mulIndex(rewriter, loc, chunk, indexConstant(rewriter, loc, k)), dim);
+        Value start = minIndex(
+            rewriter, loc, mulIndex(rewriter, loc, chunk, indexConstant(rewriter, loc, k)), dim);
         offsets.push_back(start);
         sizes.push_back(
-            maxIndex(rewriter, loc, zero, minIndex(rewriter, loc, chunk,
-                                                   subIndex(rewriter, loc, dim, start))));
+            maxIndex(rewriter, loc, zero,
+                     minIndex(rewriter, loc, chunk, subIndex(rewriter, loc, dim, start))));
       }
     }
     SmallVector<Value> results;
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     for (auto [k, type] : llvm::enumerate(resultTypes)) {
       SmallVector<OpFoldResult> sliceOffsets(rank, rewriter.getIndexAttr(0)), sliceSizes;
-      sliceOffsets[*axis] = offsets[k];
+      sliceOffsets[*axis] = offsetOr(offsets[k], inputType.getDimSize(*axis));
       for (int64_t d = 0; d < rank; ++d) {
         Value size = d == *axis ? sizes[k] : dimValue(rewriter, loc, input, d);
         sliceSizes.push_back(sizeOr(rewriter, type.getDimSize(d), size));
@@ -147,21 +146,22 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
     if (startsType.getRank() != 1 || startsType.isDynamicDim(0))
       return unsupported(op, rewriter, "starts of unknown length");
     int64_t count = startsType.getDimSize(0), rank = inputType.getRank();
-    SmallVector<int64_t> axes;
+    // Constant axes select the sliced dims statically; run-time axes (as in
+    // ONNX's own tests) are compared with every dim at run time.
+    std::optional<SmallVector<int64_t>> axes;
     if (Value axesValue = adaptor.getAxes()) {
-      auto values = getConstantIntValues(axesValue);
-      if (!values)
-        return unsupported(op, rewriter, "axes that are not constant");
-      for (int64_t a : *values) {
-        std::optional<int64_t> axis = normalizeAxis(a, rank);
-        if (!axis)
-          return unsupported(op, rewriter, "axis out of range");
-        axes.push_back(*axis);
+      if ((axes = getConstantIntValues(axesValue))) {
+        for (int64_t &a : *axes) {
+          std::optional<int64_t> axis = normalizeAxis(a, rank);
+          if (!axis)
+            return unsupported(op, rewriter, "axis out of range");
+          a = *axis;
+        }
       }
     } else {
       axes = llvm::to_vector(llvm::seq<int64_t>(0, count));
     }
-    if (int64_t(axes.size()) != count || count > rank)
+    if ((axes && int64_t(axes->size()) != count) || count > rank)
       return unsupported(op, rewriter, "starts, ends and axes differ in length");
     std::optional<SmallVector<int64_t>> constSteps;
     if (Value steps = adaptor.getSteps())
@@ -176,39 +176,61 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
     auto lt = [&](Value x, Value y) { return cmpIndex(rewriter, loc, CmpIPredicate::slt, x, y); };
     // Per input dim: first index, step and length; unsliced dims are whole.
-    SmallVector<Value> starts, steps, sizes;
+    SmallVector<Value> starts, steps, sizes, dims;
     for (int64_t d = 0; d < rank; ++d) {
       starts.push_back(c(0));
       steps.push_back(c(1));
-      sizes.push_back(dimValue(rewriter, loc, input, d));
+      dims.push_back(dimValue(rewriter, loc, input, d));
+      sizes.push_back(dims.back());
     }
-    for (auto [k, axis] : llvm::enumerate(axes)) {
-      Value dim = sizes[axis];
+    for (int64_t k = 0; k < count; ++k) {
       Value step = constSteps ? c((*constSteps)[k])
                               : extractElement(rewriter, loc, adaptor.getSteps(), k, true);
-      // Negative bounds count from the end.
-      auto normalized = [&](Value bounds) {
-        Value v = extractElement(rewriter, loc, bounds, k, true);
-        return selectIndex(rewriter, loc, lt(v, c(0)), addIndex(rewriter, loc, v, dim), v);
-      };
-      Value start = normalized(adaptor.getStarts()), end = normalized(adaptor.getEnds());
-      // step > 0: start and end clamp to [0, dim], length ceil((end-start)/step).
-      Value fwdStart = clampIndex(rewriter, loc, start, c(0), dim);
-      Value fwdEnd = clampIndex(rewriter, loc, end, c(0), dim);
-      Value fwdLen = arith::CeilDivSIOp::create(rewriter, loc,
-                                                subIndex(rewriter, loc, fwdEnd, fwdStart), step);
-      // step < 0: start clamps to [0, dim-1], end to [-1, dim-1].
-      Value last = subIndex(rewriter, loc, dim, c(1));
-      Value bwdStart = clampIndex(rewriter, loc, start, c(0), last);
-      Value bwdEnd = clampIndex(rewriter, loc, end, c(-1), last);
-      Value bwdLen = arith::CeilDivSIOp::create(
-          rewriter, loc, subIndex(rewriter, loc, bwdStart, bwdEnd),
-          subIndex(rewriter, loc, c(0), step));
-      Value forward = lt(c(0), step);
-      starts[axis] = selectIndex(rewriter, loc, forward, fwdStart, bwdStart);
-      sizes[axis] = maxIndex(rewriter, loc, c(0),
-                             selectIndex(rewriter, loc, forward, fwdLen, bwdLen));
-      steps[axis] = step;
+      Value rawStart = extractElement(rewriter, loc, adaptor.getStarts(), k, true);
+      Value rawEnd = extractElement(rewriter, loc, adaptor.getEnds(), k, true);
+      Value runtimeAxis;
+      if (!axes) {
+        runtimeAxis = extractElement(rewriter, loc, adaptor.getAxes(), k, true);
+        runtimeAxis = selectIndex(rewriter, loc, lt(runtimeAxis, c(0)),
+                                  addIndex(rewriter, loc, runtimeAxis, c(rank)), runtimeAxis);
+      }
+      for (int64_t axis = 0; axis < rank; ++axis) {
+        if (axes && (*axes)[k] != axis)
+          continue;
+        Value dim = dims[axis];
+        // Negative bounds count from the end.
+        auto normalized = [&](Value v) {
+          return selectIndex(rewriter, loc, lt(v, c(0)), addIndex(rewriter, loc, v, dim), v);
+        };
+        Value start = normalized(rawStart), end = normalized(rawEnd);
+        // step > 0: start and end clamp to [0, dim], length ceil((end-start)/step).
+        Value fwdStart = clampIndex(rewriter, loc, start, c(0), dim);
+        Value fwdEnd = clampIndex(rewriter, loc, end, c(0), dim);
+        Value fwdLen = arith::CeilDivSIOp::create(rewriter, loc,
+                                                  subIndex(rewriter, loc, fwdEnd, fwdStart), step);
+        // step < 0: start clamps to [0, dim-1], end to [-1, dim-1].
+        Value last = subIndex(rewriter, loc, dim, c(1));
+        Value bwdStart = clampIndex(rewriter, loc, start, c(0), last);
+        Value bwdEnd = clampIndex(rewriter, loc, end, c(-1), last);
+        Value bwdLen =
+            arith::CeilDivSIOp::create(rewriter, loc, subIndex(rewriter, loc, bwdStart, bwdEnd),
+                                       subIndex(rewriter, loc, c(0), step));
+        Value forward = lt(c(0), step);
+        Value first = selectIndex(rewriter, loc, forward, fwdStart, bwdStart);
+        Value length =
+            maxIndex(rewriter, loc, c(0), selectIndex(rewriter, loc, forward, fwdLen, bwdLen));
+        Value axisStep = step;
+        if (runtimeAxis) {
+          // Dims that entry k does not slice keep what they had.
+          Value here = cmpIndex(rewriter, loc, CmpIPredicate::eq, runtimeAxis, c(axis));
+          first = selectIndex(rewriter, loc, here, first, starts[axis]);
+          length = selectIndex(rewriter, loc, here, length, sizes[axis]);
+          axisStep = selectIndex(rewriter, loc, here, step, steps[axis]);
+        }
+        starts[axis] = first;
+        sizes[axis] = length;
+        steps[axis] = axisStep;
+      }
     }
 
     Value result;
@@ -219,26 +241,25 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
         sliceSizes.push_back(sizeOr(rewriter, resultType.getDimSize(d), sizes[d]));
         strides.push_back(getAsOpFoldResult(steps[d]));
       }
-      result = tensor::ExtractSliceOp::create(rewriter, loc, resultType, input, offsets,
-                                              sliceSizes, strides);
+      result = tensor::ExtractSliceOp::create(rewriter, loc, resultType, input, offsets, sliceSizes,
+                                              strides);
     } else {
       // Element i of a dim is input[start + i * step], for either sign.
       Value init = emptyWithSizes(rewriter, loc, resultType, sizes);
-      result = linalg::GenericOp::create(
-                   rewriter, loc, resultType, ValueRange{}, ValueRange{init},
-                   SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, op.getContext())},
-                   SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-                   [&](OpBuilder &b, Location l, ValueRange) {
-                     SmallVector<Value> indices;
-                     for (int64_t d = 0; d < rank; ++d)
-                       indices.push_back(addIndex(
-                           b, l, starts[d],
-                           mulIndex(b, l, linalg::IndexOp::create(b, l, d), steps[d])));
-                     linalg::YieldOp::create(b, l,
-                                             tensor::ExtractOp::create(b, l, input, indices)
-                                                 .getResult());
-                   })
-                   .getResult(0);
+      result =
+          linalg::GenericOp::create(
+              rewriter, loc, resultType, ValueRange{}, ValueRange{init},
+              SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, op.getContext())},
+              SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location l, ValueRange) {
+                SmallVector<Value> indices;
+                for (int64_t d = 0; d < rank; ++d)
+                  indices.push_back(addIndex(
+                      b, l, starts[d], mulIndex(b, l, linalg::IndexOp::create(b, l, d), steps[d])));
+                linalg::YieldOp::create(
+                    b, l, tensor::ExtractOp::create(b, l, input, indices).getResult());
+              })
+              .getResult(0);
     }
     rewriter.replaceOp(op, result);
     return success();

@@ -101,8 +101,7 @@ struct ReshapeGroup {
 /// Groups input and result dims into consecutive runs with equal products;
 /// nullopt when some run cannot be proven equal. A static 0 anywhere makes
 /// every split "equal", so such shapes are left to tensor.reshape.
-std::optional<SmallVector<ReshapeGroup>> groupDims(ArrayRef<Monomial> in,
-                                                   ArrayRef<Monomial> out) {
+std::optional<SmallVector<ReshapeGroup>> groupDims(ArrayRef<Monomial> in, ArrayRef<Monomial> out) {
   for (const Monomial &m : llvm::concat<const Monomial>(in, out))
     if (m.coeff == 0)
       return std::nullopt;
@@ -111,13 +110,16 @@ std::optional<SmallVector<ReshapeGroup>> groupDims(ArrayRef<Monomial> in,
   while (i < in.size() && j < out.size()) {
     ReshapeGroup g{{int64_t(i)}, {int64_t(j)}};
     Monomial pin = in[i++], pout = out[j++];
-    // Grow the side whose product divides the other's until they meet; a
-    // leading 1 divides everything, so unit dims join the following group.
+    // Grow the side whose product divides the other's until they meet (a
+    // leading 1 divides everything, so unit dims join the following group);
+    // with the same symbols on both sides, grow the smaller one (2x3 -> 3x2
+    // is one group).
     while (pin != pout) {
-      if (pin.divides(pout) && i < in.size()) {
+      bool sameSyms = pin.syms == pout.syms;
+      if ((pin.divides(pout) || (sameSyms && pin.coeff < pout.coeff)) && i < in.size()) {
         pin = pin * in[i];
         g.in.push_back(i++);
-      } else if (pout.divides(pin) && j < out.size()) {
+      } else if ((pout.divides(pin) || (sameSyms && pout.coeff < pin.coeff)) && j < out.size()) {
         pout = pout * out[j];
         g.out.push_back(j++);
       } else {
@@ -221,8 +223,8 @@ struct TransposePattern : OpConversionPattern<TransposeOp> {
     // dims against the input, and a refined result type is cast to after.
     auto initType = RankedTensorType::get(shape, inputType.getElementType());
     Value init = emptyWithSizes(rewriter, loc, initType, sizes);
-    Value t = linalg::TransposeOp::create(rewriter, loc, adaptor.getInput(), init, perm)
-                  .getResult()[0];
+    Value t =
+        linalg::TransposeOp::create(rewriter, loc, adaptor.getInput(), init, perm).getResult()[0];
     rewriter.replaceOp(op, castTo(rewriter, loc, t, op.getType()));
     return success();
   }
@@ -275,6 +277,8 @@ std::optional<int64_t> tracedInputDim(Value shape, int64_t i, Value input) {
     int64_t k = (*indices)[i];
     if (k < 0)
       k += source.getDimSize(0);
+    if (k < 0 || k >= source.getDimSize(0))
+      return std::nullopt;
     return tracedInputDim(gather.getInput(), k, input);
   }
   return std::nullopt;
@@ -486,8 +490,7 @@ struct UnsqueezePattern : OpConversionPattern<UnsqueezeOp> {
         sizes.push_back(dimValue(rewriter, loc, adaptor.getInput(), next++));
       }
     }
-    rewriter.replaceOp(op,
-                       reshapeTo(rewriter, loc, adaptor.getInput(), out, sizes, resultType));
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, adaptor.getInput(), out, sizes, resultType));
     return success();
   }
 };
@@ -567,7 +570,9 @@ struct ExpandPattern : OpConversionPattern<ExpandOp> {
       generic = linalg::GenericOp::create(
           rewriter, loc, init.getType(), ValueRange{input}, ValueRange{init},
           SmallVector<AffineMap>{AffineMap::get(rank, 0, exprs, ctx), identity}, iterators,
-          [](OpBuilder &b, Location l, ValueRange args) { linalg::YieldOp::create(b, l, args[0]); });
+          [](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(b, l, args[0]);
+          });
     } else {
       Value zero = indexConstant(rewriter, loc, 0);
       SmallVector<Value> isUnit(inRank);
@@ -576,8 +581,7 @@ struct ExpandPattern : OpConversionPattern<ExpandOp> {
           isUnit[j] = cmpIndex(rewriter, loc, CmpIPredicate::eq, inDims[j], one);
       generic = linalg::GenericOp::create(
           rewriter, loc, init.getType(), ValueRange{}, ValueRange{init},
-          SmallVector<AffineMap>{identity}, iterators,
-          [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<AffineMap>{identity}, iterators, [&](OpBuilder &b, Location l, ValueRange) {
             SmallVector<Value> indices;
             for (int64_t j = 0; j < inRank; ++j) {
               if (inputType.getDimSize(j) == 1) {
@@ -589,7 +593,8 @@ struct ExpandPattern : OpConversionPattern<ExpandOp> {
                 idx = selectIndex(b, l, isUnit[j], zero, idx);
               indices.push_back(idx);
             }
-            linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, input, indices).getResult());
+            linalg::YieldOp::create(b, l,
+                                    tensor::ExtractOp::create(b, l, input, indices).getResult());
           });
     }
     rewriter.replaceOp(op, generic.getResults());
@@ -600,8 +605,8 @@ struct ExpandPattern : OpConversionPattern<ExpandOp> {
 } // namespace
 
 void populateLayoutToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<TransposePattern, ReshapePattern, FlattenPattern, SqueezePattern,
-               UnsqueezePattern, ExpandPattern>(patterns.getContext());
+  patterns.add<TransposePattern, ReshapePattern, FlattenPattern, SqueezePattern, UnsqueezePattern,
+               ExpandPattern>(patterns.getContext());
 }
 
 } // namespace ternion

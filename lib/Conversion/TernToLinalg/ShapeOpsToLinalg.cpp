@@ -51,7 +51,8 @@ struct ShapePattern : OpConversionPattern<ShapeOp> {
     auto type = RankedTensorType::get({int64_t(dims.size())}, i64);
     Value shape;
     if (dims.empty())
-      shape = arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(type, ArrayRef<int64_t>{}));
+      shape = arith::ConstantOp::create(rewriter, loc,
+                                        DenseElementsAttr::get(type, ArrayRef<int64_t>{}));
     else
       shape = tensor::FromElementsOp::create(rewriter, loc, type, dims);
     rewriter.replaceOp(op, castTo(rewriter, loc, shape, op.getType()));
@@ -129,8 +130,8 @@ struct RangePattern : OpConversionPattern<RangeOp> {
     } else {
       return unsupported(op, rewriter, "an element type that is not an integer or float");
     }
-    length = maxIndex(rewriter, loc, toIndex(rewriter, loc, length),
-                      indexConstant(rewriter, loc, 0));
+    length =
+        maxIndex(rewriter, loc, toIndex(rewriter, loc, length), indexConstant(rewriter, loc, 0));
     Value init = emptyWithSizes(rewriter, loc, resultType, {length});
     auto generic = linalg::GenericOp::create(
         rewriter, loc, resultType, ValueRange{}, ValueRange{init},
@@ -141,13 +142,12 @@ struct RangePattern : OpConversionPattern<RangeOp> {
           Value i = linalg::IndexOp::create(b, l, 0);
           Value v;
           if (isa<FloatType>(element)) {
-            Value fi = arith::SIToFPOp::create(
-                b, l, element, arith::IndexCastOp::create(b, l, b.getI64Type(), i));
+            Value fi = arith::SIToFPOp::create(b, l, element,
+                                               arith::IndexCastOp::create(b, l, b.getI64Type(), i));
             v = arith::AddFOp::create(b, l, start, arith::MulFOp::create(b, l, fi, delta));
           } else {
-            v = arith::AddIOp::create(b, l, start,
-                                      arith::MulIOp::create(b, l, fromIndex(b, l, i, element),
-                                                            delta));
+            v = arith::AddIOp::create(
+                b, l, start, arith::MulIOp::create(b, l, fromIndex(b, l, i, element), delta));
           }
           linalg::YieldOp::create(b, l, v);
         });
@@ -189,7 +189,8 @@ struct TriluPattern : OpConversionPattern<TriluOp> {
           Value j = linalg::IndexOp::create(b, l, rank - 1);
           Value diff = subIndex(b, l, j, i);
           Value keep = cmpIndex(b, l, upper ? CmpIPredicate::sge : CmpIPredicate::sle, diff, k);
-          linalg::YieldOp::create(b, l, arith::SelectOp::create(b, l, keep, args[0], zero).getResult());
+          linalg::YieldOp::create(b, l,
+                                  arith::SelectOp::create(b, l, keep, args[0], zero).getResult());
         });
     rewriter.replaceOp(op, generic.getResults());
     return success();

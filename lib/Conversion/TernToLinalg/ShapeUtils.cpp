@@ -2,13 +2,13 @@
 #include "ShapeUtils.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
 namespace ternion {
 
-LogicalResult unsupported(Operation *op, ConversionPatternRewriter &rewriter,
-                          const Twine &reason) {
+LogicalResult unsupported(Operation *op, ConversionPatternRewriter &rewriter, const Twine &reason) {
   op->emitOpError("not supported by the CPU lowering: ") << reason;
   return rewriter.notifyMatchFailure(op, reason);
 }
@@ -57,6 +57,13 @@ OpFoldResult sizeOr(OpBuilder &b, int64_t staticSize, Value v) {
   if (!ShapedType::isDynamic(staticSize))
     return b.getIndexAttr(staticSize);
   return v;
+}
+
+OpFoldResult offsetOr(Value offset, int64_t dimSize) {
+  std::optional<int64_t> c = getConstantIntValue(offset);
+  if (c && (ShapedType::isDynamic(dimSize) || *c < dimSize))
+    return getAsOpFoldResult(offset);
+  return offset;
 }
 
 Value emptyWithSizes(OpBuilder &b, Location loc, RankedTensorType type, ArrayRef<Value> sizes) {

@@ -37,14 +37,19 @@ mlir::Value fromIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mli
 
 /// Element `i` of a 1-D tensor (or the element of a 0-d or one-element
 /// tensor when `i` is 0), as `index` when `asIndex`.
-mlir::Value extractElement(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
-                           int64_t i, bool asIndex);
+mlir::Value extractElement(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor, int64_t i,
+                           bool asIndex);
 
 /// The size of dim `d` of `v` as an `index` value (constant when static).
 mlir::Value dimValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int64_t d);
 
 /// `v` as an OpFoldResult: the static size when `staticSize` is not dynamic.
 mlir::OpFoldResult sizeOr(mlir::OpBuilder &b, int64_t staticSize, mlir::Value v);
+
+/// `offset` as a static OpFoldResult when it is a constant inside a dim of
+/// static size `dimSize`, else the value: the slice verifiers reject a
+/// static offset at or past a static end even for an empty slice.
+mlir::OpFoldResult offsetOr(mlir::Value offset, int64_t dimSize);
 
 /// tensor.empty of `type` whose dynamic dims are taken from `sizes` (one
 /// per dim; the static ones are ignored).
