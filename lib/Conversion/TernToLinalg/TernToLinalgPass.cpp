@@ -30,6 +30,9 @@ struct ConvertTernToLinalgPass
     populateContractionToLinalgPatterns(patterns);
     populateConstantToArithPatterns(patterns);
     populateReductionToLinalgPatterns(patterns);
+    populateNormalizationToLinalgPatterns(patterns);
+    populateQuantizationToLinalgPatterns(patterns);
+    populateAttentionToLinalgPatterns(patterns);
     // Partial conversion reports every tern op left illegal with its
     // location ("failed to legalize operation 'tern.x'").
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
