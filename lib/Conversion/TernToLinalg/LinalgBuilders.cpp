@@ -147,6 +147,19 @@ SmallVector<utils::IteratorType> getIterators(unsigned rank, ArrayRef<int64_t> a
   return iterators;
 }
 
+Value getNumElements(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> dims) {
+  auto type = cast<RankedTensorType>(source.getType());
+  int64_t staticCount = 1;
+  for (int64_t d : dims)
+    if (!type.isDynamicDim(d))
+      staticCount *= type.getDimSize(d);
+  Value count = arith::ConstantIndexOp::create(b, loc, staticCount);
+  for (int64_t d : dims)
+    if (type.isDynamicDim(d))
+      count = arith::MulIOp::create(b, loc, count, tensor::DimOp::create(b, loc, source, d));
+  return count;
+}
+
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     return std::nullopt;

@@ -79,6 +79,11 @@ mlir::AffineMap getDroppedDimsMap(mlir::MLIRContext *ctx, unsigned rank,
 llvm::SmallVector<mlir::utils::IteratorType> getIterators(unsigned rank,
                                                           llvm::ArrayRef<int64_t> axes);
 
+/// The number of elements of `source` over `dims` as an index: one constant
+/// for the static dims times tensor.dim of each dynamic one.
+mlir::Value getNumElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value source,
+                           llvm::ArrayRef<int64_t> dims);
+
 /// `axis` in [-rank, rank) normalized to [0, rank); nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 

@@ -103,10 +103,7 @@ struct LayerNormPattern : OpConversionPattern<LayerNormOp> {
     SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(*axis, rank));
 
     // 1 / (number of normalized elements), computed once.
-    Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    for (int64_t d : axes)
-      count = arith::MulIOp::create(rewriter, loc, count,
-                                    tensor::DimOp::create(rewriter, loc, x, d));
+    Value count = getNumElements(rewriter, loc, x, axes);
     Value countFloat = arith::UIToFPOp::create(
         rewriter, loc, element,
         arith::IndexCastUIOp::create(rewriter, loc, rewriter.getI64Type(), count));
