@@ -56,11 +56,59 @@ func.func @casts(%b: tensor<3xi1>, %f: tensor<3xf32>) -> (tensor<3xf32>, tensor<
 
 // -----
 
-// An op without a lowering is an error naming it, not a silent skip.
-func.func @no_lowering_yet(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
-  // expected-error @+1 {{failed to legalize operation 'tern.softmax'}}
-  %y = tern.softmax %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
-  return %y : tensor<2x8xf32>
+// Unsigned integers (ONNX uint8 is ui8) cast through signless arith:
+// ui8 -> f32 is uitofp, f32 -> ui8 fptoui.
+// CHECK-LABEL: func.func @unsigned_casts
+// CHECK: ^bb0(%[[IN:.*]]: ui8, %{{.*}}: f32):
+// CHECK: %[[S:.*]] = builtin.unrealized_conversion_cast %[[IN]] : ui8 to i8
+// CHECK: arith.uitofp %[[S]] : i8 to f32
+// CHECK: %[[U:.*]] = arith.fptoui %{{.*}} : f32 to i8
+// CHECK: builtin.unrealized_conversion_cast %[[U]] : i8 to ui8
+func.func @unsigned_casts(%u: tensor<3xui8>, %f: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xui8>) {
+  %0 = tern.cast %u {to = f32} : (tensor<3xui8>) -> tensor<3xf32>
+  %1 = tern.cast %f {to = ui8} : (tensor<3xf32>) -> tensor<3xui8>
+  return %0, %1 : tensor<3xf32>, tensor<3xui8>
+}
+
+// -----
+
+// Clip: max with the lower bound, then min with the upper one (numpy.clip);
+// the scalar bounds are read with () maps.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[S:.*]] = affine_map<(d0, d1) -> ()>
+// CHECK-LABEL: func.func @clip
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[S]], #[[S]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK: %[[LO:.*]] = arith.maximumf
+// CHECK: arith.minimumf %[[LO]]
+func.func @clip(%x: tensor<?x4xf32>, %lo: tensor<f32>, %hi: tensor<f32>) -> tensor<?x4xf32> {
+  %0 = tern.clip %x min %lo max %hi : (tensor<?x4xf32>, tensor<f32>, tensor<f32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// Clip with only an upper bound on ui8: an unsigned min; the ui8 splat
+// bound is read as the signless splat with the same bits.
+// CHECK-LABEL: func.func @clip_max_ui8
+// CHECK: %[[HI:.*]] = arith.constant dense<-56> : tensor<i8>
+// CHECK: linalg.generic {{.*}} ins(%arg0, %[[HI]] : tensor<?xui8>, tensor<i8>)
+// CHECK-NOT: arith.maxui
+// CHECK: arith.minui
+func.func @clip_max_ui8(%x: tensor<?xui8>) -> tensor<?xui8> {
+  %hi = tern.constant dense<200> : tensor<ui8>
+  %0 = tern.clip %x max %hi : (tensor<?xui8>, tensor<ui8>) -> tensor<?xui8>
+  return %0 : tensor<?xui8>
+}
+
+// -----
+
+// An op the CPU lowering cannot handle is an error naming it and saying
+// why, not a silent skip.
+func.func @not_lowered(%a: tensor<3x4xi64>, %b: tensor<4x2xi64>) -> tensor<3x2xi64> {
+  // expected-error @+2 {{not supported by the CPU lowering}}
+  // expected-error @+1 {{failed to legalize operation 'tern.gemm'}}
+  %0 = tern.gemm %a, %b {alpha = 0.5 : f32} : (tensor<3x4xi64>, tensor<4x2xi64>) -> tensor<3x2xi64>
+  return %0 : tensor<3x2xi64>
 }
 
 // -----

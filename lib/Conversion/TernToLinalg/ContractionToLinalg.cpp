@@ -252,9 +252,11 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
       epilogueMaps.push_back(AffineMap::getMultiDimIdentityMap(2, ctx));
       Value out = tensor::EmptyOp::create(rewriter, loc, sizes, element);
       bool isFloat = isa<FloatType>(element);
-      auto scalar = [&](OpBuilder &nb, Location l, double v) {
-        return isFloat ? floatConst(nb, l, element, v) : intConst(nb, l, element, int64_t(v));
+      auto scalar = [&](double v) {
+        return isFloat ? floatConst(rewriter, loc, element, v)
+                       : intConst(rewriter, loc, element, int64_t(v));
       };
+      Value alphaValue = scalar(alpha), betaValue = scalar(beta);
       auto mul = [&](OpBuilder &nb, Location l, Value x, Value s) -> Value {
         return isFloat ? Value(arith::MulFOp::create(nb, l, x, s))
                        : Value(arith::MulIOp::create(nb, l, x, s));
@@ -265,11 +267,11 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
               [&](OpBuilder &nb, Location l, ValueRange args) {
                 Value v = args[0];
                 if (alpha != 1.0)
-                  v = mul(nb, l, v, scalar(nb, l, alpha));
+                  v = mul(nb, l, v, alphaValue);
                 if (useC) {
                   Value cv = args[1];
                   if (beta != 1.0)
-                    cv = mul(nb, l, cv, scalar(nb, l, beta));
+                    cv = mul(nb, l, cv, betaValue);
                   v = isFloat ? Value(arith::AddFOp::create(nb, l, v, cv))
                               : Value(arith::AddIOp::create(nb, l, v, cv));
                 }

@@ -125,23 +125,43 @@ Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
 
 /// ONNX Clip: max with the lower bound first, then min with the upper one,
 /// so a lower bound above the upper bound yields the upper bound (numpy.clip).
-/// maximumf/minimumf propagate NaN like numpy.
+/// maximumf/minimumf propagate NaN like numpy. Built with buildGeneric, as
+/// the bounds are often ui8/i8 splat constants.
 struct ClipPattern : OpConversionPattern<ClipOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult matchAndRewrite(ClipOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "result is unranked");
+    MLIRContext *ctx = op.getContext();
+    unsigned rank = resultType.getRank();
+    SmallVector<AffineMap> maps;
+    for (Value operand : adaptor.getOperands()) {
+      auto t = dyn_cast<RankedTensorType>(operand.getType());
+      if (!t || t.getRank() > resultType.getRank())
+        return rejectUnsupported(op, rewriter,
+                                 "bounds must be ranked and of at most the input's rank");
+      maps.push_back(getBroadcastMap(ctx, t, resultType.getShape(), rank));
+    }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+    Location loc = op.getLoc();
+    Value init = createEmptyLike(rewriter, loc, resultType, adaptor.getInput());
+    if (!init)
+      return rewriter.notifyMatchFailure(op, "a dynamic result dim has no source");
     bool hasMin = bool(adaptor.getMin()), hasMax = bool(adaptor.getMax());
-    Type element = getElementTypeOrSelf(op.getInput().getType());
-    bool isUnsigned = isUnsignedInteger(element);
-    return lowerElementwise(
-        op, adaptor.getOperands(), rewriter,
-        [&](OpBuilder &b, Location l, ArrayRef<Value> args, Type resultElement) {
-          Value x = toSignless(b, l, args[0]);
+    bool isUnsigned = isUnsignedInteger(resultType.getElementType());
+    auto generic = buildGeneric(
+        rewriter, loc, resultType, adaptor.getOperands(), init, maps,
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+          Value x = args[0];
           unsigned next = 1;
+          bool isFloatType = isa<FloatType>(x.getType());
           if (hasMin) {
-            Value lo = toSignless(b, l, args[next++]);
-            if (isa<FloatType>(x.getType()))
+            Value lo = args[next++];
+            if (isFloatType)
               x = arith::MaximumFOp::create(b, l, x, lo);
             else if (isUnsigned)
               x = arith::MaxUIOp::create(b, l, x, lo);
@@ -149,16 +169,18 @@ struct ClipPattern : OpConversionPattern<ClipOp> {
               x = arith::MaxSIOp::create(b, l, x, lo);
           }
           if (hasMax) {
-            Value hi = toSignless(b, l, args[next]);
-            if (isa<FloatType>(x.getType()))
+            Value hi = args[next];
+            if (isFloatType)
               x = arith::MinimumFOp::create(b, l, x, hi);
             else if (isUnsigned)
               x = arith::MinUIOp::create(b, l, x, hi);
             else
               x = arith::MinSIOp::create(b, l, x, hi);
           }
-          return fromSignless(b, l, x, resultElement);
+          return {x};
         });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
   }
 };
 

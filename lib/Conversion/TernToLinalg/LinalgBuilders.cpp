@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -34,12 +35,35 @@ Value fromSignless(OpBuilder &b, Location loc, Value v, Type type) {
   return UnrealizedConversionCastOp::create(b, loc, type, v).getResult(0);
 }
 
+/// `v` as a signless splat constant when it is a splat constant of unsigned
+/// integers; null otherwise.
+static Value getSignlessSplat(OpBuilder &b, Location loc, Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !isUnsignedInteger(type.getElementType()))
+    return {};
+  DenseIntElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
+    return {};
+  auto signlessType = type.clone(getSignless(type.getElementType()));
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(signlessType, attr.getSplatValue<APInt>()));
+}
+
 linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, TypeRange resultTypes,
                                ValueRange inputs, ValueRange outputs, ArrayRef<AffineMap> maps,
                                ArrayRef<utils::IteratorType> iterators,
                                SignlessBodyBuilder body) {
+  // A splat constant of unsigned integers (a ui8 zero point) is read as a
+  // signless splat: linalg-fuse-elementwise-ops folds splat inputs into the
+  // body as a scalar arith.constant of the element type, which arith
+  // rejects for ui8.
+  SmallVector<Value> readInputs;
+  for (Value input : inputs) {
+    Value signlessSplat = getSignlessSplat(b, loc, input);
+    readInputs.push_back(signlessSplat ? signlessSplat : input);
+  }
   return linalg::GenericOp::create(
-      b, loc, resultTypes, inputs, outputs, maps, iterators,
+      b, loc, resultTypes, readInputs, outputs, maps, iterators,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         // Casts of arguments the body does not read are dead code that
         // canonicalization drops (the casts are pure).
@@ -60,6 +84,15 @@ Value floatConst(OpBuilder &b, Location loc, Type type, double v) {
 
 Value intConst(OpBuilder &b, Location loc, Type type, int64_t v) {
   return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
+}
+
+Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  auto from = cast<FloatType>(v.getType());
+  if (from == to)
+    return v;
+  if (from.getWidth() < cast<FloatType>(to).getWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
 }
 
 Value lowestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
@@ -114,6 +147,19 @@ SmallVector<utils::IteratorType> getIterators(unsigned rank, ArrayRef<int64_t> a
   return iterators;
 }
 
+Value getNumElements(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> dims) {
+  auto type = cast<RankedTensorType>(source.getType());
+  int64_t staticCount = 1;
+  for (int64_t d : dims)
+    if (!type.isDynamicDim(d))
+      staticCount *= type.getDimSize(d);
+  Value count = arith::ConstantIndexOp::create(b, loc, staticCount);
+  for (int64_t d : dims)
+    if (type.isDynamicDim(d))
+      count = arith::MulIOp::create(b, loc, count, tensor::DimOp::create(b, loc, source, d));
+  return count;
+}
+
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     return std::nullopt;
@@ -140,6 +186,33 @@ Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> 
   return buildGeneric(b, loc, acc.getType(), input, acc, maps, getIterators(rank, axes),
                       [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
                         return {combine(nb, l, args[0], args[1])};
+                      })
+      .getResult(0);
+}
+
+/// sum over `axes` of f(x, stats...), where the stats are tensors that drop
+/// `axes` (read with the same dropped-dims map as the accumulator).
+Value reduceWithStats(OpBuilder &b, Location loc, Value x, ValueRange stats,
+                      ArrayRef<int64_t> axes,
+                      function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  unsigned rank = xType.getRank();
+  MLIRContext *ctx = b.getContext();
+  Type element = xType.getElementType();
+  SmallVector<OpFoldResult> sizes, xSizes = getSizes(b, loc, x);
+  for (unsigned d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, int64_t(d)))
+      sizes.push_back(xSizes[d]);
+  Value acc = filledTensor(b, loc, sizes, floatConst(b, loc, element, 0.0));
+  AffineMap dropped = getDroppedDimsMap(ctx, rank, axes);
+  SmallVector<Value> inputs{x};
+  llvm::append_range(inputs, stats);
+  SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  maps.append(stats.size() + 1, dropped);
+  return buildGeneric(b, loc, acc.getType(), inputs, acc, maps, getIterators(rank, axes),
+                      [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
+                        Value t = term(nb, l, args.drop_back());
+                        return {arith::AddFOp::create(nb, l, args.back(), t)};
                       })
       .getResult(0);
 }

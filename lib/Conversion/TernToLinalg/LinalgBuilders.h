@@ -47,6 +47,9 @@ bool isUnsignedInteger(mlir::Type type);
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double v);
 mlir::Value intConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, int64_t v);
 
+/// `v` (a float) extended or truncated to the float type `to`.
+mlir::Value convertFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type to);
+
 /// The identity of max: -inf for floats, the smallest value for integers
 /// (0 when `isUnsigned`).
 mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
@@ -76,6 +79,11 @@ mlir::AffineMap getDroppedDimsMap(mlir::MLIRContext *ctx, unsigned rank,
 llvm::SmallVector<mlir::utils::IteratorType> getIterators(unsigned rank,
                                                           llvm::ArrayRef<int64_t> axes);
 
+/// The number of elements of `source` over `dims` as an index: one constant
+/// for the static dims times tensor.dim of each dynamic one.
+mlir::Value getNumElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value source,
+                           llvm::ArrayRef<int64_t> dims);
+
 /// `axis` in [-rank, rank) normalized to [0, rank); nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
@@ -88,6 +96,14 @@ mlir::Value buildReduction(
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value, mlir::Value)>
         combine,
     mlir::Type element = {});
+
+/// sum over the sorted `axes` of term(x, stats...) where `stats` are tensors
+/// that drop `axes` (read with the accumulator's map): the shared shape of
+/// softmax denominators and normalization moments. Float `x` only.
+mlir::Value reduceWithStats(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::ValueRange stats,
+    llvm::ArrayRef<int64_t> axes,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)> term);
 
 /// Reinserts the reduced `axes` as 1s (keepdims) with tensor.expand_shape.
 mlir::Value expandReducedDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value reduced,

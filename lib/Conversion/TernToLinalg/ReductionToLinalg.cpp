@@ -105,11 +105,7 @@ struct ReducePattern : OpConversionPattern<OpTy> {
           return arith::AddIOp::create(b, l, x, acc);
         });
     if (Kind == ReduceKind::Mean) {
-      Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
-      for (int64_t axis : axes) {
-        Value dim = tensor::DimOp::create(rewriter, loc, input, axis);
-        count = arith::MulIOp::create(rewriter, loc, count, dim);
-      }
+      Value count = getNumElements(rewriter, loc, input, axes);
       Value countInt = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), count);
       Value divisor;
       if (isFloat)

@@ -33,6 +33,9 @@ struct ConvertTernToLinalgPass
     populateLayoutToLinalgPatterns(patterns);
     populateIndexingToLinalgPatterns(patterns);
     populateShapeOpsToLinalgPatterns(patterns);
+    populateNormalizationToLinalgPatterns(patterns);
+    populateQuantizationToLinalgPatterns(patterns);
+    populateAttentionToLinalgPatterns(patterns);
     // Partial conversion reports every tern op left illegal with its
     // location ("failed to legalize operation 'tern.x'").
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
