@@ -23,6 +23,9 @@ static constexpr const char *kLowerToLLVM =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,"
+    // Deallocation clones a buffer a function returns without owning it
+    // (an identity function returns its argument); lower the clones.
+    "convert-bufferization-to-memref,"
     "func.func(convert-linalg-to-loops, lower-affine, convert-scf-to-cf),"
     "expand-strided-metadata, lower-affine,"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"
