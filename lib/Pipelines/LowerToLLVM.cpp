@@ -27,6 +27,8 @@ static constexpr const char *kLowerToBuffers =
     "buffer-deallocation-pipeline";
 
 static constexpr const char *kBuffersToLLVM =
+    // Deallocation clones a buffer a function returns without owning it
+    // (an identity function returns its argument); lower the clones.
     "convert-bufferization-to-memref,"
     "func.func(tern-strided-copies-to-linalg, convert-linalg-to-loops, lower-affine,"
     "          convert-scf-to-cf),"

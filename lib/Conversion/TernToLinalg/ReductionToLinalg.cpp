@@ -107,13 +107,11 @@ struct ReducePattern : OpConversionPattern<OpTy> {
     if (Kind == ReduceKind::Mean) {
       Value count = getNumElements(rewriter, loc, input, axes);
       Value countInt = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), count);
-      Value divisor;
-      if (isFloat)
-        divisor = arith::SIToFPOp::create(rewriter, loc, signless, countInt);
-      else
-        divisor = signless == rewriter.getI64Type()
-                      ? countInt
-                      : Value(arith::TruncIOp::create(rewriter, loc, signless, countInt));
+      // Integer means divide in i64 (truncating, then narrowed back): the
+      // count need not fit the element type.
+      Value divisor = isFloat ? Value(arith::SIToFPOp::create(rewriter, loc, signless, countInt))
+                              : countInt;
+      Type i64 = rewriter.getI64Type();
       auto reducedType = cast<RankedTensorType>(reduced.getType());
       unsigned r = reducedType.getRank();
       SmallVector<AffineMap> maps(2, AffineMap::getMultiDimIdentityMap(r, op.getContext()));
@@ -123,9 +121,15 @@ struct ReducePattern : OpConversionPattern<OpTy> {
                              [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
                                if (isFloat)
                                  return {arith::DivFOp::create(b, l, args[0], divisor)};
-                               if (isUnsigned)
-                                 return {arith::DivUIOp::create(b, l, args[0], divisor)};
-                               return {arith::DivSIOp::create(b, l, args[0], divisor)};
+                               if (signless == i64)
+                                 return {arith::DivSIOp::create(b, l, args[0], divisor)};
+                               Value wide =
+                                   isUnsigned ? Value(arith::ExtUIOp::create(b, l, i64, args[0]))
+                                              : Value(arith::ExtSIOp::create(b, l, i64, args[0]));
+                               Value mean = isUnsigned
+                                                ? Value(arith::DivUIOp::create(b, l, wide, divisor))
+                                                : Value(arith::DivSIOp::create(b, l, wide, divisor));
+                               return {arith::TruncIOp::create(b, l, signless, mean)};
                              })
                     .getResult(0);
     }
