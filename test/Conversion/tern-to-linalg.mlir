@@ -124,3 +124,20 @@ func.func @int_pow(%x: tensor<3xi64>, %y: tensor<3xi64>) -> tensor<3xi64> {
   %p = tern.pow %x, %y : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
   return %p : tensor<3xi64>
 }
+
+// -----
+
+// Unsigned integers: arith takes signless values, so the body casts in and
+// out, and division, max and comparison use their unsigned forms.
+// CHECK-LABEL: func.func @unsigned_ops
+// CHECK: builtin.unrealized_conversion_cast %{{.*}} : ui8 to i8
+// CHECK: arith.divui %{{.*}}, %{{.*}} : i8
+// CHECK: builtin.unrealized_conversion_cast %{{.*}} : i8 to ui8
+// CHECK: arith.maxui
+// CHECK: arith.cmpi ult
+func.func @unsigned_ops(%x: tensor<4xui8>, %y: tensor<4xui8>) -> (tensor<4xui8>, tensor<4xui8>, tensor<4xi1>) {
+  %d = tern.div %x, %y : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %m = tern.max %x, %y : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %l = tern.less %x, %y : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  return %d, %m, %l : tensor<4xui8>, tensor<4xui8>, tensor<4xi1>
+}

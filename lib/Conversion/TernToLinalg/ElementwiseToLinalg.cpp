@@ -187,23 +187,35 @@ struct ClipPattern : OpConversionPattern<ClipOp> {
 template <typename OpTy>
 struct ElementwisePattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
-  using Fn = Value (*)(OpBuilder &, Location, ArrayRef<Value>, Type);
+  /// Builds the scalar op on signless values; `isUnsigned` says whether the
+  /// integer operands are unsigned (division, min/max and comparisons differ).
+  using Fn = Value (*)(OpBuilder &, Location, ArrayRef<Value>, Type, bool isUnsigned);
 
   ElementwisePattern(MLIRContext *ctx, Fn fn) : OpConversionPattern<OpTy>(ctx), fn(fn) {}
 
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    return lowerElementwise(op, adaptor.getOperands(), rewriter,
-                            [&](OpBuilder &b, Location loc, ArrayRef<Value> a, Type t) {
-                              return fn(b, loc, a, t);
-                            });
+    // arith only takes signless integers: ONNX's unsigned tensors enter the
+    // body through casts that the LLVM lowering erases.
+    bool isUnsigned = llvm::any_of(op->getOperandTypes(), [](Type t) {
+      return isUnsignedInteger(getElementTypeOrSelf(t));
+    });
+    return lowerElementwise(
+        op, adaptor.getOperands(), rewriter,
+        [&](OpBuilder &b, Location loc, ArrayRef<Value> a, Type t) {
+          SmallVector<Value> signless;
+          for (Value v : a)
+            signless.push_back(toSignless(b, loc, v));
+          Value result = fn(b, loc, signless, getSignless(t), isUnsigned);
+          return fromSignless(b, loc, result, t);
+        });
   }
   Fn fn;
 };
 
 template <typename OpTy>
 void add(RewritePatternSet &patterns,
-         Value (*fn)(OpBuilder &, Location, ArrayRef<Value>, Type)) {
+         Value (*fn)(OpBuilder &, Location, ArrayRef<Value>, Type, bool)) {
   patterns.add<ElementwisePattern<OpTy>>(patterns.getContext(), fn);
 }
 
@@ -213,24 +225,35 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   using A = ArrayRef<Value>;
   using L = Location;
   using B = OpBuilder;
-  add<AddOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::AddFOp, arith::AddIOp>(b, l, a); });
-  add<SubOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::SubFOp, arith::SubIOp>(b, l, a); });
-  add<MulOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::MulFOp, arith::MulIOp>(b, l, a); });
-  add<DivOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::DivFOp, arith::DivSIOp>(b, l, a); });
-  add<MaxOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, l, a); });
-  add<MinOp>(patterns, [](B &b, L l, A a, Type) { return floatOrInt<arith::MinimumFOp, arith::MinSIOp>(b, l, a); });
-  add<EqualOp>(patterns, [](B &b, L l, A a, Type) {
+  add<AddOp>(patterns, [](B &b, L l, A a, Type, bool u) { return floatOrInt<arith::AddFOp, arith::AddIOp>(b, l, a); });
+  add<SubOp>(patterns, [](B &b, L l, A a, Type, bool u) { return floatOrInt<arith::SubFOp, arith::SubIOp>(b, l, a); });
+  add<MulOp>(patterns, [](B &b, L l, A a, Type, bool u) { return floatOrInt<arith::MulFOp, arith::MulIOp>(b, l, a); });
+  add<DivOp>(patterns, [](B &b, L l, A a, Type, bool u) {
+    return u ? floatOrInt<arith::DivFOp, arith::DivUIOp>(b, l, a)
+             : floatOrInt<arith::DivFOp, arith::DivSIOp>(b, l, a);
+  });
+  add<MaxOp>(patterns, [](B &b, L l, A a, Type, bool u) {
+    return u ? floatOrInt<arith::MaximumFOp, arith::MaxUIOp>(b, l, a)
+             : floatOrInt<arith::MaximumFOp, arith::MaxSIOp>(b, l, a);
+  });
+  add<MinOp>(patterns, [](B &b, L l, A a, Type, bool u) {
+    return u ? floatOrInt<arith::MinimumFOp, arith::MinUIOp>(b, l, a)
+             : floatOrInt<arith::MinimumFOp, arith::MinSIOp>(b, l, a);
+  });
+  add<EqualOp>(patterns, [](B &b, L l, A a, Type, bool u) {
     return compare(b, l, a, arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq);
   });
-  add<LessOp>(patterns, [](B &b, L l, A a, Type) {
-    return compare(b, l, a, arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
+  add<LessOp>(patterns, [](B &b, L l, A a, Type, bool u) {
+    return compare(b, l, a, arith::CmpFPredicate::OLT,
+                   u ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt);
   });
-  add<GreaterOp>(patterns, [](B &b, L l, A a, Type) {
-    return compare(b, l, a, arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
+  add<GreaterOp>(patterns, [](B &b, L l, A a, Type, bool u) {
+    return compare(b, l, a, arith::CmpFPredicate::OGT,
+                   u ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt);
   });
-  add<AndOp>(patterns, [](B &b, L l, A a, Type) -> Value { return arith::AndIOp::create(b, l, a[0], a[1]); });
-  add<OrOp>(patterns, [](B &b, L l, A a, Type) -> Value { return arith::OrIOp::create(b, l, a[0], a[1]); });
-  add<PowOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+  add<AndOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return arith::AndIOp::create(b, l, a[0], a[1]); });
+  add<OrOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return arith::OrIOp::create(b, l, a[0], a[1]); });
+  add<PowOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
     if (isa<FloatType>(t))
       return math::PowFOp::create(b, l, a[0], castScalar(b, l, a[1], t));
     // An integer base (ONNX: the result has the base's type): f64 holds
@@ -240,47 +263,47 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
                                        castScalar(b, l, a[1], f64));
     return castScalar(b, l, power, t);
   });
-  add<WhereOp>(patterns, [](B &b, L l, A a, Type) -> Value {
+  add<WhereOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value {
     return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
   });
-  add<NegOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+  add<NegOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
     if (isFloat(a[0]))
       return arith::NegFOp::create(b, l, a[0]);
     Value zero = arith::ConstantOp::create(b, l, t, b.getIntegerAttr(t, 0));
     return arith::SubIOp::create(b, l, zero, a[0]);
   });
-  add<AbsOp>(patterns, [](B &b, L l, A a, Type) -> Value {
+  add<AbsOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value {
     if (isFloat(a[0]))
       return math::AbsFOp::create(b, l, a[0]);
     return math::AbsIOp::create(b, l, a[0]);
   });
-  add<SqrtOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::SqrtOp::create(b, l, a[0]); });
-  add<ExpOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::ExpOp::create(b, l, a[0]); });
-  add<LogOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::LogOp::create(b, l, a[0]); });
-  add<ErfOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::ErfOp::create(b, l, a[0]); });
-  add<TanhOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::TanhOp::create(b, l, a[0]); });
-  add<SinOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::SinOp::create(b, l, a[0]); });
-  add<CosOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::CosOp::create(b, l, a[0]); });
-  add<RoundOp>(patterns, [](B &b, L l, A a, Type) -> Value { return math::RoundEvenOp::create(b, l, a[0]); });
-  add<NotOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+  add<SqrtOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return math::SqrtOp::create(b, l, a[0]); });
+  add<ExpOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return math::ExpOp::create(b, l, a[0]); });
+  add<LogOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return math::LogOp::create(b, l, a[0]); });
+  add<ErfOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return math::ErfOp::create(b, l, a[0]); });
+  add<TanhOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return math::TanhOp::create(b, l, a[0]); });
+  add<SinOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return math::SinOp::create(b, l, a[0]); });
+  add<CosOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return math::CosOp::create(b, l, a[0]); });
+  add<RoundOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value { return math::RoundEvenOp::create(b, l, a[0]); });
+  add<NotOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
     Value one = arith::ConstantOp::create(b, l, t, b.getIntegerAttr(t, 1));
     return arith::XOrIOp::create(b, l, a[0], one);
   });
-  add<ReciprocalOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+  add<ReciprocalOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
     return arith::DivFOp::create(b, l, floatConstant(b, l, t, 1.0), a[0]);
   });
-  add<ReluOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+  add<ReluOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
     return arith::MaximumFOp::create(b, l, a[0], floatConstant(b, l, t, 0.0));
   });
-  add<SigmoidOp>(patterns, [](B &b, L l, A a, Type t) -> Value {
+  add<SigmoidOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
     // 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving
     // exactly 0, which is the correctly rounded result.
     Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, a[0]));
     Value one = floatConstant(b, l, t, 1.0);
     return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
   });
-  add<IdentityOp>(patterns, [](B &, L, A a, Type) { return a[0]; });
-  add<CastOp>(patterns, [](B &b, L l, A a, Type t) { return castScalar(b, l, a[0], t); });
+  add<IdentityOp>(patterns, [](B &, L, A a, Type, bool) { return a[0]; });
+  add<CastOp>(patterns, [](B &b, L l, A a, Type t, bool u) { return castScalar(b, l, a[0], t); });
   patterns.add<ClipPattern>(patterns.getContext());
 }
 
