@@ -31,7 +31,7 @@ static constexpr const char *kBuffersToLLVM =
     // (an identity function returns its argument); lower the clones.
     "convert-bufferization-to-memref,"
     "func.func(tern-strided-copies-to-linalg, convert-linalg-to-loops, lower-affine,"
-    "          convert-scf-to-cf),"
+    "          convert-scf-to-cf, tern-lower-expand-shape),"
     "expand-strided-metadata, lower-affine,"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"
     "convert-arith-to-llvm, convert-index-to-llvm, convert-func-to-llvm,"

@@ -42,4 +42,19 @@ def StridedCopiesToLinalg : Pass<"tern-strided-copies-to-linalg", "mlir::func::F
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LowerExpandShape : Pass<"tern-lower-expand-shape", "mlir::func::FuncOp"> {
+  let summary = "Lower memref.expand_shape to memref.reinterpret_cast using its output_shape";
+  let description = [{
+    Upstream's `expand-strided-metadata` recomputes the sizes of an
+    expanded group from the source size and supports at most one dynamic
+    size per group: `memref<?x256xf32>` into `memref<?x?x256xf32>` (batch and
+    sequence out of flattened rows, everywhere in a transformer) crashes it.
+    The op already carries every size (`output_shape`), so this pass builds
+    the `memref.reinterpret_cast` directly: within a group, the innermost
+    stride is the source dim's stride and each outer stride is the next
+    stride times the next size. Run it before `expand-strided-metadata`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+}
+
 #endif // TERNION_CONVERSION_PASSES_TD
