@@ -191,7 +191,10 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
   /// integer operands are unsigned (division, min/max and comparisons differ).
   using Fn = Value (*)(OpBuilder &, Location, ArrayRef<Value>, Type, bool isUnsigned);
 
-  ElementwisePattern(MLIRContext *ctx, Fn fn) : OpConversionPattern<OpTy>(ctx), fn(fn) {}
+  /// `typedBody`: `fn` sees the original (possibly unsigned) scalar types,
+  /// for casts, which convert signedness themselves.
+  ElementwisePattern(MLIRContext *ctx, Fn fn, bool typedBody)
+      : OpConversionPattern<OpTy>(ctx), fn(fn), typedBody(typedBody) {}
 
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -203,6 +206,8 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
     return lowerElementwise(
         op, adaptor.getOperands(), rewriter,
         [&](OpBuilder &b, Location loc, ArrayRef<Value> a, Type t) {
+          if (typedBody)
+            return fn(b, loc, a, t, isUnsigned);
           SmallVector<Value> signless;
           for (Value v : a)
             signless.push_back(toSignless(b, loc, v));
@@ -211,12 +216,14 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
         });
   }
   Fn fn;
+  bool typedBody;
 };
 
 template <typename OpTy>
 void add(RewritePatternSet &patterns,
-         Value (*fn)(OpBuilder &, Location, ArrayRef<Value>, Type, bool)) {
-  patterns.add<ElementwisePattern<OpTy>>(patterns.getContext(), fn);
+         Value (*fn)(OpBuilder &, Location, ArrayRef<Value>, Type, bool),
+         bool typedBody = false) {
+  patterns.add<ElementwisePattern<OpTy>>(patterns.getContext(), fn, typedBody);
 }
 
 } // namespace
@@ -262,7 +269,7 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
     Value power = math::PowFOp::create(b, l, castScalar(b, l, a[0], f64),
                                        castScalar(b, l, a[1], f64));
     return castScalar(b, l, power, t);
-  });
+  }, /*typedBody=*/true);
   add<WhereOp>(patterns, [](B &b, L l, A a, Type, bool u) -> Value {
     return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
   });
@@ -303,7 +310,9 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
     return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
   });
   add<IdentityOp>(patterns, [](B &, L, A a, Type, bool) { return a[0]; });
-  add<CastOp>(patterns, [](B &b, L l, A a, Type t, bool u) { return castScalar(b, l, a[0], t); });
+  add<CastOp>(
+      patterns, [](B &b, L l, A a, Type t, bool u) { return castScalar(b, l, a[0], t); },
+      /*typedBody=*/true);
   patterns.add<ClipPattern>(patterns.getContext());
 }
 
