@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The main job until code generation lands: import the bundled llama fixture
-# and print its optimized IR (linear layers and attention fused), weights elided.
+# The main job: compile the bundled llama fixture into an artifact and run it.
+# Until the generation runtime lands this runs the full-sequence graph on the
+# fixture's recorded test input and checks the logits against PyTorch's.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/build.sh" ternion-opt ternion-translate
-model=${1:-$root/test/models/llama/model.onnx}
+"$root/scripts/build.sh" ternion-compile ternion-run
 bin=${TERNION_BUILD_DIR:-$root/build}/bin
-"$bin/ternion-translate" --import-onnx "$model" \
-  | "$bin/ternion-opt" --tern-optimize --mlir-elide-resource-strings-if-larger=16
+models=$root/test/models
+out=${TERNION_MAIN_OUT:-$root/build/main}
+mkdir -p "$out"
+"$bin/ternion-compile" "$models/llama/model.onnx" -o "$out/llama.tnx" --progress
+"$bin/ternion-run" "$out/llama.tnx" \
+  --input "$models/llama/test_data_set_0/input_0.pb" \
+  --expected "$models/llama/test_data_set_0/output_0.pb" --atol 1e-4 --rtol 0
