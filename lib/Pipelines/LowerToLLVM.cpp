@@ -23,14 +23,15 @@ namespace ternion {
 static constexpr const char *kLowerToBuffers =
     "func.func(convert-tern-to-linalg, canonicalize, linalg-fuse-elementwise-ops),"
     "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
+    "function-boundary-type-conversion=identity-layout-map allow-return-allocs-from-loops},"
     "buffer-deallocation-pipeline";
 
 static constexpr const char *kBuffersToLLVM =
     // Deallocation clones a buffer a function returns without owning it
     // (an identity function returns its argument); lower the clones.
     "convert-bufferization-to-memref,"
-    "func.func(tern-strided-copies-to-linalg, convert-linalg-to-loops, lower-affine,"
+    "func.func(scf-forall-to-for, tern-strided-copies-to-linalg, convert-linalg-to-loops,"
+    "          lower-affine,"
     "          convert-scf-to-cf, tern-lower-expand-shape),"
     "expand-strided-metadata, lower-affine,"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"

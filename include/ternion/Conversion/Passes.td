@@ -24,9 +24,15 @@ def ConvertTernToLinalg : Pass<"convert-tern-to-linalg", "mlir::func::FuncOp"> {
     broadcasts two dynamic dims (the runtime checks graph inputs against
     their declared dims; a static 1 broadcasts as usual).
   }];
+  let options = [
+    Option<"attention", "attention", "std::string", "\"flash\"",
+           "Lowering of tern.attention: 'flash' (tiled online softmax, the default; "
+           "ops with dynamic head counts get the reference lowering) or 'reference' "
+           "(materialized scores, for checking)">,
+  ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect", "::mlir::scf::SCFDialect"
   ];
 }
 

@@ -16,12 +16,14 @@ namespace {
 
 struct ConvertTernToLinalgPass
     : ternion::impl::ConvertTernToLinalgBase<ConvertTernToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addIllegalDialect<tern::TernDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
-                           arith::ArithDialect, math::MathDialect>();
+                           arith::ArithDialect, math::MathDialect, scf::SCFDialect>();
     // Lowerings of ops on unsigned integers (ONNX uint8) cast the scalars in
     // linalg bodies to signless for arith; the LLVM lowering erases the casts.
     target.addLegalOp<UnrealizedConversionCastOp>();
@@ -35,7 +37,15 @@ struct ConvertTernToLinalgPass
     populateShapeOpsToLinalgPatterns(patterns);
     populateNormalizationToLinalgPatterns(patterns);
     populateQuantizationToLinalgPatterns(patterns);
-    populateAttentionToLinalgPatterns(patterns);
+    if (attention == "reference") {
+      populateAttentionToLinalgPatterns(patterns);
+    } else if (attention == "flash") {
+      populateFlashAttentionPatterns(patterns);
+    } else {
+      getOperation().emitError() << "convert-tern-to-linalg: unknown attention lowering '"
+                                 << attention << "' (expected 'flash' or 'reference')";
+      return signalPassFailure();
+    }
     // Partial conversion reports every tern op left illegal with its
     // location ("failed to legalize operation 'tern.x'").
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))

@@ -1,0 +1,434 @@
+//===- FlashAttention.cpp - tiled online-softmax lowering of tern.attention ===//
+//
+// The default lowering of tern.attention, in the flash-attention style: no
+// [S, T] score matrix exists, only one [rows, kBlock] tile at a time, with a
+// running max m, running denominator l and running output acc per row:
+//
+//   for each key block:  s = scale * Q K^T (+ mask, causal -> -inf)
+//                        m' = max(m, rowmax s);  p = exp(s - m')
+//                        alpha = exp(m - m');   l = l * alpha + rowsum p
+//                        acc = acc * alpha + p V
+//   out = acc / l
+//
+// Two tilings share that block step, chosen at run time by the query length:
+//
+// - prefill (S > 1): scf.forall over (batch, query head, block of kRows
+//   queries); the key loop stops at the block's causal limit, so blocks
+//   above the diagonal are never visited;
+// - decode (S == 1): scf.forall over (batch, kv head); the rows are the G
+//   query heads of the group, so each K/V block is read once for all of
+//   them (grouped-query heads share K/V without copies in both tilings).
+//
+// Memory per (batch, head) is O(rows * (D + kBlock)), independent of T.
+// A row whose every key is masked yields NaN, like the unfused graph.
+//
+//===----------------------------------------------------------------------===//
+#include "LinalgBuilders.h"
+#include "ternion/Conversion/Passes.h"
+
+#include "dialects/tern/TernOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace ternion::tern;
+using IT = utils::IteratorType;
+
+namespace ternion {
+namespace {
+
+/// Queries per prefill tile and keys per block: a 32 x 64 f32 score tile is
+/// 8 KiB, small enough to stay in L1 next to the Q, K and V tiles.
+constexpr int64_t kRows = 32;
+constexpr int64_t kBlock = 64;
+
+/// Where a tile's rows and columns sit in the op's index space, for masks.
+struct TilePosition {
+  Value batch;
+  /// Query head of row r: `headBase + r * headStep`.
+  Value headBase;
+  int64_t headStep;
+  /// Query position of row r: `queryBase + r * queryStep`.
+  Value queryBase;
+  int64_t queryStep;
+  /// Key position of column c: `keyBase + c`.
+  Value keyBase;
+};
+
+class FlashAttentionBuilder {
+public:
+  FlashAttentionBuilder(AttentionOp op, Value q, Value k, Value v, Value mask, int64_t group)
+      : op(op), q(q), k(k), v(v), mask(mask), group(group), ctx(op.getContext()),
+        element(cast<RankedTensorType>(q.getType()).getElementType()) {}
+
+  Value build(OpBuilder &b, Location loc);
+
+private:
+  Value index(OpBuilder &b, Location loc, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+  Value minIndex(OpBuilder &b, Location loc, Value x, Value y) {
+    return arith::MinSIOp::create(b, loc, x, y);
+  }
+  AffineExpr d(unsigned i) { return getAffineDimExpr(i, ctx); }
+
+  /// One key block: returns the updated (m, l, acc).
+  std::tuple<Value, Value, Value> attendBlock(OpBuilder &b, Location loc, Value qTile,
+                                              Value kTile, Value vTile, Value m, Value l,
+                                              Value acc, const TilePosition &pos);
+  /// The mask value at (row, column) of a tile, read with tensor.extract
+  /// (broadcast dims of the mask read index 0).
+  Value maskAt(OpBuilder &b, Location loc, const TilePosition &pos, Value row, Value col);
+  /// acc / l, the finished rows of a tile.
+  Value normalize(OpBuilder &b, Location loc, Value acc, Value l);
+  /// Runs the key loop for one tile of rows and returns its output [rows, Dv].
+  Value attendRows(OpBuilder &b, Location loc, Value qTile, Value rows, Value kvHead,
+                   Value keyEnd, const TilePosition &pos);
+
+  Value prefill(OpBuilder &b, Location loc, Value init);
+  Value decode(OpBuilder &b, Location loc, Value init);
+
+  AttentionOp op;
+  Value q, k, v, mask;
+  int64_t group;
+  MLIRContext *ctx;
+  Type element;
+  // Sizes, set by build().
+  Value batch, heads, kvHeads, queries, keys, headDim, valueDim;
+  Value scale, negInf, zero;
+};
+
+Value FlashAttentionBuilder::maskAt(OpBuilder &b, Location loc, const TilePosition &pos,
+                                    Value row, Value col) {
+  auto maskType = cast<RankedTensorType>(mask.getType());
+  int64_t rank = maskType.getRank();
+  auto scaled = [&](Value base, int64_t step) {
+    Value offset = step == 1 ? row : arith::MulIOp::create(b, loc, row, index(b, loc, step));
+    return step == 0 ? base : Value(arith::AddIOp::create(b, loc, base, offset));
+  };
+  // [B, Hq, S, T] positions, aligned with the mask's dims from the end.
+  Value full[4] = {pos.batch, scaled(pos.headBase, pos.headStep),
+                   scaled(pos.queryBase, pos.queryStep),
+                   arith::AddIOp::create(b, loc, pos.keyBase, col)};
+  SmallVector<Value> indices;
+  for (int64_t i = 0; i < rank; ++i)
+    indices.push_back(maskType.getDimSize(i) == 1 ? index(b, loc, 0) : full[4 - rank + i]);
+  Value value = tensor::ExtractOp::create(b, loc, mask, indices);
+  return convertFloat(b, loc, value, element);
+}
+
+std::tuple<Value, Value, Value>
+FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Value kTile,
+                                   Value vTile, Value m, Value l, Value acc,
+                                   const TilePosition &pos) {
+  OpFoldResult rows = tensor::getMixedSize(b, loc, qTile, 0);
+  OpFoldResult cols = tensor::getMixedSize(b, loc, kTile, 0);
+  bool causal = op.getCausal();
+
+  // s[r, c] = scale * sum_d q[r, d] k[c, d] (+ mask) (-inf above the
+  // diagonal). Loops (r, c, d).
+  Value sInit = filledTensor(b, loc, {rows, cols}, zero);
+  Value s = buildGeneric(b, loc, sInit.getType(), ValueRange{qTile, kTile}, sInit,
+                         {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                          AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                          AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
+                         {IT::parallel, IT::parallel, IT::reduction},
+                         [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                           return {arith::AddFOp::create(
+                               b, l, a[2], arith::MulFOp::create(b, l, a[0], a[1]))};
+                         })
+                .getResult(0);
+  AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+  Value offset; // T - S: query i sits at absolute position i + T - S
+  if (causal)
+    offset = arith::SubIOp::create(b, loc, keys, queries);
+  Value sOut = emptyTensor(b, loc, {rows, cols}, element);
+  s = buildGeneric(
+          b, loc, sOut.getType(), ValueRange{s}, sOut, {id2, id2},
+          {IT::parallel, IT::parallel},
+          [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+            Value x = arith::MulFOp::create(b, l, a[0], scale);
+            if (!mask && !causal)
+              return {x};
+            Value row = linalg::IndexOp::create(b, l, 0);
+            Value col = linalg::IndexOp::create(b, l, 1);
+            if (mask)
+              x = arith::AddFOp::create(b, l, x, maskAt(b, l, pos, row, col));
+            if (causal) {
+              Value query = pos.queryStep == 0
+                                ? pos.queryBase
+                                : Value(arith::AddIOp::create(b, l, pos.queryBase, row));
+              Value key = arith::AddIOp::create(b, l, pos.keyBase, col);
+              Value last = arith::AddIOp::create(b, l, query, offset);
+              Value future = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, key, last);
+              x = arith::SelectOp::create(b, l, future, negInf, x);
+            }
+            return {x};
+          })
+          .getResult(0);
+
+  // m' = max(m, rowmax s): a reduction into a copy of m.
+  Value mNew = buildGeneric(b, loc, m.getType(), ValueRange{s}, m,
+                            {id2, AffineMap::get(2, 0, {d(0)}, ctx)},
+                            {IT::parallel, IT::reduction},
+                            [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                              return {arith::MaximumFOp::create(b, l, a[0], a[1])};
+                            })
+                   .getResult(0);
+  // A row with no allowed key so far has m' = -inf; exponentiate against 0
+  // then, so exp(-inf - 0) = 0 instead of exp(-inf + inf) = NaN.
+  auto safeMax = [&](OpBuilder &b, Location l, Value mx) -> Value {
+    Value isNegInf = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, mx, negInf);
+    return arith::SelectOp::create(b, l, isNegInf, zero, mx);
+  };
+  AffineMap rowOf2 = AffineMap::get(2, 0, {d(0)}, ctx);
+  AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+  Value alphaOut = emptyTensor(b, loc, {rows}, element);
+  Value alpha = buildGeneric(b, loc, alphaOut.getType(), ValueRange{m, mNew}, alphaOut,
+                             {id1, id1, id1}, {IT::parallel},
+                             [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                               Value diff = arith::SubFOp::create(b, l, a[0], safeMax(b, l, a[1]));
+                               return {math::ExpOp::create(b, l, diff)};
+                             })
+                    .getResult(0);
+  Value pOut = emptyTensor(b, loc, {rows, cols}, element);
+  Value p = buildGeneric(b, loc, pOut.getType(), ValueRange{s, mNew}, pOut,
+                         {id2, rowOf2, id2}, {IT::parallel, IT::parallel},
+                         [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                           Value diff = arith::SubFOp::create(b, l, a[0], safeMax(b, l, a[1]));
+                           return {math::ExpOp::create(b, l, diff)};
+                         })
+                .getResult(0);
+
+  // l' = l * alpha + rowsum p.
+  Value lScaled = buildGeneric(b, loc, l.getType(), ValueRange{alpha}, l, {id1, id1},
+                               {IT::parallel},
+                               [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                                 return {arith::MulFOp::create(b, l, a[1], a[0])};
+                               })
+                      .getResult(0);
+  Value lNew = buildGeneric(b, loc, l.getType(), ValueRange{p}, lScaled, {id2, rowOf2},
+                            {IT::parallel, IT::reduction},
+                            [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                              return {arith::AddFOp::create(b, l, a[0], a[1])};
+                            })
+                   .getResult(0);
+
+  // acc' = acc * alpha + p V. Loops (r, e, c).
+  Value accScaled = buildGeneric(b, loc, acc.getType(), ValueRange{alpha}, acc,
+                                 {rowOf2, id2}, {IT::parallel, IT::parallel},
+                                 [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                                   return {arith::MulFOp::create(b, l, a[1], a[0])};
+                                 })
+                        .getResult(0);
+  Value accNew = buildGeneric(b, loc, acc.getType(), ValueRange{p, vTile}, accScaled,
+                              {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                               AffineMap::get(3, 0, {d(2), d(1)}, ctx),
+                               AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
+                              {IT::parallel, IT::parallel, IT::reduction},
+                              [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                                return {arith::AddFOp::create(
+                                    b, l, a[2], arith::MulFOp::create(b, l, a[0], a[1]))};
+                              })
+                     .getResult(0);
+  return {mNew, lNew, accNew};
+}
+
+Value FlashAttentionBuilder::normalize(OpBuilder &b, Location loc, Value acc, Value l) {
+  AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+  Value out = emptyTensor(b, loc, tensor::getMixedSizes(b, loc, acc), element);
+  return buildGeneric(b, loc, out.getType(), ValueRange{acc, l}, out,
+                      {id2, AffineMap::get(2, 0, {d(0)}, ctx), id2},
+                      {IT::parallel, IT::parallel},
+                      [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                        return {arith::DivFOp::create(b, l, a[0], a[1])};
+                      })
+      .getResult(0);
+}
+
+Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile, Value rows,
+                                        Value kvHead, Value keyEnd, const TilePosition &pos) {
+  OpFoldResult rowsFold = getAsOpFoldResult(rows);
+  Value m0 = filledTensor(b, loc, {rowsFold}, negInf);
+  Value l0 = filledTensor(b, loc, {rowsFold}, zero);
+  Value acc0 = filledTensor(b, loc, {rowsFold, getAsOpFoldResult(valueDim)}, zero);
+  Value c0 = index(b, loc, 0), block = index(b, loc, kBlock);
+  auto loop = scf::ForOp::create(
+      b, loc, c0, keyEnd, block, ValueRange{m0, l0, acc0},
+      [&](OpBuilder &b, Location l, Value keyStart, ValueRange carried) {
+        Value cols = minIndex(b, l, block, arith::SubIOp::create(b, l, keyEnd, keyStart));
+        auto tile = [&](Value source, Value width) {
+          auto type = RankedTensorType::get(
+              {ShapedType::kDynamic,
+               cast<RankedTensorType>(source.getType()).getDimSize(3)},
+              element);
+          return tensor::ExtractSliceOp::create(
+              b, l, type, source,
+              ArrayRef<OpFoldResult>{pos.batch, kvHead, keyStart, b.getIndexAttr(0)},
+              ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), cols,
+                                     getAsOpFoldResult(width)},
+              ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
+                                     b.getIndexAttr(1), b.getIndexAttr(1)});
+        };
+        TilePosition blockPos = pos;
+        blockPos.keyBase = keyStart;
+        auto [m, lsum, acc] = attendBlock(b, l, qTile, tile(k, headDim), tile(v, valueDim),
+                                          carried[0], carried[1], carried[2], blockPos);
+        scf::YieldOp::create(b, l, ValueRange{m, lsum, acc});
+      });
+  return normalize(b, loc, loop.getResult(2), loop.getResult(1));
+}
+
+Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
+  Value rowsPerTile = index(b, loc, kRows);
+  Value tiles = arith::CeilDivSIOp::create(b, loc, queries, rowsPerTile);
+  auto forall = scf::ForallOp::create(
+      b, loc,
+      ArrayRef<OpFoldResult>{getAsOpFoldResult(batch), getAsOpFoldResult(heads),
+                             getAsOpFoldResult(tiles)},
+      ValueRange{init}, std::nullopt,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value bi = args[0], h = args[1], tileIndex = args[2], out = args[3];
+        Value first = arith::MulIOp::create(b, l, tileIndex, rowsPerTile);
+        Value rows = minIndex(b, l, rowsPerTile, arith::SubIOp::create(b, l, queries, first));
+        Value kvHead = group == 1 ? h
+                                  : Value(arith::DivUIOp::create(b, l, h, index(b, l, group)));
+        auto qType = cast<RankedTensorType>(q.getType());
+        Value qTile = tensor::ExtractSliceOp::create(
+            b, l, RankedTensorType::get({ShapedType::kDynamic, qType.getDimSize(3)}, element), q,
+            ArrayRef<OpFoldResult>{bi, h, first, b.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), rows, getAsOpFoldResult(headDim)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(1),
+                                   b.getIndexAttr(1)});
+        // Causal: the tile's last query (first + rows - 1, at absolute
+        // position + T - S) sees keys up to there; later blocks are skipped.
+        Value keyEnd = keys;
+        if (op.getCausal()) {
+          Value limit = arith::AddIOp::create(
+              b, l, arith::AddIOp::create(b, l, first, rows),
+              arith::SubIOp::create(b, l, keys, queries));
+          keyEnd = minIndex(b, l, keys, limit);
+        }
+        TilePosition pos{bi, h, 0, first, 1, Value()};
+        Value result = attendRows(b, l, qTile, rows, kvHead, keyEnd, pos);
+        auto inParallel = scf::InParallelOp::create(b, l);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(inParallel.getBody());
+        tensor::ParallelInsertSliceOp::create(
+            b, l, result, out, ArrayRef<OpFoldResult>{bi, h, first, b.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), rows, getAsOpFoldResult(valueDim)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(1),
+                                   b.getIndexAttr(1)});
+      });
+  return forall.getResult(0);
+}
+
+Value FlashAttentionBuilder::decode(OpBuilder &b, Location loc, Value init) {
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{getAsOpFoldResult(batch), getAsOpFoldResult(kvHeads)},
+      ValueRange{init}, std::nullopt,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value bi = args[0], kvHead = args[1], out = args[2];
+        Value firstHead = group == 1 ? kvHead
+                                     : Value(arith::MulIOp::create(b, l, kvHead,
+                                                                   index(b, l, group)));
+        Value zeroIndex = index(b, l, 0);
+        auto qType = cast<RankedTensorType>(q.getType());
+        // The group's G query heads, query 0: rows of one [G, D] tile.
+        Value qTile = tensor::ExtractSliceOp::create(
+            b, l, RankedTensorType::get({group, qType.getDimSize(3)}, element), q,
+            ArrayRef<OpFoldResult>{bi, firstHead, b.getIndexAttr(0), b.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(group), b.getIndexAttr(1),
+                                   getAsOpFoldResult(headDim)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(1),
+                                   b.getIndexAttr(1)});
+        // One query at position T - 1 sees every key: no causal limit.
+        TilePosition pos{bi, firstHead, 1, zeroIndex, 0, Value()};
+        Value result = attendRows(b, l, qTile, index(b, l, group), kvHead, keys, pos);
+        if (cast<RankedTensorType>(result.getType()).isDynamicDim(0))
+          result = tensor::CastOp::create(
+              b, l,
+              RankedTensorType::get(
+                  {group, cast<RankedTensorType>(result.getType()).getDimSize(1)}, element),
+              result);
+        auto inParallel = scf::InParallelOp::create(b, l);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(inParallel.getBody());
+        tensor::ParallelInsertSliceOp::create(
+            b, l, result, out,
+            ArrayRef<OpFoldResult>{bi, firstHead, b.getIndexAttr(0), b.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(group), b.getIndexAttr(1),
+                                   getAsOpFoldResult(valueDim)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(1),
+                                   b.getIndexAttr(1)});
+      });
+  return forall.getResult(0);
+}
+
+Value FlashAttentionBuilder::build(OpBuilder &b, Location loc) {
+  auto dim = [&](Value t, int64_t i) { return tensor::getMixedSize(b, loc, t, i); };
+  auto asValue = [&](OpFoldResult f) { return getValueOrCreateConstantIndexOp(b, loc, f); };
+  batch = asValue(dim(q, 0));
+  heads = asValue(dim(q, 1));
+  kvHeads = asValue(dim(k, 1));
+  queries = asValue(dim(q, 2));
+  keys = asValue(dim(k, 2));
+  headDim = asValue(dim(q, 3));
+  valueDim = asValue(dim(v, 3));
+  scale = floatConst(b, loc, element, op.getScale().convertToDouble());
+  negInf = lowestValue(b, loc, element, false);
+  zero = floatConst(b, loc, element, 0.0);
+
+  Value init = emptyTensor(
+      b, loc, {dim(q, 0), dim(q, 1), dim(q, 2), dim(v, 3)}, element);
+  Value isDecode =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, queries, index(b, loc, 1));
+  auto branch = scf::IfOp::create(
+      b, loc, isDecode,
+      [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, decode(b, l, init)); },
+      [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, prefill(b, l, init)); });
+  return branch.getResult(0);
+}
+
+struct FlashAttentionPattern : OpConversionPattern<AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value q = adaptor.getQuery(), k = adaptor.getKey(), v = adaptor.getValue(),
+          mask = adaptor.getMask();
+    auto qType = dyn_cast<RankedTensorType>(q.getType());
+    auto kType = dyn_cast<RankedTensorType>(k.getType());
+    auto vType = dyn_cast<RankedTensorType>(v.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!qType || !kType || !vType || !resultType ||
+        (mask && !isa<RankedTensorType>(mask.getType())))
+      return rejectUnsupported(op, rewriter, "unranked operands");
+    int64_t hq = qType.getDimSize(1), hkv = kType.getDimSize(1);
+    // The decode tiling takes the G heads of a group as one static tile;
+    // graphs with dynamic head counts (exported models have static ones)
+    // get the reference lowering, registered next to this one.
+    if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv) || hkv == 0 || hq % hkv != 0)
+      return rewriter.notifyMatchFailure(op, "head counts are not static multiples");
+    FlashAttentionBuilder builder(op, q, k, v, mask, hq / hkv);
+    Value y = builder.build(rewriter, op.getLoc());
+    if (y.getType() != resultType)
+      y = tensor::CastOp::create(rewriter, op.getLoc(), resultType, y);
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateFlashAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<FlashAttentionPattern>(patterns.getContext(), /*benefit=*/2);
+  // Dynamic head counts: the materializing reference lowering.
+  populateAttentionToLinalgPatterns(patterns);
+}
+
+} // namespace ternion

@@ -1,0 +1,44 @@
+# Random inputs and numpy references for flash-attention.test: lengths that
+# span several 32-query tiles and 64-key blocks, with partial last blocks.
+import sys
+
+import numpy as np
+
+out = sys.argv[1]
+rng = np.random.default_rng(7)
+
+
+def attention(q, k, v, mask, scale):
+    group = q.shape[1] // k.shape[1]
+    k = np.repeat(k, group, axis=1)
+    v = np.repeat(v, group, axis=1)
+    s = scale * (q.astype(np.float64) @ k.transpose(0, 1, 3, 2))
+    S, T = q.shape[2], k.shape[2]
+    if mask is not None:
+        s = s + mask
+    future = np.arange(T)[None, :] > (np.arange(S)[:, None] + (T - S))
+    s = np.where(future, -np.inf, s)
+    s = s - s.max(axis=-1, keepdims=True)
+    p = np.exp(s)
+    return ((p / p.sum(axis=-1, keepdims=True)) @ v).astype(np.float32)
+
+
+def case(name, S, T, with_mask):
+    q = rng.standard_normal((1, 4, S, 16), dtype=np.float32)
+    k = rng.standard_normal((1, 2, T, 16), dtype=np.float32)
+    v = rng.standard_normal((1, 2, T, 8), dtype=np.float32)
+    arrays = {"q": q, "k": k, "v": v}
+    mask = None
+    if with_mask:
+        # Finite penalties plus fully blocked keys (-inf), as padding masks do.
+        mask = rng.uniform(-2, 0, (1, 1, S, T)).astype(np.float32)
+        mask[..., 5:9] = -np.inf
+        arrays["mask"] = mask
+    for key, value in arrays.items():
+        np.save(f"{out}/{name}_{key}.npy", value)
+    np.save(f"{out}/{name}_y.npy", attention(q, k, v, mask, 0.25))
+
+
+case("prefill", 150, 150, False)   # full sequence: 5 query tiles, 3 key blocks
+case("step", 40, 170, True)        # a KV-cache step with a mask
+case("decode", 1, 200, True)       # one query: the decode tiling
