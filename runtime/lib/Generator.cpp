@@ -160,16 +160,16 @@ tnx_status_t runUnseen(tnx_generator &gen) {
   tnx_session *session = gen.session;
 
   tnx_tensor *tensor = nullptr;
-  if (tnx_status_t status = makeIndexTensor(
-          function.inputs[layout.inputIds].spec.dtype,
-          gen.tokens.data() + past, 0, 0, count, &tensor))
+  if (tnx_status_t status =
+          makeIndexTensor(function.inputs[layout.inputIds].spec.dtype,
+                          gen.tokens.data() + past, 0, 0, count, &tensor))
     return status;
   if (tnx_status_t status = bindNew(session, layout.inputIds, tensor))
     return status;
   if (layout.attentionMask != LlmLayout::None) {
-    if (tnx_status_t status = makeIndexTensor(
-            function.inputs[layout.attentionMask].spec.dtype, nullptr, 1, 0,
-            total, &tensor))
+    if (tnx_status_t status =
+            makeIndexTensor(function.inputs[layout.attentionMask].spec.dtype,
+                            nullptr, 1, 0, total, &tensor))
       return status;
     if (tnx_status_t status = bindNew(session, layout.attentionMask, tensor))
       return status;
@@ -188,9 +188,8 @@ tnx_status_t runUnseen(tnx_generator &gen) {
     if (!pastTensor) {
       // The empty cache of the prefill: [1, heads, 0, head_dim].
       int64_t shape[4] = {1, entry.heads, 0, entry.headDim};
-      if (tnx_status_t status =
-              tnx_tensor_create(function.inputs[entry.past].spec.dtype, shape,
-                                4, &gen.cache[i]))
+      if (tnx_status_t status = tnx_tensor_create(
+              function.inputs[entry.past].spec.dtype, shape, 4, &gen.cache[i]))
         return status;
       pastTensor = gen.cache[i];
     }
@@ -211,18 +210,17 @@ tnx_status_t runUnseen(tnx_generator &gen) {
   const std::string &logitsName = function.outputs[layout.logits].spec.name;
   if (logits->shape.size() != 3 || logits->shape[0] != 1 ||
       logits->shape[1] != static_cast<int64_t>(count) ||
-      logits->shape[2] <= 0 || (gen.vocab >= 0 && logits->shape[2] != gen.vocab))
-    return badOutput(logitsName, "has shape " + shapeText(*logits) +
-                                     "; expected [1, " + std::to_string(count) +
-                                     ", " +
-                                     (gen.vocab >= 0 ? std::to_string(gen.vocab)
-                                                     : "vocab") +
-                                     "]");
+      logits->shape[2] <= 0 ||
+      (gen.vocab >= 0 && logits->shape[2] != gen.vocab))
+    return badOutput(
+        logitsName, "has shape " + shapeText(*logits) + "; expected [1, " +
+                        std::to_string(count) + ", " +
+                        (gen.vocab >= 0 ? std::to_string(gen.vocab) : "vocab") +
+                        "]");
   for (const LlmLayout::CacheEntry &entry : layout.cache) {
     const tnx_tensor *present = session->outputs[entry.present];
-    const std::vector<int64_t> expected = {1, entry.heads,
-                                           static_cast<int64_t>(total),
-                                           entry.headDim};
+    const std::vector<int64_t> expected = {
+        1, entry.heads, static_cast<int64_t>(total), entry.headDim};
     if (present->shape != expected)
       return badOutput(function.outputs[entry.present].spec.name,
                        "has shape " + shapeText(*present) + "; expected [1, " +
@@ -231,8 +229,7 @@ tnx_status_t runUnseen(tnx_generator &gen) {
                            std::to_string(entry.headDim) + "]");
   }
   gen.vocab = logits->shape[2];
-  copyLogitsRow(*logits, count - 1, static_cast<size_t>(gen.vocab),
-                gen.logits);
+  copyLogitsRow(*logits, count - 1, static_cast<size_t>(gen.vocab), gen.logits);
   for (size_t i = 0; i < layout.cache.size(); ++i) {
     tnx_tensor *present = session->outputs[layout.cache[i].present];
     tnx_tensor_retain(present);
@@ -249,10 +246,9 @@ tnx_status_t checkTokens(const tnx_generator &gen, const int32_t *ids,
   // of bounds, so refuse it here.
   for (size_t i = 0; i < count; ++i)
     if (ids[i] < 0 || (gen.vocab >= 0 && ids[i] >= gen.vocab))
-      return invalidArgument("token " + std::to_string(ids[i]) + " (at " +
-                             std::to_string(i) +
-                             ") is out of range for a vocabulary of " +
-                             std::to_string(gen.vocab));
+      return invalidArgument(
+          "token " + std::to_string(ids[i]) + " (at " + std::to_string(i) +
+          ") is out of range for a vocabulary of " + std::to_string(gen.vocab));
   return nullptr;
 }
 
@@ -287,8 +283,8 @@ tnx_status_t next(tnx_generator &gen, int32_t &token) {
   if (gen.tokens.size() + 1 > static_cast<size_t>(gen.maxContext))
     return contextFull(gen.tokens.size() + 1, gen.maxContext);
   int32_t chosen = 0;
-  if (tnx_status_t status = tnx_sampler_sample(
-          gen.sampler, gen.logits.data(), gen.logits.size(), &chosen)) {
+  if (tnx_status_t status = tnx_sampler_sample(gen.sampler, gen.logits.data(),
+                                               gen.logits.size(), &chosen)) {
     std::string message = tnx_status_message(status);
     tnx_status_free(status);
     return makeStatus(TNX_STATUS_INTERNAL,
@@ -334,8 +330,7 @@ tnx_status_t generate(tnx_generator &gen, tnx_tokenizer *tokenizer,
     return invalidArgument("the prompt is empty and the context too (and the "
                            "tokenizer adds no BOS): nothing to continue");
   if (!promptIds.empty())
-    if (tnx_status_t status =
-            prefill(gen, promptIds.data(), promptIds.size()))
+    if (tnx_status_t status = prefill(gen, promptIds.data(), promptIds.size()))
       return status;
   tnx_text_stream *stream = nullptr;
   if (tnx_status_t status = tnx_text_stream_create(tokenizer, atStart, &stream))
@@ -390,8 +385,8 @@ tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
   tnx_generator_options_init(&chosen);
   if (options) {
     // Callers compiled against fewer fields get defaults for the rest.
-    if (options->struct_size < offsetof(tnx_generator_options_t, sampler) +
-                                   sizeof(options->sampler))
+    if (options->struct_size <
+        offsetof(tnx_generator_options_t, sampler) + sizeof(options->sampler))
       return invalidArgument("tnx_generator_create: options.struct_size is " +
                              std::to_string(options->struct_size) +
                              "; call tnx_generator_options_init first");
@@ -424,11 +419,10 @@ tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
   gen->maxContext = chosen.max_context > 0 ? chosen.max_context
                     : fromManifest > 0     ? fromManifest
                                            : DefaultMaxContext;
-  tnx_status_t status =
-      tnx_sampler_create(&chosen.sampler, &gen->sampler);
+  tnx_status_t status = tnx_sampler_create(&chosen.sampler, &gen->sampler);
   if (!status)
-    status = tnx_session_create(artifact, function->name.c_str(),
-                                &gen->session);
+    status =
+        tnx_session_create(artifact, function->name.c_str(), &gen->session);
   if (status) {
     delete gen;
     return status;

@@ -56,8 +56,7 @@ tnx_status_t sample(tnx_sampler &sampler, const float *logits, size_t count,
   bool finite = false;
   for (size_t i = 0; i < count; ++i) {
     if (std::isnan(logits[i]))
-      return invalidArgument("sampler: logit " + std::to_string(i) +
-                             " is NaN");
+      return invalidArgument("sampler: logit " + std::to_string(i) + " is NaN");
     finite = finite || logits[i] != -INFINITY;
   }
   if (!finite)
@@ -92,8 +91,7 @@ tnx_status_t sample(tnx_sampler &sampler, const float *logits, size_t count,
   weights.resize(kept);
   double total = 0;
   for (size_t i = 0; i < kept; ++i) {
-    weights[i] =
-        std::exp((candidates[i].first - maximum) * inverseTemperature);
+    weights[i] = std::exp((candidates[i].first - maximum) * inverseTemperature);
     total += weights[i];
   }
   if (options.top_p < 1) {
@@ -150,8 +148,8 @@ tnx_status_t tnx_sampler_create(const tnx_sampler_options_t *options,
   tnx_sampler_options_init(&chosen);
   if (options) {
     // Callers compiled against fewer fields get defaults for the rest.
-    if (options->struct_size < offsetof(tnx_sampler_options_t, seed) +
-                                   sizeof(options->seed))
+    if (options->struct_size <
+        offsetof(tnx_sampler_options_t, seed) + sizeof(options->seed))
       return invalidArgument("tnx_sampler_create: options.struct_size is " +
                              std::to_string(options->struct_size) +
                              "; call tnx_sampler_options_init first");

@@ -40,9 +40,9 @@ std::string checkInput(const TensorSpec &spec, const tnx_tensor &tensor) {
 std::string dimMismatch(const TensorSpec &spec, size_t dim, int64_t actual,
                         const std::string &param, int64_t expected,
                         const std::string &from) {
-  return "input " + quote(spec.name) + ": dim " + std::to_string(dim) +
-         " is " + std::to_string(actual) + " but dim_param " + quote(param) +
-         " is " + std::to_string(expected) + " (" + from + ")";
+  return "input " + quote(spec.name) + ": dim " + std::to_string(dim) + " is " +
+         std::to_string(actual) + " but dim_param " + quote(param) + " is " +
+         std::to_string(expected) + " (" + from + ")";
 }
 
 tnx_status_t validateInputs(const tnx_session &session) {
@@ -67,10 +67,9 @@ tnx_status_t validateInputs(const tnx_session &session) {
     const std::string &param = spec.dimParams[d];
     auto [it, inserted] = dimParams.emplace(param, Binding{value, spec.name});
     if (!inserted && it->second.value != value)
-      return invalidArgument(dimMismatch(spec, d, value, param,
-                                         it->second.value,
-                                         "from input " +
-                                             quote(it->second.input)));
+      return invalidArgument(
+          dimMismatch(spec, d, value, param, it->second.value,
+                      "from input " + quote(it->second.input)));
     return nullptr;
   };
   for (size_t i = 0; i < function.inputs.size(); ++i) {

@@ -164,8 +164,8 @@ tnx_status_t tnx_text_stream_put(tnx_text_stream_t *stream, int32_t token,
   return nullptr;
 }
 
-tnx_status_t tnx_text_stream_flush(tnx_text_stream_t *stream,
-                                   const char **text, size_t *length) {
+tnx_status_t tnx_text_stream_flush(tnx_text_stream_t *stream, const char **text,
+                                   size_t *length) {
   if (!stream || !text)
     return invalidArgument("tnx_text_stream_flush: NULL argument");
   try {
@@ -182,4 +182,3 @@ tnx_status_t tnx_text_stream_flush(tnx_text_stream_t *stream,
 }
 
 } // extern "C"
-

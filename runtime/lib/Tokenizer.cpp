@@ -69,8 +69,7 @@ tnx_status_t loadTokenizer(const std::string &path,
   sentencepiece::SentencePieceProcessor &sp = *tokenizer->processor;
   sentencepiece::util::Status loaded = sp.Load(path);
   if (!loaded.ok()) {
-    bool missing =
-        loaded.code() == sentencepiece::util::StatusCode::kNotFound;
+    bool missing = loaded.code() == sentencepiece::util::StatusCode::kNotFound;
     return makeStatus(missing ? TNX_STATUS_IO_ERROR
                               : TNX_STATUS_INVALID_ARGUMENT,
                       path + ": cannot load the SentencePiece model: " +
@@ -99,9 +98,9 @@ tnx_status_t loadTokenizer(const std::string &path,
   // add_dummy_prefix is in the normalizer spec, also out of reach: a model
   // that has it encodes "a" to a first piece starting with "▁".
   std::vector<std::string> pieces;
-  tokenizer->dropsLeadingSpace =
-      sp.Encode("a", &pieces).ok() && !pieces.empty() &&
-      pieces[0].compare(0, 3, SpaceSymbol) == 0;
+  tokenizer->dropsLeadingSpace = sp.Encode("a", &pieces).ok() &&
+                                 !pieces.empty() &&
+                                 pieces[0].compare(0, 3, SpaceSymbol) == 0;
   result = std::move(tokenizer);
   return nullptr;
 }
@@ -117,8 +116,8 @@ tnx_status_t openTokenizer(const std::string &path, tnx_tokenizer **out) {
     return makeStatus(TNX_STATUS_OUT_OF_MEMORY,
                       path + ": out of memory while loading the tokenizer");
   } catch (const std::exception &error) {
-    return invalidArgument(path + ": cannot load the SentencePiece model: " +
-                           error.what());
+    return invalidArgument(
+        path + ": cannot load the SentencePiece model: " + error.what());
   } catch (...) {
     return invalidArgument(path + ": cannot load the SentencePiece model");
   }
@@ -176,8 +175,9 @@ tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
   if (spec.bosId >= size || spec.eosId >= size) {
     tnx_tokenizer_release(tokenizer);
     return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
-                      manifest + ": tokenizer bos_id/eos_id is out of range "
-                                 "for a vocabulary of " +
+                      manifest +
+                          ": tokenizer bos_id/eos_id is out of range "
+                          "for a vocabulary of " +
                           std::to_string(size));
   }
   if (spec.bosId >= 0)
@@ -236,8 +236,7 @@ tnx_status_t tnx_tokenizer_encode(const tnx_tokenizer_t *tokenizer,
             "cannot encode the text"))
       return status;
     size_t total = encoded.size() + (bos ? 1 : 0);
-    auto *result =
-        static_cast<int32_t *>(std::malloc((total ? total : 1) * 4));
+    auto *result = static_cast<int32_t *>(std::malloc((total ? total : 1) * 4));
     if (!result)
       return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
     size_t at = 0;
@@ -257,8 +256,8 @@ tnx_status_t tnx_tokenizer_encode(const tnx_tokenizer_t *tokenizer,
 }
 
 tnx_status_t tnx_tokenizer_decode(const tnx_tokenizer_t *tokenizer,
-                                  const int32_t *ids, size_t count,
-                                  char **text, size_t *length) {
+                                  const int32_t *ids, size_t count, char **text,
+                                  size_t *length) {
   if (!tokenizer || (!ids && count) || !text)
     return invalidArgument("tnx_tokenizer_decode: NULL argument");
   if (tnx_status_t status = checkIds(*tokenizer, ids, count))
@@ -266,9 +265,9 @@ tnx_status_t tnx_tokenizer_decode(const tnx_tokenizer_t *tokenizer,
   try {
     std::vector<int> input(ids, ids + count);
     std::string decoded;
-    if (tnx_status_t status = fromSentencePiece(
-            tokenizer->processor->Decode(input, &decoded),
-            "cannot decode the tokens"))
+    if (tnx_status_t status =
+            fromSentencePiece(tokenizer->processor->Decode(input, &decoded),
+                              "cannot decode the tokens"))
       return status;
     char *copy = copyString(decoded);
     if (!copy)
@@ -281,8 +280,7 @@ tnx_status_t tnx_tokenizer_decode(const tnx_tokenizer_t *tokenizer,
     return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
   } catch (const std::exception &error) {
     return makeStatus(TNX_STATUS_INTERNAL,
-                      std::string("cannot decode the tokens: ") +
-                          error.what());
+                      std::string("cannot decode the tokens: ") + error.what());
   }
 }
 

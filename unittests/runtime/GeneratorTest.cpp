@@ -33,18 +33,20 @@ std::string fakeLlmFunctions(int vocab,
       value(inputIds, "i64", "[-1, -1]", R"(["batch", "sequence"])") + ",\n" +
       value("attention_mask", "i64", "[-1, -1]",
             R"(["batch", "past_sequence+sequence"])") +
-      ",\n" + value("position_ids", "i64", "[-1, -1]", R"(["batch", "sequence"])");
-  std::string outputs = value("logits", "f32",
-                              "[-1, -1, " + std::to_string(vocab) + "]",
-                              R"(["batch", "sequence", ""])");
+      ",\n" +
+      value("position_ids", "i64", "[-1, -1]", R"(["batch", "sequence"])");
+  std::string outputs =
+      value("logits", "f32", "[-1, -1, " + std::to_string(vocab) + "]",
+            R"(["batch", "sequence", ""])");
   for (int layer = 0; layer < 2; ++layer)
     for (const char *kind : {"key", "value"}) {
       std::string suffix = std::to_string(layer) + "." + kind;
-      inputs += ",\n" + value("past_key_values." + suffix, "f32",
-                              "[-1, 2, -1, 4]",
-                              R"(["batch", "", "past_sequence", ""])");
-      outputs += ",\n" + value("present." + suffix, "f32", "[-1, 2, -1, 4]",
-                               R"(["batch", "", "past_sequence+sequence", ""])");
+      inputs +=
+          ",\n" + value("past_key_values." + suffix, "f32", "[-1, 2, -1, 4]",
+                        R"(["batch", "", "past_sequence", ""])");
+      outputs +=
+          ",\n" + value("present." + suffix, "f32", "[-1, 2, -1, 4]",
+                        R"(["batch", "", "past_sequence+sequence", ""])");
     }
   std::string nocache =
       R"({"name": "nocache", "symbol": "tnx_fake_lm_nocache", "inputs": [)" +
@@ -148,8 +150,8 @@ TEST_F(GeneratorTest, GreedyDecodingThroughTheCache) {
   EXPECT_EQ(tnx_generator_context_length(generator), 3u);
   // 20 steps wrap around the vocabulary; a wrong cache would turn the
   // logits NaN and fail the step.
-  EXPECT_THAT(next(20), ElementsAreArray({5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                                          15, 0, 1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_THAT(next(20), ElementsAreArray({5,  6, 7, 8, 9, 10, 11, 12, 13, 14,
+                                          15, 0, 1, 2, 3, 4,  5,  6,  7,  8}));
   EXPECT_EQ(tnx_generator_context_length(generator), 23u);
 }
 
@@ -272,10 +274,10 @@ TEST_F(GeneratorTest, ReportsNaNLogits) {
   TNX_ASSERT_OK(create());
   prefill({3});
   int32_t token = -1;
-  EXPECT_THAT(errorOf(tnx_generator_next(generator, &token),
-                      TNX_STATUS_INTERNAL),
-              HasSubstr("the model's logits cannot be sampled: sampler: "
-                        "logit 0 is NaN"));
+  EXPECT_THAT(
+      errorOf(tnx_generator_next(generator, &token), TNX_STATUS_INTERNAL),
+      HasSubstr("the model's logits cannot be sampled: sampler: "
+                "logit 0 is NaN"));
 }
 
 TEST_F(GeneratorTest, RefusesFunctionsOutsideTheConvention) {
@@ -397,7 +399,8 @@ TEST_F(GeneratorTest, SessionChecksDimParamExpressions) {
     TNX_ASSERT_OK(
         tnx_session_bind_input(session, i, make(TNX_DTYPE_F32, {1, 2, 0, 4})));
 
-  TNX_ASSERT_OK(tnx_session_bind_input(session, 1, make(TNX_DTYPE_I64, {1, 4})));
+  TNX_ASSERT_OK(
+      tnx_session_bind_input(session, 1, make(TNX_DTYPE_I64, {1, 4})));
   EXPECT_EQ(errorOf(tnx_session_run(session), TNX_STATUS_INVALID_ARGUMENT),
             "input 'attention_mask': dim 1 is 4 but dim_param "
             "'past_sequence+sequence' is 3 (past_sequence = 0 from input "
@@ -409,7 +412,8 @@ TEST_F(GeneratorTest, SessionChecksDimParamExpressions) {
   TNX_ASSERT_OK(tnx_session_bind_input(session, 1, mask));
   TNX_ASSERT_OK(tnx_session_run(session));
   tnx_tensor_t *present = nullptr;
-  TNX_ASSERT_OK(tnx_session_output_by_name(session, "present.1.value", &present));
+  TNX_ASSERT_OK(
+      tnx_session_output_by_name(session, "present.1.value", &present));
   EXPECT_EQ(tnx_tensor_shape(present)[2], 3);
   tnx_session_release(session);
   for (tnx_tensor_t *tensor : tensors)

@@ -125,7 +125,8 @@ TEST(SamplerTest, SeededTokensArePinned) {
 
 TEST(SamplerTest, TemperatureOneFollowsTheDistribution) {
   tnx_sampler_t *sampler = makeSampler(1.0f, 0, 1.0f, 7);
-  auto seen = frequencies(sampleMany(sampler, logitsOf({0.5, 0.3, 0.2}), 20000));
+  auto seen =
+      frequencies(sampleMany(sampler, logitsOf({0.5, 0.3, 0.2}), 20000));
   EXPECT_NEAR(seen[0], 0.5, 0.02);
   EXPECT_NEAR(seen[1], 0.3, 0.02);
   EXPECT_NEAR(seen[2], 0.2, 0.02);
@@ -147,8 +148,8 @@ TEST(SamplerTest, HighTemperatureFlattensLowSharpens) {
 
 TEST(SamplerTest, TopKKeepsTheKMostLikely) {
   tnx_sampler_t *sampler = makeSampler(1.0f, 2, 1.0f, 3);
-  auto seen = frequencies(
-      sampleMany(sampler, logitsOf({0.1, 0.4, 0.2, 0.3}), 20000));
+  auto seen =
+      frequencies(sampleMany(sampler, logitsOf({0.1, 0.4, 0.2, 0.3}), 20000));
   EXPECT_EQ(seen.size(), 2u);
   EXPECT_NEAR(seen[1], 0.4 / 0.7, 0.02);
   EXPECT_NEAR(seen[3], 0.3 / 0.7, 0.02);
@@ -188,8 +189,8 @@ TEST(SamplerTest, TopKThenTopP) {
   // top_k 3 keeps 0.5, 0.3, 0.15 (renormalized 0.526, 0.316, 0.158); top_p
   // 0.8 then keeps the first two (0.842).
   tnx_sampler_t *sampler = makeSampler(1.0f, 3, 0.8f, 5);
-  auto seen = frequencies(
-      sampleMany(sampler, logitsOf({0.3, 0.05, 0.5, 0.15}), 5000));
+  auto seen =
+      frequencies(sampleMany(sampler, logitsOf({0.3, 0.05, 0.5, 0.15}), 5000));
   EXPECT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen.count(3), 0u);
   tnx_sampler_release(sampler);

@@ -41,9 +41,8 @@ protected:
   std::vector<int32_t> encode(const std::string &text, int addBos = -1) {
     int32_t *ids = nullptr;
     size_t count = 0;
-    tnx_status_t status = tnx_tokenizer_encode(tokenizer, text.data(),
-                                               text.size(), addBos, &ids,
-                                               &count);
+    tnx_status_t status = tnx_tokenizer_encode(
+        tokenizer, text.data(), text.size(), addBos, &ids, &count);
     EXPECT_EQ(status, nullptr) << tnx_status_message(status);
     tnx_status_free(status);
     std::vector<int32_t> result(ids, ids + count);
@@ -117,8 +116,9 @@ TEST_F(TokenizerTest, EncodesLikePythonSentencePiece) {
   // reference.json prompts[*].ids.
   EXPECT_THAT(encode("In the beginning God created"),
               ElementsAreArray({1046, 262, 1793, 1233, 392, 283, 564, 286}));
-  EXPECT_THAT(encode("And the LORD spake unto Moses, saying,"),
-              ElementsAreArray({301, 262, 346, 829, 326, 714, 2001, 549, 2001}));
+  EXPECT_THAT(
+      encode("And the LORD spake unto Moses, saying,"),
+      ElementsAreArray({301, 262, 346, 829, 326, 714, 2001, 549, 2001}));
   EXPECT_THAT(encode("Blessed are the"), ElementsAreArray({1929, 426, 262}));
   EXPECT_THAT(encode("Jesus answered and said unto them,"),
               ElementsAreArray({635, 885, 271, 395, 326, 342, 2001}));
@@ -174,7 +174,7 @@ TEST_F(TokenizerTest, StreamDropsOnlyTheLeadingSpaceOfTheText) {
 
 TEST_F(TokenizerTest, ContinuationMatchesDecodingPromptAndOutput) {
   std::vector<int32_t> prompt = {301, 262, 346, 829, 326, 714, 2001, 549, 2001};
-  std::vector<int32_t> generated = {3,   301, 262, 346, 395, 326,
+  std::vector<int32_t> generated = {3,   301,  262, 346, 395, 326,
                                     714, 2001, 300, 399, 713, 262};
   std::vector<int32_t> all = prompt;
   all.insert(all.end(), generated.begin(), generated.end());
@@ -227,11 +227,11 @@ TEST_F(TokenizerTest, RejectsIdsOutOfRange) {
 
 TEST(TokenizerOpenTest, ReportsMissingAndCorruptFiles) {
   tnx_tokenizer_t *tokenizer = nullptr;
-  EXPECT_THAT(errorOf(tnx_tokenizer_open("/nonexistent/tokenizer.model",
-                                         &tokenizer),
-                      TNX_STATUS_IO_ERROR),
-              HasSubstr("/nonexistent/tokenizer.model: cannot load the "
-                        "SentencePiece model"));
+  EXPECT_THAT(
+      errorOf(tnx_tokenizer_open("/nonexistent/tokenizer.model", &tokenizer),
+              TNX_STATUS_IO_ERROR),
+      HasSubstr("/nonexistent/tokenizer.model: cannot load the "
+                "SentencePiece model"));
   TempArtifact dir;
   std::string garbage = dir.root + "/garbage.model";
   writeBytes(garbage, "this is not a protobuf \xff\xff\xff");
@@ -311,8 +311,8 @@ TEST_F(ArtifactTokenizerTest, Errors) {
               HasSubstr("tokenizer type \"bpe\" is not supported"));
   tnx_artifact_close(artifact);
 
-  artifact = open(R"({"file": "missing.model", "type": "sentencepiece"})",
-                  &error);
+  artifact =
+      open(R"({"file": "missing.model", "type": "sentencepiece"})", &error);
   ASSERT_NE(artifact, nullptr) << error;
   EXPECT_THAT(errorOf(tnx_artifact_tokenizer(artifact, &tokenizer),
                       TNX_STATUS_IO_ERROR),

@@ -183,8 +183,7 @@ TNX_API tnx_status_t tnx_generator_next(tnx_generator_t *generator,
    token appended by tnx_generator_next if it has not seen it yet), as f32.
    Valid until the next call on the generator. */
 TNX_API tnx_status_t tnx_generator_logits(tnx_generator_t *generator,
-                                          const float **logits,
-                                          size_t *count);
+                                          const float **logits, size_t *count);
 /* Forgets the context and the KV cache. */
 TNX_API void tnx_generator_reset(tnx_generator_t *generator);
 
@@ -210,10 +209,12 @@ typedef int (*tnx_generate_callback_t)(void *user_data, int32_t token,
    EOS (which is passed to the callback with empty text). Continues the
    existing context; call tnx_generator_reset for a fresh one.
    `*generated` (may be NULL) receives the number of tokens generated. */
-TNX_API tnx_status_t tnx_generator_generate(
-    tnx_generator_t *generator, tnx_tokenizer_t *tokenizer, const char *prompt,
-    size_t max_new_tokens, tnx_generate_callback_t callback, void *user_data,
-    size_t *generated);
+TNX_API tnx_status_t tnx_generator_generate(tnx_generator_t *generator,
+                                            tnx_tokenizer_t *tokenizer,
+                                            const char *prompt,
+                                            size_t max_new_tokens,
+                                            tnx_generate_callback_t callback,
+                                            void *user_data, size_t *generated);
 
 #ifdef __cplusplus
 } /* extern "C" */
