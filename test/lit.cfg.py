@@ -28,6 +28,9 @@ config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "I
 # The hand-written artifact library of the runtime tests (Runtime/ uses it).
 config.substitutions.append(("%test_model_lib", os.path.join(
     config.ternion_obj_root, "unittests", "runtime", "fixtures", "libTernionTestModel.so")))
+# The fake language model of the generator tests (fixtures/fake_llm.c).
+config.substitutions.append(("%fake_llm_lib", os.path.join(
+    config.ternion_obj_root, "unittests", "runtime", "fixtures", "libTernionFakeLlm.so")))
 
 tools = [
     ToolSubst("ternion-opt", unresolved="fatal"),
@@ -47,5 +50,10 @@ config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
 
 if python and os.system(python + " -c 'import onnx, numpy' 2>/dev/null") == 0:
     config.available_features.add("onnx-python")
+# End-to-end generation with a compiled KV-cache model (Models/generate-*.test):
+# opt in with `lit --param ternion-llm-compile=1` until ternion-compile lowers
+# test/models/llama/model-kv.onnx everywhere.
+if lit_config.params.get("ternion-llm-compile"):
+    config.available_features.add("ternion-llm-compile")
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")

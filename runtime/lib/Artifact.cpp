@@ -86,13 +86,6 @@ tnx_status_t readManifestFile(const std::string &file, std::string &text) {
   return nullptr;
 }
 
-/// Artifact members name files inside the artifact directory; keep them
-/// there so a manifest cannot point the loader elsewhere by accident.
-bool isPlainRelativePath(const std::string &path) {
-  return !path.empty() && path[0] != '/' &&
-         path.find("..") == std::string::npos;
-}
-
 std::string hex64(uint64_t value) {
   char buffer[17];
   std::snprintf(buffer, sizeof(buffer), "%016llx",

@@ -179,6 +179,45 @@ bool readWeights(const Value &value, WeightsSpec &weights, std::string &error) {
   return true;
 }
 
+bool readBool(ObjectReader &reader, const char *key, bool &out) {
+  const Value *v = reader.member(key, false);
+  if (!v)
+    return reader.ok();
+  if (!v->isBool())
+    return reader.fail(std::string("has \"") + key +
+                       "\" that is not true or false");
+  out = v->getBool();
+  return true;
+}
+
+bool readTokenizer(const Value &value, TokenizerSpec &tokenizer,
+                   std::string &error) {
+  ObjectReader reader(value, "tokenizer", error);
+  if (!reader.string("file", tokenizer.file) ||
+      !reader.string("type", tokenizer.type) ||
+      !reader.integer("bos_id", tokenizer.bosId, false) ||
+      !reader.integer("eos_id", tokenizer.eosId, false) ||
+      !readBool(reader, "add_bos", tokenizer.addBos))
+    return false;
+  if (!isPlainRelativePath(tokenizer.file))
+    return reader.fail("file \"" + tokenizer.file +
+                       "\" is not a relative path inside the artifact");
+  if (tokenizer.bosId < -1 || tokenizer.eosId < -1)
+    return reader.fail("has a negative token id");
+  tokenizer.present = true;
+  return true;
+}
+
+bool readGeneration(const Value &value, GenerationSpec &generation,
+                    std::string &error) {
+  ObjectReader reader(value, "generation", error);
+  if (!reader.integer("max_context", generation.maxContext, false))
+    return false;
+  if (generation.maxContext < 0)
+    return reader.fail("has a negative max_context");
+  return true;
+}
+
 std::string displayValue(const Value &value) {
   switch (value.getKind()) {
   case Value::Kind::String:
@@ -196,6 +235,11 @@ std::string displayValue(const Value &value) {
 }
 
 } // namespace
+
+bool isPlainRelativePath(const std::string &path) {
+  return !path.empty() && path[0] != '/' &&
+         path.find("..") == std::string::npos;
+}
 
 bool parseManifest(const std::string &text, Manifest &manifest,
                    std::string &error, bool &unsupported) {
@@ -240,6 +284,14 @@ bool parseManifest(const std::string &text, Manifest &manifest,
   }
   if (const Value *weights = reader.member("weights", false))
     if (!weights->isNull() && !readWeights(*weights, manifest.weights, error))
+      return false;
+  if (const Value *tokenizer = reader.member("tokenizer", false))
+    if (!tokenizer->isNull() &&
+        !readTokenizer(*tokenizer, manifest.tokenizer, error))
+      return false;
+  if (const Value *generation = reader.member("generation", false))
+    if (!generation->isNull() &&
+        !readGeneration(*generation, manifest.generation, error))
       return false;
   const Value *functions = reader.array("functions");
   if (!functions)

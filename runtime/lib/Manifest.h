@@ -49,6 +49,26 @@ struct WeightsSpec {
   std::string checksum;
 };
 
+/// The "tokenizer" section of a language-model artifact.
+struct TokenizerSpec {
+  bool present = false;
+  /// Relative to the artifact directory.
+  std::string file;
+  /// "sentencepiece" is the only type read today.
+  std::string type;
+  /// -1 where the manifest does not say (the tokenizer model's own ids are
+  /// used then).
+  int64_t bosId = -1;
+  int64_t eosId = -1;
+  bool addBos = false;
+};
+
+/// The "generation" section: defaults for text generation.
+struct GenerationSpec {
+  /// Most tokens a context may hold; 0 if the manifest does not say.
+  int64_t maxContext = 0;
+};
+
 struct Manifest {
   int formatVersion = 0;
   std::string ternionVersion;
@@ -62,9 +82,16 @@ struct Manifest {
   std::string library;
   WeightsSpec weights;
   std::vector<FunctionSpec> functions;
+  TokenizerSpec tokenizer;
+  GenerationSpec generation;
   /// The whole parsed document, for sections not modelled above.
   json::Value document;
 };
+
+/// Whether `path` names a file inside the artifact directory (relative, no
+/// ".."). Manifest members name files of the artifact; keeping them inside
+/// it means a manifest cannot point the loader elsewhere by accident.
+bool isPlainRelativePath(const std::string &path);
 
 /// Parses and checks manifest text. On failure returns false with `error`
 /// describing the problem (without the file name; the caller prefixes it)

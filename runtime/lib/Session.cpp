@@ -5,7 +5,9 @@
 // output buffers the code returns (see docs/runtime.md for the ABI).
 //
 //===----------------------------------------------------------------------===//
+#include "Session.h"
 #include "Artifact.h"
+#include "DimExpr.h"
 #include "Status.h"
 #include "Tensor.h"
 
@@ -15,23 +17,6 @@
 #include <new>
 
 using namespace ternion::runtime;
-
-struct tnx_session {
-  tnx_artifact *artifact = nullptr;
-  const tnx_function *function = nullptr;
-  /// Retained references; null where unbound.
-  std::vector<tnx_tensor *> inputs;
-  /// Outputs of the last run (one reference each), empty before the first.
-  std::vector<tnx_tensor *> outputs;
-
-  ~tnx_session() {
-    for (tnx_tensor *tensor : inputs)
-      tnx_tensor_release(tensor);
-    for (tnx_tensor *tensor : outputs)
-      tnx_tensor_release(tensor);
-    releaseArtifact(artifact);
-  }
-};
 
 namespace {
 
@@ -52,13 +37,41 @@ std::string checkInput(const TensorSpec &spec, const tnx_tensor &tensor) {
   return "";
 }
 
+std::string dimMismatch(const TensorSpec &spec, size_t dim, int64_t actual,
+                        const std::string &param, int64_t expected,
+                        const std::string &from) {
+  return "input " + quote(spec.name) + ": dim " + std::to_string(dim) + " is " +
+         std::to_string(actual) + " but dim_param " + quote(param) + " is " +
+         std::to_string(expected) + " (" + from + ")";
+}
+
 tnx_status_t validateInputs(const tnx_session &session) {
   const tnx_function &function = *session.function;
   struct Binding {
     int64_t value;
     std::string input;
   };
+  // Plain names first; then expressions like "past_sequence+sequence",
+  // which are checked against the names they are made of once all of those
+  // are bound. An expression that cannot be evaluated (a name no input
+  // binds on its own) falls back to an opaque name, so inputs sharing it
+  // must still agree.
   std::map<std::string, Binding> dimParams;
+  struct Deferred {
+    size_t input, dim;
+    DimExpr expr;
+  };
+  std::vector<Deferred> expressions;
+  auto bind = [&](const TensorSpec &spec, size_t d,
+                  int64_t value) -> tnx_status_t {
+    const std::string &param = spec.dimParams[d];
+    auto [it, inserted] = dimParams.emplace(param, Binding{value, spec.name});
+    if (!inserted && it->second.value != value)
+      return invalidArgument(
+          dimMismatch(spec, d, value, param, it->second.value,
+                      "from input " + quote(it->second.input)));
+    return nullptr;
+  };
   for (size_t i = 0; i < function.inputs.size(); ++i) {
     const TensorSpec &spec = function.inputs[i].spec;
     const tnx_tensor *tensor = session.inputs[i];
@@ -73,15 +86,39 @@ tnx_status_t validateInputs(const tnx_session &session) {
       const std::string &param = spec.dimParams[d];
       if (param.empty())
         continue;
-      auto [it, inserted] =
-          dimParams.emplace(param, Binding{tensor->shape[d], spec.name});
-      if (!inserted && it->second.value != tensor->shape[d])
-        return invalidArgument(
-            "input " + quote(spec.name) + ": dim " + std::to_string(d) +
-            " is " + std::to_string(tensor->shape[d]) + " but dim_param " +
-            quote(param) + " is " + std::to_string(it->second.value) +
-            " (from input " + quote(it->second.input) + ")");
+      DimExpr expr;
+      if (parseDimExpr(param, expr)) {
+        expressions.push_back({i, d, std::move(expr)});
+        continue;
+      }
+      if (tnx_status_t status = bind(spec, d, tensor->shape[d]))
+        return status;
     }
+  }
+  std::map<std::string, int64_t> values;
+  for (const auto &[name, binding] : dimParams)
+    values.emplace(name, binding.value);
+  for (const Deferred &deferred : expressions) {
+    const TensorSpec &spec = function.inputs[deferred.input].spec;
+    int64_t actual = session.inputs[deferred.input]->shape[deferred.dim];
+    int64_t expected = 0;
+    if (!evaluateDimExpr(deferred.expr, values, expected)) {
+      if (tnx_status_t status = bind(spec, deferred.dim, actual))
+        return status;
+      continue;
+    }
+    if (actual == expected)
+      continue;
+    std::string from;
+    for (const DimExpr::Term &term : deferred.expr.terms) {
+      const Binding &binding = dimParams.at(term.name);
+      from += (from.empty() ? "" : ", ") + term.name + " = " +
+              std::to_string(binding.value) + " from input " +
+              quote(binding.input);
+    }
+    return invalidArgument(dimMismatch(spec, deferred.dim, actual,
+                                       spec.dimParams[deferred.dim], expected,
+                                       from));
   }
   return nullptr;
 }

@@ -1,6 +1,7 @@
 //===- Status.cpp - Error objects returned by the C API -------------------===//
 #include "Status.h"
 
+#include <cstdlib>
 #include <new>
 
 using namespace ternion::runtime;
@@ -46,6 +47,8 @@ const char *tnx_status_code_name(tnx_status_code_t code) {
     return "FAILED_PRECONDITION";
   case TNX_STATUS_INTERNAL:
     return "INTERNAL";
+  case TNX_STATUS_RESOURCE_EXHAUSTED:
+    return "RESOURCE_EXHAUSTED";
   }
   return "UNKNOWN";
 }
@@ -56,5 +59,7 @@ void tnx_status_free(tnx_status_t status) {
 }
 
 const char *tnx_runtime_version(void) { return TERNION_RUNTIME_VERSION; }
+
+void tnx_free(void *memory) { std::free(memory); }
 
 } // extern "C"

@@ -1,16 +1,15 @@
 //===- ternion-run.cpp - Runs compiled Ternion artifacts ------------------===//
 //
-// A thin shim over the runtime's C API. Tensor mode (today) runs one
-// function on tensors read from .pb/.npy files and compares the outputs
-// with expected tensors; LLM mode (--prompt, -n, --bench) comes with the
-// language-model runtime and gets its own run function beside
-// runTensorMode.
+// A thin shim over the runtime's C API. Tensor mode runs one function on
+// tensors read from .pb/.npy files and compares the outputs with expected
+// tensors; LLM mode (--prompt; Generate.cpp) generates text.
 //
 // Exit codes: 0 success (all outputs match), 1 error or mismatch, 2 usage.
 //
 //===----------------------------------------------------------------------===//
 #include "Compare.h"
 #include "Elements.h"
+#include "Generate.h"
 #include "TensorFiles.h"
 
 #include "ternion/Version.h"
@@ -34,6 +33,23 @@ namespace {
 const char *const Usage =
     "usage: ternion-run ARTIFACT.tnx [options]\n"
     "\n"
+    "LLM mode: generates text with a language-model artifact.\n"
+    "  --prompt TEXT       the text to continue (echoed, then the output)\n"
+    "  -n N                generate at most N tokens (default 64); stops\n"
+    "                      early at the tokenizer's EOS\n"
+    "  --greedy            always take the most likely token\n"
+    "  --temperature T     sampling temperature (default 0.8; 0 = greedy)\n"
+    "  --top-k K           sample among the K most likely (default 40; 0 =\n"
+    "                      all)\n"
+    "  --top-p P           nucleus sampling threshold (default 0.95)\n"
+    "  --seed S            seed of the sampler (default 0): the same seed\n"
+    "                      gives the same text\n"
+    "  --max-context N     most tokens in the context (default: the\n"
+    "                      manifest's, else 2048)\n"
+    "  --ids               print the generated token ids, not text\n"
+    "  --bench             print prefill and decode tokens/s, time to first\n"
+    "                      token and peak RSS to stderr\n"
+    "\n"
     "Tensor mode: runs one function of a compiled artifact on tensors.\n"
     "  --input FILE        an input tensor (.pb TensorProto or .npy); repeat\n"
     "                      in input order (a .pb named after an input is\n"
@@ -41,7 +57,8 @@ const char *const Usage =
     "  --expected FILE     an expected output; repeat in output order\n"
     "  --rtol X            relative tolerance (default 1e-3)\n"
     "  --atol X            absolute tolerance (default 1e-7)\n"
-    "  --function NAME     the function to run (default: the first)\n"
+    "  --function NAME     the function to run (default: the first; in LLM\n"
+    "                      mode \"main\" if present)\n"
     "  --output-dir DIR    write each output to DIR/NAME.npy\n"
     "  --no-verify-weights skip the weights checksum on open\n"
     "  --version           print Ternion's and LLVM's versions\n"
@@ -60,10 +77,11 @@ struct Options {
   std::string function;
   std::string outputDir;
   bool verifyWeights = true;
-  /// Options of LLM mode, accepted so that the error can say it is not
-  /// there yet instead of "unknown option".
-  std::string prompt;
   Mode mode = Mode::Tensor;
+  /// LLM mode; artifact, function and verifyWeights are copied in.
+  GenerateOptions generate;
+  /// The first LLM-only option seen, to refuse it in tensor mode.
+  std::string llmOption;
 };
 
 int fail(const std::string &message) {
@@ -77,6 +95,18 @@ int usageError(const std::string &message) {
                "usage)\n",
                message.c_str());
   return 2;
+}
+
+bool parseInteger(const std::string &text, int64_t &value) {
+  if (text.empty())
+    return false;
+  char *end = nullptr;
+  errno = 0;
+  long long parsed = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || errno != 0 || parsed < 0)
+    return false;
+  value = parsed;
+  return true;
 }
 
 bool parseDouble(const std::string &text, double &value) {
@@ -142,9 +172,41 @@ int parseOptions(int argc, char **argv, Options &options) {
     } else if (arg == "--no-verify-weights") {
       options.verifyWeights = false;
     } else if (arg == "--prompt") {
-      if (!takeValue(options.prompt))
+      if (!takeValue(options.generate.prompt))
         return usageError("--prompt needs text");
       options.mode = Mode::Generate;
+    } else if (arg == "-n" || arg == "--max-new-tokens" ||
+               arg == "--max-context" || arg == "--top-k" || arg == "--seed") {
+      int64_t number = 0;
+      if (!takeValue(text) || !parseInteger(text, number))
+        return usageError(arg + " needs a non-negative integer");
+      if (arg == "-n" || arg == "--max-new-tokens")
+        options.generate.maxNewTokens = number;
+      else if (arg == "--max-context")
+        options.generate.maxContext = number;
+      else if (arg == "--top-k")
+        options.generate.sampler.top_k =
+            static_cast<int32_t>(std::min<int64_t>(number, INT32_MAX));
+      else
+        options.generate.sampler.seed = static_cast<uint64_t>(number);
+      options.llmOption = arg;
+    } else if (arg == "--temperature" || arg == "--top-p") {
+      double number;
+      if (!takeValue(text) || !parseDouble(text, number))
+        return usageError(arg + " needs a non-negative number");
+      if (arg == "--top-p" && (number <= 0 || number > 1))
+        return usageError("--top-p needs a number in (0, 1]");
+      (arg == "--temperature" ? options.generate.sampler.temperature
+                              : options.generate.sampler.top_p) =
+          static_cast<float>(number);
+      options.llmOption = arg;
+    } else if (arg == "--greedy" || arg == "--ids" || arg == "--bench") {
+      if (arg == "--greedy")
+        options.generate.sampler.temperature = 0;
+      else
+        (arg == "--ids" ? options.generate.printIds : options.generate.bench) =
+            true;
+      options.llmOption = arg;
     } else if (arg.size() > 1 && arg[0] == '-') {
       return usageError("unknown option '" + arg + "'");
     } else if (options.artifact.empty()) {
@@ -156,6 +218,13 @@ int parseOptions(int argc, char **argv, Options &options) {
   }
   if (options.artifact.empty())
     return usageError("no artifact given");
+  if (options.mode == Mode::Tensor && !options.llmOption.empty())
+    return usageError(options.llmOption + " only applies with --prompt");
+  if (options.mode == Mode::Generate &&
+      (!options.inputs.empty() || !options.expected.empty() ||
+       !options.outputDir.empty()))
+    return usageError("--prompt does not take --input, --expected or "
+                      "--output-dir");
   return -1;
 }
 
@@ -369,6 +438,7 @@ int runTensorMode(const Options &options) {
 
 int main(int argc, char **argv) {
   Options options;
+  tnx_sampler_options_init(&options.generate.sampler);
   int exitCode = parseOptions(argc, argv, options);
   if (exitCode >= 0)
     return exitCode;
@@ -376,10 +446,10 @@ int main(int argc, char **argv) {
   case Mode::Tensor:
     return runTensorMode(options);
   case Mode::Generate:
-    // The LLM runtime (prefill/decode, tokenizer, sampler) is the next
-    // stage; until then refuse clearly.
-    return fail("text generation (--prompt) is not implemented yet; run "
-                "tensor mode with --input");
+    options.generate.artifact = options.artifact;
+    options.generate.function = options.function;
+    options.generate.verifyWeights = options.verifyWeights;
+    return runGenerateMode(options.generate);
   }
   return 1;
 }

@@ -99,7 +99,7 @@ TEST_F(ArtifactTest, IgnoresUnknownSectionsAndAllowsNoWeights) {
   ArtifactSpec spec;
   spec.withWeights = false;
   spec.extra = R"(, "generation": {"max_new_tokens": 64, "eos": [2]},
-    "tokenizer": {"kind": "sentencepiece", "file": "tok.model"},
+    "tokenizer": {"type": "sentencepiece", "file": "tok.model", "merges": 0},
     "future": [null, true, 1.5e3, "\u00e9\ud83d\ude00"])";
   dir.write(spec);
   std::string error;

@@ -97,6 +97,7 @@ struct ArtifactSpec {
   int64_t weightsSize = -1;
   int formatVersion = 1;
   std::string library = TNX_TEST_MODEL_LIB;
+  std::string modelKind = "tensor";
   /// Extra top-level members, e.g. ", \"generation\": {...}".
   std::string extra;
 };
@@ -107,7 +108,8 @@ inline std::string manifestFor(const ArtifactSpec &spec) {
                          std::to_string(spec.formatVersion) +
                          ",\n  \"ternion_version\": \"0.1.0\",\n"
                          "  \"llvm_version\": \"22.1.8\",\n"
-                         "  \"model_kind\": \"tensor\",\n"
+                         "  \"model_kind\": \"" + spec.modelKind +
+                         "\",\n"
                          "  \"compile_options\": {\"source\": "
                          "\"model.onnx\", \"opt_level\": 3},\n"
                          "  \"library\": \"model.so\",\n";

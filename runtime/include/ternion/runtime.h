@@ -69,7 +69,10 @@ typedef enum tnx_status_code {
   TNX_STATUS_FAILED_PRECONDITION = 7,
   /* The compiled code broke its contract (e.g. returned an output whose
      static shape differs from the manifest). Indicates a compiler bug. */
-  TNX_STATUS_INTERNAL = 8
+  TNX_STATUS_INTERNAL = 8,
+  /* A fixed budget ran out, e.g. a generator's context reached its
+     max_context. Retrying with a larger budget can succeed. */
+  TNX_STATUS_RESOURCE_EXHAUSTED = 9
 } tnx_status_code_t;
 
 typedef struct tnx_status *tnx_status_t;
@@ -87,6 +90,10 @@ TNX_API void tnx_status_free(tnx_status_t status);
 
 /* The runtime's own version, e.g. "0.1.0". */
 TNX_API const char *tnx_runtime_version(void);
+
+/* Frees memory the runtime allocated for the caller (the token arrays and
+   strings of the LLM API in ternion/llm.h). NULL is a no-op. */
+TNX_API void tnx_free(void *memory);
 
 /*===------------------------------ Dtypes ------------------------------===*/
 
@@ -180,7 +187,7 @@ TNX_API void tnx_artifact_close(tnx_artifact_t *artifact);
 
 TNX_API int tnx_artifact_format_version(const tnx_artifact_t *artifact);
 /* "tensor" for plain tensor-in/tensor-out models; "llm" for language
-   models (prefill/decode, run by the LLM API that comes next). */
+   models (prefill/decode, run by the generator of ternion/llm.h). */
 TNX_API const char *tnx_artifact_model_kind(const tnx_artifact_t *artifact);
 /* The ternion_version and llvm_version recorded by the compiler. */
 TNX_API const char *tnx_artifact_producer_version(const tnx_artifact_t *a);
@@ -226,9 +233,8 @@ TNX_API const char *tnx_value_info_dim_param(const tnx_value_info_t *info,
 /*===----------------------------- Sessions -----------------------------===*/
 
 /* Runs one function of an artifact: bind inputs, run, read outputs. The
-   LLM API (prefill/decode with a KV cache the runtime owns, tokenizer and
-   sampler, draft/target pairs for speculative decoding) will be a separate
-   session kind built on the same artifact handle. */
+   LLM API (ternion/llm.h: tokenizer, sampler, and a generator that owns
+   the KV cache) is built on sessions over the same artifact handle. */
 typedef struct tnx_session tnx_session_t;
 
 /* `function` names the function to run; NULL selects the first one. The
@@ -249,7 +255,9 @@ TNX_API tnx_status_t tnx_session_bind_input_by_name(tnx_session_t *session,
                                                     const char *name,
                                                     tnx_tensor_t *tensor);
 /* Validates the bound inputs (all bound; dtype, rank and static dims match;
-   a dim_param has one value across all inputs) and runs the function.
+   a dim_param has one value across all inputs; a dim_param that is a sum
+   or difference of names and integers, e.g. "past_sequence+sequence", must
+   equal its value) and runs the function.
    Replaces the outputs of the previous run. */
 TNX_API tnx_status_t tnx_session_run(tnx_session_t *session);
 /* The output of the last run, borrowed: valid until the next run or the

@@ -1,0 +1,192 @@
+//===- Generate.cpp - ternion-run's LLM mode ------------------------------===//
+//
+// Streams the continuation of a prompt, one token at a time, through the
+// runtime's generator (which owns the KV cache) and tokenizer. The prompt is
+// echoed first, so the output reads as one text; --ids prints only the
+// generated ids, for comparisons with references. Statistics go to stderr
+// so that stdout stays the generated text.
+//
+//===----------------------------------------------------------------------===//
+#include "Generate.h"
+
+#include <chrono>
+#include <cstdio>
+#include <sys/resource.h>
+#include <vector>
+
+namespace ternion::run {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "ternion-run: error: %s\n", message.c_str());
+  return 1;
+}
+
+/// Takes ownership of `status`; returns its message, with a hint for the
+/// errors a command-line option can fix.
+std::string messageOf(tnx_status_t status) {
+  std::string message = tnx_status_message(status);
+  if (tnx_status_code(status) == TNX_STATUS_RESOURCE_EXHAUSTED)
+    message += " (set --max-context)";
+  tnx_status_free(status);
+  return message;
+}
+
+struct Handles {
+  tnx_artifact_t *artifact = nullptr;
+  tnx_tokenizer_t *tokenizer = nullptr;
+  tnx_generator_t *generator = nullptr;
+  tnx_text_stream_t *stream = nullptr;
+  ~Handles() {
+    tnx_text_stream_release(stream);
+    tnx_generator_release(generator);
+    tnx_tokenizer_release(tokenizer);
+    tnx_artifact_close(artifact);
+  }
+};
+
+void printText(const char *text, size_t length) {
+  std::fwrite(text, 1, length, stdout);
+  std::fflush(stdout);
+}
+
+struct Timing {
+  size_t promptTokens = 0;
+  size_t generated = 0;
+  double prefill = 0;
+  double firstToken = 0;
+  /// Time in the steps after the first token, each running one token.
+  double decode = 0;
+};
+
+void printBench(const Timing &timing) {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  double decodeSteps = timing.generated > 1 ? timing.generated - 1 : 0;
+  std::fprintf(stderr,
+               "prefill: %zu tokens in %.3f ms (%.1f tokens/s)\n"
+               "decode: %zu tokens in %.3f ms (%.1f tokens/s)\n"
+               "time to first token: %.3f ms\n"
+               "peak RSS: %.1f MiB\n",
+               timing.promptTokens, timing.prefill * 1e3,
+               timing.prefill > 0 ? timing.promptTokens / timing.prefill : 0,
+               static_cast<size_t>(decodeSteps), timing.decode * 1e3,
+               timing.decode > 0 ? decodeSteps / timing.decode : 0,
+               timing.firstToken * 1e3, usage.ru_maxrss / 1024.0);
+}
+
+} // namespace
+
+int runGenerateMode(const GenerateOptions &options) {
+  Handles handles;
+  tnx_artifact_options_t artifactOptions;
+  tnx_artifact_options_init(&artifactOptions);
+  artifactOptions.verify_weights = options.verifyWeights;
+  if (tnx_status_t status = tnx_artifact_open(
+          options.artifact.c_str(), &artifactOptions, &handles.artifact))
+    return fail(messageOf(status));
+
+  const std::string notLlm =
+      options.artifact + ": not a language-model artifact: ";
+  if (tnx_status_t status =
+          tnx_artifact_tokenizer(handles.artifact, &handles.tokenizer)) {
+    bool missing = tnx_status_code(status) == TNX_STATUS_NOT_FOUND;
+    std::string message = messageOf(status);
+    return fail(missing ? notLlm + message +
+                              " (run tensor-mode artifacts with --input)"
+                        : message);
+  }
+  tnx_generator_options_t generatorOptions;
+  tnx_generator_options_init(&generatorOptions);
+  generatorOptions.function =
+      options.function.empty() ? nullptr : options.function.c_str();
+  generatorOptions.max_context = options.maxContext;
+  generatorOptions.sampler = options.sampler;
+  if (tnx_status_t status = tnx_generator_create(
+          handles.artifact, &generatorOptions, &handles.generator)) {
+    bool convention = tnx_status_code(status) == TNX_STATUS_INVALID_ARGUMENT;
+    std::string message = messageOf(status);
+    return fail(convention ? notLlm + message : message);
+  }
+
+  int32_t *encoded = nullptr;
+  size_t count = 0;
+  if (tnx_status_t status =
+          tnx_tokenizer_encode(handles.tokenizer, options.prompt.data(),
+                               options.prompt.size(), -1, &encoded, &count))
+    return fail(messageOf(status));
+  std::vector<int32_t> prompt(encoded, encoded + count);
+  tnx_free(encoded);
+  if (prompt.empty())
+    return fail("the prompt is empty (and the tokenizer adds no BOS): "
+                "nothing to continue");
+  if (tnx_status_t status = tnx_text_stream_create(
+          handles.tokenizer, /*at_start=*/options.prompt.empty(),
+          &handles.stream))
+    return fail(messageOf(status));
+
+  if (!options.printIds)
+    printText(options.prompt.data(), options.prompt.size());
+  Timing timing;
+  timing.promptTokens = prompt.size();
+  Clock::time_point start = Clock::now();
+  if (tnx_status_t status = tnx_generator_prefill(handles.generator,
+                                                  prompt.data(), prompt.size()))
+    return fail(messageOf(status));
+  timing.prefill = secondsSince(start);
+
+  int32_t eos = tnx_tokenizer_eos_id(handles.tokenizer);
+  std::string error;
+  for (int64_t i = 0; i < options.maxNewTokens; ++i) {
+    Clock::time_point stepStart = Clock::now();
+    int32_t token = -1;
+    tnx_status_t status = tnx_generator_next(handles.generator, &token);
+    double step = secondsSince(stepStart);
+    if (status) {
+      error = messageOf(status);
+      break;
+    }
+    ++timing.generated;
+    if (i == 0)
+      timing.firstToken = timing.prefill + step;
+    else
+      timing.decode += step;
+    if (token == eos)
+      break;
+    if (options.printIds) {
+      std::printf("%s%d", i ? " " : "", token);
+      std::fflush(stdout);
+      continue;
+    }
+    const char *text = nullptr;
+    size_t length = 0;
+    if ((status = tnx_text_stream_put(handles.stream, token, &text, &length))) {
+      error = messageOf(status);
+      break;
+    }
+    printText(text, length);
+  }
+  if (!options.printIds) {
+    const char *text = nullptr;
+    size_t length = 0;
+    if (tnx_status_t status =
+            tnx_text_stream_flush(handles.stream, &text, &length))
+      tnx_status_free(status);
+    else
+      printText(text, length);
+  }
+  printText("\n", 1);
+  if (!error.empty())
+    return fail(error);
+  if (options.bench)
+    printBench(timing);
+  return 0;
+}
+
+} // namespace ternion::run

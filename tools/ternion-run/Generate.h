@@ -1,0 +1,35 @@
+//===- Generate.h - ternion-run's LLM mode ----------------------*- C++ -*-===//
+#ifndef TERNION_TOOLS_TERNION_RUN_GENERATE_H
+#define TERNION_TOOLS_TERNION_RUN_GENERATE_H
+
+#include "ternion/llm.h"
+
+#include <cstdint>
+#include <string>
+
+namespace ternion::run {
+
+struct GenerateOptions {
+  std::string artifact;
+  std::string prompt;
+  /// The function to drive ("" = main, else the first).
+  std::string function;
+  bool verifyWeights = true;
+  /// Most tokens to generate (-n).
+  int64_t maxNewTokens = 64;
+  /// 0 = the manifest's generation.max_context, else 2048.
+  int64_t maxContext = 0;
+  tnx_sampler_options_t sampler;
+  /// Print token ids instead of text (for comparisons with references).
+  bool printIds = false;
+  /// Print throughput, time to first token and peak RSS to stderr.
+  bool bench = false;
+};
+
+/// Runs text generation; returns the exit code (0, or 1 after printing an
+/// error).
+int runGenerateMode(const GenerateOptions &options);
+
+} // namespace ternion::run
+
+#endif // TERNION_TOOLS_TERNION_RUN_GENERATE_H
