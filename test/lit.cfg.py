@@ -50,10 +50,5 @@ config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
 
 if python and os.system(python + " -c 'import onnx, numpy' 2>/dev/null") == 0:
     config.available_features.add("onnx-python")
-# End-to-end generation with a compiled KV-cache model (Models/generate-*.test):
-# opt in with `lit --param ternion-llm-compile=1` until ternion-compile lowers
-# test/models/llama/model-kv.onnx everywhere.
-if lit_config.params.get("ternion-llm-compile"):
-    config.available_features.add("ternion-llm-compile")
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
