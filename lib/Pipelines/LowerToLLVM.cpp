@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "ternion/Pipelines/LowerToLLVM.h"
 
+#include "ternion/Conversion/KernelPasses.h"
 #include "ternion/Conversion/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 
@@ -26,13 +27,23 @@ static constexpr const char *kLowerToBuffers =
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline";
 
+// The second half starts with the kernels (tern-contraction-kernels: tiled,
+// vectorized, parallel contractions on buffers); what they leave is lowered
+// to plain loops. Their scf.forall tiles become scf.parallel, then an OpenMP
+// parallel loop (libomp; OMP_NUM_THREADS sets the thread count). Vectors are
+// 1-D, so convert-vector-to-llvm lowers them directly; reductions may
+// reassociate (the kernels' sums are reassociated already).
 static constexpr const char *kBuffersToLLVM =
     "convert-bufferization-to-memref,"
-    "func.func(convert-linalg-to-loops, lower-affine, convert-scf-to-cf),"
+    "func.func(tern-contraction-kernels, canonicalize, scf-forall-to-parallel,"
+    " convert-linalg-to-loops, lower-affine),"
+    "convert-scf-to-openmp, canonicalize,"
+    "func.func(convert-scf-to-cf),"
     "expand-strided-metadata, lower-affine,"
+    "convert-vector-to-llvm{reassociate-fp-reductions},"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"
     "convert-arith-to-llvm, convert-index-to-llvm, convert-func-to-llvm,"
-    "convert-cf-to-llvm, reconcile-unrealized-casts";
+    "convert-cf-to-llvm, convert-openmp-to-llvm, reconcile-unrealized-casts";
 
 LogicalResult buildLowerToBuffersPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLowerToBuffers, pm);

@@ -21,6 +21,7 @@
 #include "ternion/Artifact/Manifest.h"
 #include "ternion/Artifact/Passes.h"
 #include "ternion/CodeGen/MachineCode.h"
+#include "ternion/Conversion/KernelPasses.h"
 #include "ternion/Conversion/Passes.h"
 #include "ternion/Import/OnnxImporter.h"
 #include "ternion/Pipelines/LowerToLLVM.h"
@@ -434,6 +435,7 @@ int main(int argc, char **argv) {
   registerAllPasses();
   ternion::registerAllPassesAndPipelines();
   ternion::registerTernConversionPasses();
+  ternion::registerTernKernelsPasses();
   ternion::registerTernArtifactPasses();
   cl::HideUnrelatedOptions(category);
   cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {

@@ -1,0 +1,116 @@
+//===- DotProductKernel.cpp - y += x * w^T, vectorized along K ------------===//
+//
+// The weight of tern.linear is [N, K] row-major, so a column of w^T is a
+// contiguous weight row: a register tile of R rows of x and C weight rows
+// keeps R*C vector accumulators, loads R + C vectors per step of K and
+// issues R*C FMAs, and reduces each accumulator once at the end. No packing
+// or transposition of the weight is needed, which matters for decode
+// (M == 1): each weight row is streamed from memory exactly once, so the
+// kernel runs at read bandwidth.
+//
+// Remainders: rows left over after the R-row tiles run as 1 x C tiles,
+// weight rows left over after the C-column tiles as 1 x 1 tiles, and a K
+// that is not a multiple of the vector width ends with one masked step.
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace ternion::kernels {
+namespace {
+
+struct DotProductEmitter {
+  OpBuilder &b;
+  Location loc;
+  Value x, w, y;
+  int64_t width;
+  VectorType vectorType;
+  Value k, kMain;
+  bool hasTail;
+
+  /// One R x C register tile at (m, n) over all of K.
+  void tile(Value m, Value n, int64_t rows, int64_t cols) {
+    Value zero = arith::ConstantOp::create(b, loc, vectorType, b.getZeroAttr(vectorType));
+    SmallVector<Value> init(rows * cols, zero);
+    // accs[r * cols + c] accumulates x[m + r, :] * w[n + c, :].
+    auto step = [&](OpBuilder &b, Value kIv, ValueRange accs, Value mask) {
+      auto load = [&](Value base, Value row) -> Value {
+        SmallVector<Value> indices{row, kIv};
+        if (mask)
+          return vector::MaskedLoadOp::create(b, loc, vectorType, base, indices, mask, zero);
+        return vector::LoadOp::create(b, loc, vectorType, base, indices);
+      };
+      SmallVector<Value> xs, next(accs.begin(), accs.end());
+      for (int64_t r = 0; r < rows; ++r)
+        xs.push_back(load(x, addIndex(b, loc, m, r)));
+      for (int64_t c = 0; c < cols; ++c) {
+        Value wv = load(w, addIndex(b, loc, n, c));
+        for (int64_t r = 0; r < rows; ++r)
+          next[r * cols + c] = vector::FMAOp::create(b, loc, xs[r], wv, next[r * cols + c]);
+      }
+      return next;
+    };
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, loc, 0), kMain, index(b, loc, width), init,
+        [&](OpBuilder &nested, Location, Value kIv, ValueRange accs) {
+          scf::YieldOp::create(nested, loc, step(nested, kIv, accs, Value()));
+        });
+    SmallVector<Value> accs(loop.getResults());
+    if (hasTail) {
+      // Lanes past K read as zero and add nothing.
+      Value remaining = arith::SubIOp::create(b, loc, k, kMain);
+      auto maskType = VectorType::get({width}, b.getI1Type());
+      Value mask = vector::CreateMaskOp::create(b, loc, maskType, ValueRange{remaining});
+      accs = step(b, kMain, accs, mask);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t c = 0; c < cols; ++c) {
+        Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                                accs[r * cols + c], arith::FastMathFlags::reassoc);
+        SmallVector<Value> at{addIndex(b, loc, m, r), addIndex(b, loc, n, c)};
+        Value old = memref::LoadOp::create(b, loc, y, at);
+        memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, sum), y, at);
+      }
+    }
+  }
+};
+
+} // namespace
+
+void emitDotProductKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
+                          const KernelShape &shape) {
+  int64_t width = shape.vectorWidth, rows = shape.dotRows, cols = shape.dotCols;
+  auto xType = cast<MemRefType>(x.getType());
+  Value m = memref::DimOp::create(b, loc, x, 0);
+  Value n = memref::DimOp::create(b, loc, w, 0);
+  Value k = memref::DimOp::create(b, loc, x, 1);
+  bool hasTail = xType.isDynamicDim(1) || xType.getDimSize(1) % width != 0;
+  DotProductEmitter emitter{b, loc, x, w, y, width,
+                            VectorType::get({width}, xType.getElementType()),
+                            k, roundDown(b, loc, k, width), hasTail};
+  Value zero = index(b, loc, 0);
+  Value mMain = roundDown(b, loc, m, rows), nMain = roundDown(b, loc, n, cols);
+  // Weight-row tiles outside, x-row tiles inside: the C weight rows of a
+  // tile stay in L1 while every row of x passes over them.
+  forLoop(b, loc, zero, nMain, cols, [&](OpBuilder &, Value nIv) {
+    forLoop(b, loc, zero, mMain, rows, [&](OpBuilder &, Value mIv) {
+      emitter.tile(mIv, nIv, rows, cols);
+    });
+    forLoop(b, loc, mMain, m, 1, [&](OpBuilder &, Value mIv) {
+      emitter.tile(mIv, nIv, 1, cols);
+    });
+  });
+  forLoop(b, loc, nMain, n, 1, [&](OpBuilder &, Value nIv) {
+    forLoop(b, loc, zero, m, 1, [&](OpBuilder &, Value mIv) {
+      emitter.tile(mIv, nIv, 1, 1);
+    });
+  });
+}
+
+} // namespace ternion::kernels
