@@ -22,7 +22,7 @@ namespace ternion {
 // point is bufferized, deallocated IR: ternion-compile moves the weights into
 // the artifact's weights file there (tern-externalize-weights).
 static constexpr const char *kLowerToBuffers =
-    "func.func(convert-tern-to-linalg, canonicalize, linalg-fuse-elementwise-ops),"
+    "func.func(convert-tern-to-linalg, canonicalize, tern-fuse-elementwise),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline";

@@ -64,4 +64,22 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
   ];
 }
 
+def FuseElementwise : Pass<"tern-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "linalg-fuse-elementwise-ops that keeps contractions as lowered";
+  let description = [{
+    The upstream elementwise fusion (producer/consumer fusion, folding
+    reshapes by expanding iteration spaces, constant folding), except that
+    no fusion or reshape folding involves a contraction. Fusing an
+    elementwise producer into a contraction recomputes it once per output
+    column (N times), and folding the reshapes of `tern.linear`'s flattened
+    input turns its 2-D contraction into a batched one: either hides the
+    contraction from the kernels (tern-contraction-kernels), which only
+    take the 2-D forms convert-tern-to-linalg emits.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
 #endif // TERNION_CONVERSION_KERNELPASSES_TD
