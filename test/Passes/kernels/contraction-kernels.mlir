@@ -65,8 +65,9 @@ func.func @linear_exact_k(%x: memref<?x64xf32>, %w: memref<128x64xf32>, %y: memr
 
 // -----
 
-// MatMul's form: K blocks of 256, 8x2-vector outer-product tiles (a
-// broadcast per row), 1-row tiles, then masked single-vector column tiles.
+// MatMul's form: K blocks of 256 whose 256x32 panels of b are packed into a
+// per-tile buffer, 8x2-vector outer-product tiles (a broadcast per row)
+// reading the panel, 1-row tiles, then masked single-vector column tiles.
 #mk = affine_map<(m, n, k) -> (m, k)>
 #kn = affine_map<(m, n, k) -> (k, n)>
 #mn = affine_map<(m, n, k) -> (m, n)>
@@ -75,11 +76,14 @@ func.func @linear_exact_k(%x: memref<?x64xf32>, %w: memref<128x64xf32>, %y: memr
 // CHECK: %[[A:.*]] = memref.subview %arg0
 // CHECK: %[[B:.*]] = memref.subview %arg1
 // CHECK: %[[C:.*]] = memref.subview %arg2
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<256x32xf32>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c256
 // CHECK: arith.minui
+// CHECK: vector.load %[[B]]
+// CHECK: vector.store %{{.*}}, %[[P]]
 // CHECK: vector.load %[[C]]
 // CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK: vector.load %[[B]]
+// CHECK: vector.load %[[P]]
 // CHECK: memref.load %[[A]]
 // CHECK: vector.broadcast %{{.*}} : f32 to vector<16xf32>
 // CHECK: vector.fma
@@ -87,6 +91,7 @@ func.func @linear_exact_k(%x: memref<?x64xf32>, %w: memref<128x64xf32>, %y: memr
 // CHECK: vector.create_mask
 // CHECK: vector.maskedload %[[B]]
 // CHECK: vector.maskedstore %[[C]]
+// CHECK: memref.dealloc %[[P]]
 func.func @matmul(%a: memref<?x300xf32>, %b: memref<300x100xf32>, %c: memref<?x100xf32>) {
   linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<?x300xf32>, memref<300x100xf32>) outs(%c : memref<?x100xf32>) {
