@@ -204,9 +204,13 @@ int main(int argc, char **argv) {
   std::printf("machine: FMA peak %.1f GFLOP/s (%d threads), %.1f (1 thread); read bandwidth "
               "%.1f GB/s (%d threads), %.1f (1 thread) over %ld MiB\n",
               peak, threads, peak1, bandwidth, threads, bandwidth1, bandwidthMiB);
-  std::printf("%-22s %5s %5s %5s | %8s %8s %6s %7s %6s %8s | %7s %7s %6s | %7s %6s\n", "case", "M",
-              "N", "K", "ms", "GFLOP/s", "%peak", "GB/s", "%bw", "maxerr", "naive1", "naive2",
-              "x2", "ORT", "xORT");
+  std::printf("%%bw: weight bytes per second / read bandwidth from memory (%ld MiB buffer); "
+              "%%bwWS: / read bandwidth over a buffer of the weights' size, read again and "
+              "again like the weights of a repeated GEMV (cache-resident when it fits)\n",
+              bandwidthMiB);
+  std::printf("%-22s %5s %5s %5s | %8s %8s %6s %7s %6s %6s %8s | %7s %7s %6s | %7s %6s\n",
+              "case", "M", "N", "K", "ms", "GFLOP/s", "%peak", "GB/s", "%bw", "%bwWS", "maxerr",
+              "naive1", "naive2", "x2", "ORT", "xORT");
   for (const Case &c : cases) {
     std::vector<float> out;
     TernionResult t = runTernion(dir, c, minSeconds, out);
@@ -215,9 +219,16 @@ int main(int argc, char **argv) {
     double gflops = flops / t.seconds / 1e9, gbs = weightBytes / t.seconds / 1e9;
     double naive1 = flops / runNaive(dir, c, 1) / 1e9;
     double naive2 = flops / runNaive(dir, c, threads) / 1e9;
-    std::printf("%-22s %5d %5d %5d | %8.3f %8.1f %5.1f%% %7.1f %5.1f%% %8.1e | %7.2f %7.2f %6.1f |",
+    std::string wsColumn = "-";
+    if (c.kind == "gemv") {
+      double hot = bench::measureReadBandwidth(threads, size_t(weightBytes));
+      wsColumn = std::to_string(int(std::lround(100 * gbs / hot))) + "%";
+    }
+    std::printf("%-22s %5d %5d %5d | %8.3f %8.1f %5.1f%% %7.1f %5.1f%% %6s %8.1e | %7.2f %7.2f "
+                "%6.1f |",
                 c.name.c_str(), c.m, c.n, c.k, t.seconds * 1e3, gflops, 100 * gflops / peak, gbs,
-                100 * gbs / bandwidth, t.maxError, naive1, naive2, gflops / naive2);
+                100 * gbs / bandwidth, wsColumn.c_str(), t.maxError, naive1, naive2,
+                gflops / naive2);
     if (auto it = ort.find(c.name); it != ort.end()) {
       double ortGflops = flops / it->second / 1e9;
       std::printf(" %7.1f %6.2f\n", ortGflops, gflops / ortGflops);

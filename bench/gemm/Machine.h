@@ -15,7 +15,8 @@ namespace bench {
 double measureFmaPeak(int threads);
 
 /// GB/s of summing a `bytes` buffer (split among `threads` threads, each
-/// touching its own part first); the best of a few passes.
+/// touching its own part first); the best of a few runs. A buffer smaller
+/// than 256 MiB is read repeatedly in a run (hot in cache if it fits).
 double measureReadBandwidth(int threads, size_t bytes);
 
 } // namespace bench

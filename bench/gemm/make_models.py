@@ -1,15 +1,17 @@
 #!/usr/bin/python3
-"""Writes the ONNX models of the GEMM/GEMV benchmark into OUT_DIR (never committed).
+"""Writes the models of the GEMM/GEMV benchmark into OUT_DIR (never committed).
 
   /usr/bin/python3 bench/gemm/make_models.py OUT_DIR
 
 Every model has a symbolic row count M, so one model serves the GEMM (M = 512)
-and the GEMV (M = 1) cases of its shape; Ternion and ONNX Runtime run the same
-file:
-  linear_K_N.onnx  Y[M, N] = Gemm(X[M, K], W[N, K], transB=1), W an
-                   initializer (torch's nn.Linear export): Ternion imports it
-                   as tern.linear (weight kept [N, K]); the LLM case.
-  matmul_K_N.onnx  Y = A[M, K] @ B[K, N], both inputs: tern.matmul.
+and the GEMV (M = 1) cases of its shape. Each is written twice, as ONNX for ONNX
+Runtime and as tern .mlir for Ternion (ternion-compile does not run tern-optimize
+on ONNX input today, so a Gemm would not become tern.linear; see
+docs/performance.md); both hold the same weights:
+  linear_K_N       Y[M, N] = X[M, K] W[N, K]^T, W a constant: ONNX Gemm with
+                   transB=1 (torch's nn.Linear export), tern.linear with a
+                   dense_resource weight (moved to weights.bin); the LLM case.
+  matmul_K_N       Y = A[M, K] @ B[K, N], both inputs: MatMul, tern.matmul.
 Also writes linear_K_N.wt.bin (W, [N, K] f32, for the C++ baseline and the
 error check) and OUT_DIR/cases.tsv: name, model, kind, M, N, K for the driver.
 """
@@ -39,6 +41,16 @@ def linear(k, n):
         [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["M", n])],
         [numpy_helper.from_array(w, "W")])
     save(helper.make_model(graph), f"{out}/linear_{k}_{n}.onnx")
+    with open(f"{out}/linear_{k}_{n}.mlir", "w") as f:
+        f.write(f"""func.func @main(%x: tensor<?x{k}xf32> {{tern.name = "X", tern.dim_params = ["M", ""]}}) -> (tensor<?x{n}xf32> {{tern.name = "Y"}}) {{
+  %w = tern.constant dense_resource<W> : tensor<{n}x{k}xf32>
+  %y = tern.linear %x, %w : (tensor<?x{k}xf32>, tensor<{n}x{k}xf32>) -> tensor<?x{n}xf32>
+  return %y : tensor<?x{n}xf32>
+}}
+{{-#
+  dialect_resources: {{ builtin: {{ W: "0x04000000{w.tobytes().hex()}" }} }}
+#-}}
+""")
     # The weight as tern.linear keeps it ([N, K]), for the driver's baseline.
     w.tofile(f"{out}/linear_{k}_{n}.wt.bin")
     return f"linear_{k}_{n}"
@@ -51,6 +63,12 @@ def matmul(k, n):
          helper.make_tensor_value_info("B", TensorProto.FLOAT, [k, n])],
         [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["M", n])])
     save(helper.make_model(graph), f"{out}/matmul_{k}_{n}.onnx")
+    with open(f"{out}/matmul_{k}_{n}.mlir", "w") as f:
+        f.write(f"""func.func @main(%a: tensor<?x{k}xf32> {{tern.name = "A", tern.dim_params = ["M", ""]}}, %b: tensor<{k}x{n}xf32> {{tern.name = "B"}}) -> (tensor<?x{n}xf32> {{tern.name = "Y"}}) {{
+  %y = tern.matmul %a, %b : (tensor<?x{k}xf32>, tensor<{k}x{n}xf32>) -> tensor<?x{n}xf32>
+  return %y : tensor<?x{n}xf32>
+}}
+""")
     return f"matmul_{k}_{n}"
 
 

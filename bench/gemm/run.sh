@@ -13,7 +13,7 @@ threads=${2:-2}
 mkdir -p "$out"
 /usr/bin/python3 "$root/bench/gemm/make_models.py" "$out"
 for model in $(cut -f2 "$out/cases.tsv" | sort -u); do
-  "$build/bin/ternion-compile" "$out/$model.onnx" -o "$out/$model.tnx"
+  "$build/bin/ternion-compile" "$out/$model.mlir" -o "$out/$model.tnx"
 done
 : > "$out/ort.tsv"
 if node -e "require(process.env.ORT_NODE || '/work/peers/node_modules/onnxruntime-node')" 2>/dev/null; then

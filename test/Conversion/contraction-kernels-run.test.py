@@ -1,7 +1,8 @@
 # Writes the model and the numpy references of contraction-kernels-run.test:
 # linear and matmul functions whose N and K are not multiples of the kernel
 # tiles (16-lane vectors, 4x4 and 8x32 register tiles, 64x64 output tiles,
-# 256-deep K blocks), each run for M = 1, 7, 33 and 130 rows.
+# 1024-deep (linear) and 256-deep (matmul) K blocks), each run for M = 1, 7,
+# 33 and 130 rows.
 import sys
 
 import numpy as np
@@ -26,6 +27,7 @@ def ttype(shape):
 
 w_bias, b_bias = rand(67, 19), rand(67)
 w_3d = rand(130, 100)
+w_long = rand(20, 1030)
 b_big = rand(300, 130)
 functions = {
     # tern.linear with a bias: N = 67, K = 19 (tails in M, N and K).
@@ -37,6 +39,10 @@ functions = {
     "lin_3d": ([(2, None, 100)], lambda x: x @ w_3d.T, f"""
   %w = tern.constant {dense(w_3d)} : {ttype((130, 100))}
   %y = tern.linear %x0, %w : ({ttype((2, None, 100))}, {ttype((130, 100))}) -> {ttype((2, None, 130))}"""),
+    # K = 1030: a full 1024-deep K block, then a block of only the tail.
+    "lin_long": ([(None, 1030)], lambda x: x @ w_long.T, f"""
+  %w = tern.constant {dense(w_long)} : {ttype((20, 1030))}
+  %y = tern.linear %x0, %w : ({ttype((None, 1030))}, {ttype((20, 1030))}) -> {ttype((None, 20))}"""),
     # The weight as an input; every size a multiple of the tiles except M.
     "lin_exact": ([(None, 64), (64, 64)], lambda x, w: x @ w.T, f"""
   %y = tern.linear %x0, %x1 : ({ttype((None, 64))}, {ttype((64, 64))}) -> {ttype((None, 64))}"""),

@@ -23,8 +23,8 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
     * `x[m, k] * w[n, k]` (tern.linear, weight kept [N, K]) becomes a
       dot-product kernel vectorized along K: a register tile of rows x
       weight rows accumulates `vector-width` lanes per FMA, and each output
-      is one vector reduction at the end. With M == 1 (LLM decode) it is a
-      bandwidth-bound GEMV streaming each weight row once.
+      is one vector reduction per K block (`dot-tile-k`). With M == 1 (LLM
+      decode) it is a bandwidth-bound GEMV streaming each weight row once.
     * `a[m, k] * b[k, n]` (2-D MatMul) becomes an outer-product kernel
       vectorized along N: a register tile of rows x vectors, one broadcast
       of `a` per row and step of k, blocked over K by `tile-k`.
@@ -43,6 +43,9 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
     Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
     Option<"tileK", "tile-k", "int64_t", "256",
            "K block of the outer-product (MatMul) kernel, kept in L1">,
+    Option<"dotTileK", "dot-tile-k", "int64_t", "1024",
+           "K block of the dot-product (linear) kernel: a register tile's rows "
+           "of x and w stay in L1">,
     Option<"vectorWidth", "vector-width", "int64_t", "16",
            "f32 lanes per vector (16 = one AVX-512 register)">,
     Option<"dotRows", "dot-rows", "int64_t", "4",

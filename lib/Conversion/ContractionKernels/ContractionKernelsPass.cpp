@@ -35,7 +35,7 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
 
   void runOnOperation() override {
     if (vectorWidth < 1 || dotRows < 1 || dotCols < 1 || outerRows < 1 || outerVectors < 1 ||
-        tileK < 1 || tileM < 0 || tileN < 0) {
+        tileK < 1 || dotTileK < 1 || tileM < 0 || tileN < 0) {
       getOperation().emitError("tern-contraction-kernels: sizes must be positive");
       return signalPassFailure();
     }
@@ -46,6 +46,7 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
     shape.outerRows = outerRows;
     shape.outerVectors = outerVectors;
     shape.tileK = tileK;
+    shape.dotTileK = dotTileK;
 
     SmallVector<std::pair<linalg::GenericOp, kernels::ContractionForm>> work;
     getOperation().walk([&](linalg::GenericOp op) {

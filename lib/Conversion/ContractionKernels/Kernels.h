@@ -35,6 +35,7 @@ struct KernelShape {
   int64_t dotRows = 4, dotCols = 4;
   int64_t outerRows = 8, outerVectors = 2;
   int64_t tileK = 256;
+  int64_t dotTileK = 1024;
 };
 
 /// Emits y += x * w^T over whole (dynamically sized) memrefs at the

@@ -2,8 +2,9 @@
 // RUN: ternion-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tern-contraction-kernels{parallel=false tile-m=32 dot-rows=2 dot-cols=3}))' | FileCheck %s --check-prefix=SERIAL
 
 // tern.linear's form, dynamic M, K = 19 (one full vector and a masked tail):
-// 64x64 output tiles in an scf.forall, 4x4 register tiles of 16-lane FMAs,
-// then 1x4 tiles for the rows left and 1x1 tiles for the columns left.
+// 64x64 output tiles in an scf.forall, K blocks of 1024 (one here; the tail
+// is masked in the block that reaches K), 4x4 register tiles of 16-lane
+// FMAs, then 1x4 tiles for the rows left and 1x1 tiles for the columns left.
 #mk = affine_map<(m, n, k) -> (m, k)>
 #nk = affine_map<(m, n, k) -> (n, k)>
 #mn = affine_map<(m, n, k) -> (m, n)>
@@ -13,6 +14,10 @@
 // CHECK: %[[X:.*]] = memref.subview %arg0[%[[M]], 0]
 // CHECK: %[[W:.*]] = memref.subview %arg1[%[[N]], 0]
 // CHECK: %[[Y:.*]] = memref.subview %arg2[%[[M]], %[[N]]]
+// CHECK: scf.for %[[KB:.*]] = %{{.*}} to %{{.*}} step %c1024
+// CHECK: %[[END:.*]] = arith.addi %[[KB]], %c1024
+// CHECK: arith.cmpi uge, %[[END]]
+// CHECK: %[[MASK:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
@@ -20,8 +25,7 @@
 // CHECK: vector.load %[[W]]{{.*}} vector<16xf32>
 // CHECK: vector.fma
 // CHECK: scf.yield
-// CHECK: vector.create_mask %{{.*}} : vector<16xi1>
-// CHECK: vector.maskedload %[[X]]
+// CHECK: vector.maskedload %[[X]]{{.*}}, %[[MASK]]
 // CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
 // CHECK: memref.load %[[Y]]
 // CHECK: memref.store %{{.*}}, %[[Y]]
