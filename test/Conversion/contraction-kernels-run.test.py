@@ -29,6 +29,7 @@ w_bias, b_bias = rand(67, 19), rand(67)
 w_3d = rand(130, 100)
 w_long = rand(20, 1030)
 b_big = rand(300, 130)
+b_3d = rand(40, 70)
 functions = {
     # tern.linear with a bias: N = 67, K = 19 (tails in M, N and K).
     "lin_bias": ([(None, 19)], lambda x: x @ w_bias.T + b_bias, f"""
@@ -53,6 +54,10 @@ functions = {
     "mm_big": ([(None, 300)], lambda a: a @ b_big, f"""
   %b = tern.constant {dense(b_big)} : {ttype((300, 130))}
   %y = tern.matmul %x0, %b : ({ttype((None, 300))}, {ttype((300, 130))}) -> {ttype((None, 130))}"""),
+    # MatMul of a 3-D activation and a 2-D weight (rows collapse to 2-D).
+    "mm_3d": ([(3, None, 40)], lambda a: a @ b_3d, f"""
+  %b = tern.constant {dense(b_3d)} : {ttype((40, 70))}
+  %y = tern.matmul %x0, %b : ({ttype((3, None, 40))}, {ttype((40, 70))}) -> {ttype((3, None, 70))}"""),
 }
 
 with open(f"{out}/kernels.mlir", "w") as f:

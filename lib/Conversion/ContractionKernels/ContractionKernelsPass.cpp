@@ -48,12 +48,14 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
     shape.tileK = tileK;
     shape.dotTileK = dotTileK;
 
+    IRRewriter rewriter(&getContext());
     SmallVector<std::pair<linalg::GenericOp, kernels::ContractionForm>> work;
     getOperation().walk([&](linalg::GenericOp op) {
+      if (linalg::GenericOp rows = kernels::collapseBatchRows(rewriter, op))
+        op = rows;
       if (std::optional<kernels::ContractionForm> form = kernels::matchContraction(op))
         work.emplace_back(op, *form);
     });
-    IRRewriter rewriter(&getContext());
     for (auto [op, form] : work) {
       auto tileable = dyn_cast<TilingInterface>(op.getOperation());
       if (!tileable) {

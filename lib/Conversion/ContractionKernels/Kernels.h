@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <functional>
 #include <optional>
@@ -29,6 +30,16 @@ enum class ContractionForm {
 /// The form of `op` when it is an f32 multiply-accumulate over (m, n, k) on
 /// buffers whose vector-accessed operands have a unit inner stride.
 std::optional<ContractionForm> matchContraction(mlir::linalg::GenericOp op);
+
+/// True when the body of `op` is `yield(out + in0 * in1)` (either order).
+bool isMultiplyAdd(mlir::linalg::GenericOp op);
+
+/// When `op` multiplies a batch of rows by one matrix (a[b..., m, k] times
+/// b[k, n] or b[n, k] into c[b..., m, n], what a MatMul of a 3-D activation
+/// and a 2-D weight lowers to), rewrites it as the 2-D contraction of the
+/// collapsed rows (memref.collapse_shape of a and c) and returns that.
+mlir::linalg::GenericOp collapseBatchRows(mlir::RewriterBase &rewriter,
+                                          mlir::linalg::GenericOp op);
 
 struct KernelShape {
   int64_t vectorWidth = 16;

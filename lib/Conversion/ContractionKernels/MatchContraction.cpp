@@ -15,9 +15,6 @@
 using namespace mlir;
 
 namespace ternion::kernels {
-namespace {
-
-/// True when the body is `yield(out + in0 * in1)` in either operand order.
 bool isMultiplyAdd(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
@@ -35,6 +32,8 @@ bool isMultiplyAdd(linalg::GenericOp op) {
   return (mul.getLhs() == in0 && mul.getRhs() == in1) ||
          (mul.getLhs() == in1 && mul.getRhs() == in0);
 }
+
+namespace {
 
 bool hasUnitInnerStride(Value v) {
   auto type = cast<MemRefType>(v.getType());

@@ -109,6 +109,31 @@ func.func @matmul(%a: memref<?x300xf32>, %b: memref<300x100xf32>, %c: memref<?x1
 
 // -----
 
+// Batches of rows times one matrix (MatMul of a 3-D activation and a 2-D
+// weight): the batch and row loops collapse into one row loop first.
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#kn = affine_map<(b, m, n, k) -> (k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+// CHECK-LABEL: func.func @batch_rows
+// CHECK-DAG: %[[A:.*]] = memref.collapse_shape %arg0 {{\[}}[0, 1], [2]] : memref<2x?x32xf32> into memref<?x32xf32>
+// CHECK-DAG: %[[C:.*]] = memref.collapse_shape %arg2 {{\[}}[0, 1], [2]] : memref<2x?x48xf32> into memref<?x48xf32>
+// CHECK: scf.forall
+// CHECK: memref.subview %[[A]]
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+func.func @batch_rows(%a: memref<2x?x32xf32>, %b: memref<32x48xf32>, %c: memref<2x?x48xf32>) {
+  linalg.generic {indexing_maps = [#bmk, #kn, #bmn], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<2x?x32xf32>, memref<32x48xf32>) outs(%c : memref<2x?x48xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Left alone: f64, a batched contraction, a non-unit inner stride, a body
 // that is not a multiply-add, tensors.
 #mk = affine_map<(m, n, k) -> (m, k)>
