@@ -21,6 +21,8 @@ namespace ternion {
 // --mlir-print-ir-after-all show exactly these stages by name. The split
 // point is bufferized, deallocated IR: ternion-compile moves the weights into
 // the artifact's weights file there (tern-externalize-weights).
+// tern-fuse-elementwise is linalg-fuse-elementwise-ops except that
+// contractions keep the 2-D form tern-contraction-kernels takes.
 static constexpr const char *kLowerToBuffers =
     "func.func(convert-tern-to-linalg, canonicalize, tern-fuse-elementwise),"
     "one-shot-bufferize{bufferize-function-boundaries "
@@ -32,10 +34,16 @@ static constexpr const char *kLowerToBuffers =
 // to plain loops. Their scf.forall tiles become scf.parallel, then an OpenMP
 // parallel loop (libomp; OMP_NUM_THREADS sets the thread count). Vectors are
 // 1-D, so convert-vector-to-llvm lowers them directly; reductions may
-// reassociate (the kernels' sums are reassociated already).
-static constexpr const char *kBuffersToLLVM =
+// reassociate (the kernels' sums are reassociated already). The canonicalize
+// after convert-scf-to-openmp inlines the memref.alloca_scope it wraps loop
+// bodies in (convert-scf-to-cf would leave several blocks in it, which the
+// op does not allow). The kernel options go between the braces of
+// tern-contraction-kernels.
+static constexpr const char *kBuffersToLLVMHead =
     "convert-bufferization-to-memref,"
-    "func.func(tern-contraction-kernels, canonicalize, scf-forall-to-parallel,"
+    "func.func(tern-contraction-kernels{";
+static constexpr const char *kBuffersToLLVMTail =
+    "}, canonicalize, scf-forall-to-parallel,"
     " convert-linalg-to-loops, lower-affine),"
     "convert-scf-to-openmp, canonicalize,"
     "func.func(convert-scf-to-cf),"
@@ -49,14 +57,16 @@ LogicalResult buildLowerToBuffersPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLowerToBuffers, pm);
 }
 
-LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kBuffersToLLVM, pm);
+LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm, llvm::StringRef kernelOptions) {
+  if (kernelOptions.contains('}'))
+    return failure();
+  return parsePassPipeline((kBuffersToLLVMHead + kernelOptions + kBuffersToLLVMTail).str(), pm);
 }
 
 LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm) {
   if (failed(buildLowerToBuffersPipeline(pm)))
     return failure();
-  return buildBuffersToLLVMPipeline(pm);
+  return buildBuffersToLLVMPipeline(pm, "");
 }
 
 void registerLowerToLLVMPipeline() {
@@ -75,7 +85,7 @@ void registerLowerToLLVMPipeline() {
       buildLowerToBuffersPipeline);
   add("tern-buffers-to-llvm",
       "Second half of tern-lower-to-llvm: bufferized memref IR to the LLVM dialect",
-      buildBuffersToLLVMPipeline);
+      [](OpPassManager &pm) { return buildBuffersToLLVMPipeline(pm); });
 }
 
 } // namespace ternion

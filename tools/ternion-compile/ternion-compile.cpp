@@ -87,6 +87,11 @@ cl::opt<std::string> mtriple("mtriple", cl::desc("Target triple (default: the ho
 cl::opt<bool> noOptimize("no-tern-optimize",
                          cl::desc("Skip the tern-optimize pipeline (fusions, folds)"),
                          cl::cat(category));
+cl::opt<std::string> kernelOptions(
+    "kernel-options",
+    cl::desc("Options of tern-contraction-kernels, e.g. 'tile-m=32 dot-cols=8' "
+             "(tile sizes, threads through OpenMP: see docs/performance.md)"),
+    cl::cat(category));
 cl::opt<bool> progress("progress",
                        cl::desc("Print each stage and its time to stderr (default: "
                                 "when stderr is a terminal)"),
@@ -344,8 +349,8 @@ int compile() {
 
   steps.stage("lowering to the LLVM dialect");
   PassManager toLLVM(&ctx);
-  if (failed(ternion::buildBuffersToLLVMPipeline(toLLVM)))
-    return fail("invalid built-in lowering pipeline");
+  if (failed(ternion::buildBuffersToLLVMPipeline(toLLVM, kernelOptions)))
+    return fail("invalid --kernel-options '" + kernelOptions + "'");
   if (failed(toLLVM.run(*module)))
     return 1;
   if (emit == Emit::Mlir) {

@@ -11,7 +11,10 @@
 // K is blocked (`tileK`) so that the R + C rows of a register tile fit in
 // L1 (K = 2048 rows are 8 KiB each; 8 of them do not): the C weight rows
 // stay there while every row tile of x passes over them. Each block adds
-// its reduced sums to y.
+// its reduced sums to y. A tile with fewer than R rows of x (decode) has
+// nothing to reuse and takes K in one block: weight rows stream best whole
+// (4 KiB blocks of 8 KiB rows cost the prefetchers a third of the
+// bandwidth).
 //
 // Remainders: rows left over after the R-row tiles run as 1 x C tiles,
 // weight rows left over after the C-column tiles as 1 x 1 tiles, and a K
@@ -103,9 +106,17 @@ void emitDotProductKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
   Value kMain = roundDown(b, loc, k, width);
   Value mMain = roundDown(b, loc, m, rows), nMain = roundDown(b, loc, n, cols);
   // With a tail the blocks cover all of K (a K below one vector still gets
-  // its block); the tail belongs to the block that reaches K.
-  forLoop(b, loc, zero, hasTail ? k : kMain, blockK, [&](OpBuilder &, Value kBegin) {
-    Value blockEnd = addIndex(b, loc, kBegin, blockK);
+  // its block); the tail belongs to the block that reaches K. Without a
+  // full row tile, one block of kMain + width covers K.
+  Value hasRowTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, mMain, zero);
+  Value step = arith::SelectOp::create(b, loc, hasRowTile, index(b, loc, blockK),
+                                       addIndex(b, loc, kMain, width));
+  auto blocks = scf::ForOp::create(b, loc, zero, hasTail ? k : kMain, step);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(blocks.getBody());
+    Value kBegin = blocks.getInductionVar();
+    Value blockEnd = arith::AddIOp::create(b, loc, kBegin, step);
     Value kEnd = arith::MinUIOp::create(b, loc, blockEnd, kMain);
     Value tailMask;
     if (hasTail) {
@@ -130,7 +141,7 @@ void emitDotProductKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
         emitter.tile(mIv, nIv, 1, 1, kBegin, kEnd, tailMask);
       });
     });
-  });
+  }
 }
 
 } // namespace ternion::kernels

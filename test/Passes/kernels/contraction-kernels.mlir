@@ -3,7 +3,8 @@
 
 // tern.linear's form, dynamic M, K = 19 (one full vector and a masked tail):
 // 64x64 output tiles in an scf.forall, K blocks of 1024 (one here; the tail
-// is masked in the block that reaches K), 4x4 register tiles of 16-lane
+// is masked in the block that reaches K; a tile with fewer rows than a
+// register tile takes K whole), 4x4 register tiles of 16-lane
 // FMAs, then 1x4 tiles for the rows left and 1x1 tiles for the columns left.
 #mk = affine_map<(m, n, k) -> (m, k)>
 #nk = affine_map<(m, n, k) -> (n, k)>
@@ -14,8 +15,9 @@
 // CHECK: %[[X:.*]] = memref.subview %arg0[%[[M]], 0]
 // CHECK: %[[W:.*]] = memref.subview %arg1[%[[N]], 0]
 // CHECK: %[[Y:.*]] = memref.subview %arg2[%[[M]], %[[N]]]
-// CHECK: scf.for %[[KB:.*]] = %{{.*}} to %{{.*}} step %c1024
-// CHECK: %[[END:.*]] = arith.addi %[[KB]], %c1024
+// CHECK: %[[STEP:.*]] = arith.select %{{.*}}, %c1024, %{{.*}} : index
+// CHECK: scf.for %[[KB:.*]] = %{{.*}} to %{{.*}} step %[[STEP]]
+// CHECK: %[[END:.*]] = arith.addi %[[KB]], %[[STEP]]
 // CHECK: arith.cmpi uge, %[[END]]
 // CHECK: %[[MASK:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
 // CHECK: scf.for
