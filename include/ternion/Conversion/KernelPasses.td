@@ -48,11 +48,12 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
            "of x and w stay in L1">,
     Option<"vectorWidth", "vector-width", "int64_t", "16",
            "f32 lanes per vector (16 = one AVX-512 register)">,
-    Option<"dotRows", "dot-rows", "int64_t", "4",
+    Option<"dotRows", "dot-rows", "int64_t", "3",
            "Rows of x in a dot-product register tile">,
-    Option<"dotCols", "dot-cols", "int64_t", "4",
-           "Weight rows in a dot-product register tile (dot-rows * dot-cols "
-           "accumulators)">,
+    Option<"dotCols", "dot-cols", "int64_t", "8",
+           "Weight rows in a dot-product register tile: dot-rows * dot-cols "
+           "accumulators and dot-rows + 1 operands must fit the 32 vector "
+           "registers">,
     Option<"outerRows", "outer-rows", "int64_t", "8",
            "Rows of a in an outer-product register tile">,
     Option<"outerVectors", "outer-vectors", "int64_t", "2",

@@ -6,7 +6,9 @@
 // issues R*C FMAs, and reduces each accumulator once per K block. No
 // packing or transposition of the weight is needed, which matters for
 // decode (M == 1): each weight row is streamed from memory exactly once, so
-// the kernel runs at read bandwidth.
+// the kernel runs at read bandwidth. The default 3 x 8 tile (24 accumulators,
+// 28 of the 32 AVX-512 registers) measured ~15% faster than 4 x 4 and 4 x 6:
+// each vector of x, which comes from L2, feeds 8 FMAs.
 //
 // K is blocked (`tileK`) so that the R + C rows of a register tile fit in
 // L1 (K = 2048 rows are 8 KiB each; 8 of them do not): the C weight rows

@@ -43,7 +43,7 @@ mlir::linalg::GenericOp collapseBatchRows(mlir::RewriterBase &rewriter,
 
 struct KernelShape {
   int64_t vectorWidth = 16;
-  int64_t dotRows = 4, dotCols = 4;
+  int64_t dotRows = 3, dotCols = 8;
   int64_t outerRows = 8, outerVectors = 2;
   int64_t tileK = 256;
   int64_t dotTileK = 1024;

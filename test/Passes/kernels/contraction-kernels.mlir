@@ -4,8 +4,8 @@
 // tern.linear's form, dynamic M, K = 19 (one full vector and a masked tail):
 // 64x64 output tiles in an scf.forall, K blocks of 1024 (one here; the tail
 // is masked in the block that reaches K; a tile with fewer rows than a
-// register tile takes K whole), 4x4 register tiles of 16-lane
-// FMAs, then 1x4 tiles for the rows left and 1x1 tiles for the columns left.
+// register tile takes K whole), 3x8 register tiles of 16-lane FMAs, then 1x8
+// tiles for the rows left and 1x1 tiles for the columns left.
 #mk = affine_map<(m, n, k) -> (m, k)>
 #nk = affine_map<(m, n, k) -> (n, k)>
 #mn = affine_map<(m, n, k) -> (m, n)>
@@ -22,7 +22,7 @@
 // CHECK: %[[MASK:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){23} *}})
 // CHECK: vector.load %[[X]]{{.*}} vector<16xf32>
 // CHECK: vector.load %[[W]]{{.*}} vector<16xf32>
 // CHECK: vector.fma
@@ -31,7 +31,7 @@
 // CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
 // CHECK: memref.load %[[Y]]
 // CHECK: memref.store %{{.*}}, %[[Y]]
-// CHECK: -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
 // CHECK: -> (vector<16xf32>)
 // SERIAL-LABEL: func.func @linear
 // SERIAL-NOT: scf.forall
