@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # Compiler toolchain: LLVM/MLIR 22 (bookworm-security), clang-22 + lld-22 for fast links.
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  # LLVM's OpenMP runtime: the parallel loops of the kernels (model.so links libomp).
+  libomp-22-dev
   cmake ninja-build ccache
   # ONNX import: Debian's ONNX 1.12 protobuf bindings, and ONNX's conformance data.
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler

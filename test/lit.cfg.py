@@ -47,6 +47,10 @@ config.substitutions.append(("%mlir_runner_utils", os.path.join(
     config.llvm_tools_dir, "..", "lib", "libmlir_runner_utils.so")))
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
     config.llvm_tools_dir, "..", "lib", "libmlir_c_runner_utils.so")))
+# Linking code lowered by tern-lower-to-llvm: its parallel loops call LLVM's
+# OpenMP runtime (ternion-compile links model.so with the same flags).
+config.substitutions.append(("%openmp_link", "{} -Wl,-rpath,{}".format(
+    config.openmp_library, os.path.dirname(config.openmp_library))))
 
 if python and os.system(python + " -c 'import onnx, numpy' 2>/dev/null") == 0:
     config.available_features.add("onnx-python")

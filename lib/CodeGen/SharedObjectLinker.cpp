@@ -3,6 +3,12 @@
 // The only step outside the process: the clang driver knows the system's
 // crt files and library paths, and lld links in a fraction of a second.
 //
+// Parallel loops call LLVM's OpenMP runtime (__kmpc_*): libomp is linked
+// --as-needed (a model without parallel loops does not depend on it) with a
+// run path to its directory, which is not on the loader's default path, so
+// the runtime's dlopen(RTLD_NOW) of model.so finds it. OMP_NUM_THREADS sets
+// the number of threads.
+//
 //===----------------------------------------------------------------------===//
 #include "ternion/CodeGen/MachineCode.h"
 
@@ -13,6 +19,10 @@
 #include "llvm/Support/Program.h"
 
 using namespace llvm;
+
+#ifndef TERNION_OPENMP_LIBRARY
+#error "TERNION_OPENMP_LIBRARY (the path of libomp.so) must be defined"
+#endif
 
 #ifndef TERNION_DEFAULT_LINKER
 #define TERNION_DEFAULT_LINKER "clang"
@@ -35,8 +45,12 @@ Error linkSharedObject(StringRef objectPath, StringRef outputPath) {
   if (std::error_code ec = sys::fs::createTemporaryFile("ternion-link", "log", logPath))
     return createStringError("cannot create a temporary file: " + ec.message());
   FileRemover removeLog(logPath);
-  SmallVector<StringRef> args{linker,    "-shared",  "-fuse-ld=lld", "-Wl,--no-undefined",
-                              "-o",      outputPath, objectPath,     "-lm"};
+  StringRef openmp = TERNION_OPENMP_LIBRARY;
+  std::string runPath = ("-Wl,-rpath," + sys::path::parent_path(openmp)).str();
+  SmallVector<StringRef> args{linker,     "-shared",          "-fuse-ld=lld",
+                              "-Wl,--no-undefined", "-o",     outputPath,
+                              objectPath, "-lm",              "-Wl,--as-needed",
+                              openmp,     "-Wl,--no-as-needed", runPath};
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(logPath), StringRef(logPath)};
   std::string error;
   int rc = sys::ExecuteAndWait(linker, args, std::nullopt, redirects, 0, 0, &error);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "ternion/Pipelines/LowerToLLVM.h"
 
+#include "ternion/Conversion/KernelPasses.h"
 #include "ternion/Conversion/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 
@@ -20,36 +21,54 @@ namespace ternion {
 // --mlir-print-ir-after-all show exactly these stages by name. The split
 // point is bufferized, deallocated IR: ternion-compile moves the weights into
 // the artifact's weights file there (tern-externalize-weights).
+// tern-fuse-elementwise is linalg-fuse-elementwise-ops except that
+// contractions keep the 2-D form tern-contraction-kernels takes.
 static constexpr const char *kLowerToBuffers =
-    "func.func(convert-tern-to-linalg, canonicalize, linalg-fuse-elementwise-ops),"
+    "func.func(convert-tern-to-linalg, canonicalize, tern-fuse-elementwise),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map allow-return-allocs-from-loops},"
     "buffer-deallocation-pipeline";
 
-static constexpr const char *kBuffersToLLVM =
-    // Deallocation clones a buffer a function returns without owning it
-    // (an identity function returns its argument); lower the clones.
+// The second half starts with the kernels (tern-contraction-kernels: tiled,
+// vectorized, parallel contractions on buffers); what they leave is lowered
+// to plain loops. Their scf.forall tiles become scf.parallel, then an OpenMP
+// parallel loop (libomp; OMP_NUM_THREADS sets the thread count). Vectors are
+// 1-D, so convert-vector-to-llvm lowers them directly; reductions may
+// reassociate (the kernels' sums are reassociated already). The canonicalize
+// after convert-scf-to-openmp inlines the memref.alloca_scope it wraps loop
+// bodies in (convert-scf-to-cf would leave several blocks in it, which the
+// op does not allow). The kernel options go between the braces of
+// tern-contraction-kernels. convert-bufferization-to-memref lowers the clones
+// deallocation makes of buffers a function returns without owning them (an
+// identity function returns its argument).
+static constexpr const char *kBuffersToLLVMHead =
     "convert-bufferization-to-memref,"
-    "func.func(scf-forall-to-for, tern-strided-copies-to-linalg, convert-linalg-to-loops,"
-    "          lower-affine,"
-    "          convert-scf-to-cf, tern-lower-expand-shape),"
+    "func.func(tern-contraction-kernels{";
+static constexpr const char *kBuffersToLLVMTail =
+    "}, canonicalize, scf-forall-to-parallel, tern-strided-copies-to-linalg,"
+    " convert-linalg-to-loops, lower-affine, tern-lower-expand-shape),"
+    "convert-scf-to-openmp, canonicalize,"
+    "func.func(convert-scf-to-cf),"
     "expand-strided-metadata, lower-affine,"
+    "convert-vector-to-llvm{reassociate-fp-reductions},"
     "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"
     "convert-arith-to-llvm, convert-index-to-llvm, convert-func-to-llvm,"
-    "convert-cf-to-llvm, reconcile-unrealized-casts";
+    "convert-cf-to-llvm, convert-openmp-to-llvm, reconcile-unrealized-casts";
 
 LogicalResult buildLowerToBuffersPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLowerToBuffers, pm);
 }
 
-LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kBuffersToLLVM, pm);
+LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm, llvm::StringRef kernelOptions) {
+  if (kernelOptions.contains('}'))
+    return failure();
+  return parsePassPipeline((kBuffersToLLVMHead + kernelOptions + kBuffersToLLVMTail).str(), pm);
 }
 
 LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm) {
   if (failed(buildLowerToBuffersPipeline(pm)))
     return failure();
-  return buildBuffersToLLVMPipeline(pm);
+  return buildBuffersToLLVMPipeline(pm, "");
 }
 
 void registerLowerToLLVMPipeline() {
@@ -68,7 +87,7 @@ void registerLowerToLLVMPipeline() {
       buildLowerToBuffersPipeline);
   add("tern-buffers-to-llvm",
       "Second half of tern-lower-to-llvm: bufferized memref IR to the LLVM dialect",
-      buildBuffersToLLVMPipeline);
+      [](OpPassManager &pm) { return buildBuffersToLLVMPipeline(pm); });
 }
 
 } // namespace ternion

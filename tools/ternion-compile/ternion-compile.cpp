@@ -21,6 +21,7 @@
 #include "ternion/Artifact/Manifest.h"
 #include "ternion/Artifact/Passes.h"
 #include "ternion/CodeGen/MachineCode.h"
+#include "ternion/Conversion/KernelPasses.h"
 #include "ternion/Conversion/Passes.h"
 #include "ternion/Import/OnnxImporter.h"
 #include "ternion/Pipelines/LowerToLLVM.h"
@@ -86,6 +87,11 @@ cl::opt<std::string> mtriple("mtriple", cl::desc("Target triple (default: the ho
 cl::opt<bool> noOptimize("no-tern-optimize",
                          cl::desc("Skip the tern-optimize pipeline (fusions, folds)"),
                          cl::cat(category));
+cl::opt<std::string> kernelOptions(
+    "kernel-options",
+    cl::desc("Options of tern-contraction-kernels, e.g. 'tile-m=32 dot-cols=8' "
+             "(tile sizes, threads through OpenMP: see docs/performance.md)"),
+    cl::cat(category));
 cl::OptionCategory llmCategory("language models (Optimum KV-cache graphs)");
 cl::opt<std::string> tokenizerPath("tokenizer",
                                    cl::desc("SentencePiece model to ship in the artifact"),
@@ -356,8 +362,8 @@ int compile() {
 
   steps.stage("lowering to the LLVM dialect");
   PassManager toLLVM(&ctx);
-  if (failed(ternion::buildBuffersToLLVMPipeline(toLLVM)))
-    return fail("invalid built-in lowering pipeline");
+  if (failed(ternion::buildBuffersToLLVMPipeline(toLLVM, kernelOptions)))
+    return fail("invalid --kernel-options '" + kernelOptions + "'");
   if (failed(toLLVM.run(*module)))
     return 1;
   if (emit == Emit::Mlir) {
@@ -464,6 +470,7 @@ int main(int argc, char **argv) {
   registerAllPasses();
   ternion::registerAllPassesAndPipelines();
   ternion::registerTernConversionPasses();
+  ternion::registerTernKernelsPasses();
   ternion::registerTernArtifactPasses();
   cl::HideUnrelatedOptions({&category, &llmCategory});
   cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {

@@ -7,6 +7,7 @@
 #include "dialects/tern/TernDialect.h"
 #include "passes/Passes.h"
 #include "ternion/Artifact/Passes.h"
+#include "ternion/Conversion/KernelPasses.h"
 #include "ternion/Conversion/Passes.h"
 #include "ternion/Pipelines/LowerToLLVM.h"
 #include "ternion/Version.h"
@@ -26,6 +27,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   ternion::registerAllPassesAndPipelines();
   ternion::registerTernConversionPasses();
+  ternion::registerTernKernelsPasses();
   ternion::registerTernArtifactPasses();
   ternion::registerLowerToLLVMPipeline();
   llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {

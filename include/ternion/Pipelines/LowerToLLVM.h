@@ -15,8 +15,11 @@ mlir::LogicalResult buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
 /// deallocated memref IR (function boundaries use identity-layout memrefs).
 mlir::LogicalResult buildLowerToBuffersPipeline(mlir::OpPassManager &pm);
 
-/// The second half: bufferized memref IR -> loops -> LLVM dialect.
-mlir::LogicalResult buildBuffersToLLVMPipeline(mlir::OpPassManager &pm);
+/// The second half: bufferized memref IR -> kernels and loops -> LLVM
+/// dialect. `kernelOptions` ("tile-m=32 dot-cols=8") configures
+/// tern-contraction-kernels.
+mlir::LogicalResult buildBuffersToLLVMPipeline(mlir::OpPassManager &pm,
+                                               llvm::StringRef kernelOptions = "");
 
 /// Registers `tern-lower-to-llvm` with MLIR's pipeline registry.
 void registerLowerToLLVMPipeline();

@@ -1,0 +1,89 @@
+//===- KernelPasses.td - Fast kernels for lowered tern ops -*- tablegen -*-===//
+//
+// Passes that replace the plain loops an op would lower to with a kernel:
+// tiled, vectorized and parallel code. They live in their own .td (and
+// library) next to convert-tern-to-linalg, not in it, because they run at a
+// different stage (on bufferized memref IR), depend on other dialects
+// (scf, vector, memref) and are meant to be swapped one by one: ternary and
+// quantized `tern.linear` weights get their own kernel passes here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERNION_CONVERSION_KERNELPASSES_TD
+#define TERNION_CONVERSION_KERNELPASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> {
+  let summary = "Tile, vectorize and parallelize f32 matmul/linear contractions on buffers";
+  let description = [{
+    Rewrites the 2-D f32 contractions convert-tern-to-linalg produces, once
+    bufferized, into kernels:
+
+    * `x[m, k] * w[n, k]` (tern.linear, weight kept [N, K]) becomes a
+      dot-product kernel vectorized along K: a register tile of rows x
+      weight rows accumulates `vector-width` lanes per FMA, and each output
+      is one vector reduction per K block (`dot-tile-k`). With M == 1 (LLM
+      decode) it is a bandwidth-bound GEMV streaming each weight row once.
+    * `a[m, k] * b[k, n]` (2-D MatMul) becomes an outer-product kernel
+      vectorized along N: a register tile of rows x vectors, one broadcast
+      of `a` per row and step of k, blocked over K by `tile-k`.
+
+    Both are first tiled into `tile-m` x `tile-n` output tiles with
+    scf::tileUsingSCF, as an scf.forall (the 2-core parallel loop, lowered
+    through scf.parallel to OpenMP) unless `parallel=false`. Inside a tile
+    every dim is dynamic: full register tiles run unmasked, rows and columns
+    that remain run a 1-row (and, for N, 1-column or masked) variant of the
+    same kernel, and a K that is not a multiple of the vector width ends
+    with masked loads. Other contractions (batched, integer, non-unit inner
+    strides) are left as they are, for the scalar loop lowering.
+  }];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", "64", "Rows of an output tile (one parallel task)">,
+    Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
+    Option<"tileK", "tile-k", "int64_t", "256",
+           "K block of the outer-product (MatMul) kernel, kept in L1">,
+    Option<"dotTileK", "dot-tile-k", "int64_t", "1024",
+           "K block of the dot-product (linear) kernel: a register tile's rows "
+           "of x and w stay in L1">,
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "f32 lanes per vector (16 = one AVX-512 register)">,
+    Option<"dotRows", "dot-rows", "int64_t", "3",
+           "Rows of x in a dot-product register tile">,
+    Option<"dotCols", "dot-cols", "int64_t", "8",
+           "Weight rows in a dot-product register tile: dot-rows * dot-cols "
+           "accumulators and dot-rows + 1 operands must fit the 32 vector "
+           "registers">,
+    Option<"outerRows", "outer-rows", "int64_t", "8",
+           "Rows of a in an outer-product register tile">,
+    Option<"outerVectors", "outer-vectors", "int64_t", "2",
+           "Vectors along N in an outer-product register tile">,
+    Option<"parallel", "parallel", "bool", "true",
+           "Tile with scf.forall (parallel) instead of scf.for">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
+def FuseElementwise : Pass<"tern-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "linalg-fuse-elementwise-ops that keeps contractions as lowered";
+  let description = [{
+    The upstream elementwise fusion (producer/consumer fusion, folding
+    reshapes by expanding iteration spaces, constant folding), except that
+    no fusion or reshape folding involves a contraction. Fusing an
+    elementwise producer into a contraction recomputes it once per output
+    column (N times), and folding the reshapes of `tern.linear`'s flattened
+    input turns its 2-D contraction into a batched one: either hides the
+    contraction from the kernels (tern-contraction-kernels), which only
+    take the 2-D forms convert-tern-to-linalg emits.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
+#endif // TERNION_CONVERSION_KERNELPASSES_TD

@@ -1,0 +1,92 @@
+//===- ContractionKernelsPass.cpp - the tern-contraction-kernels pass -----===//
+//
+// Runs on bufferized IR, after deallocation and the point where
+// ternion-compile externalizes weights, for three reasons: the kernels read
+// and write buffers in place (no destination-passing bookkeeping for
+// scf.forall results or vector transfers on tensors), nothing they create
+// has to go through the ownership-based deallocation (which does not model
+// scf.forall), and the weights a kernel streams are already the artifact's.
+//
+// Two levels: scf::tileUsingSCF cuts the op into tile-m x tile-n output
+// tiles (the parallel loop), then a kernel replaces each tiled op with
+// register-tiled vector code (Kernels.h).
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+#include "ternion/Conversion/KernelPasses.h"
+
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+namespace ternion {
+#define GEN_PASS_DEF_CONTRACTIONKERNELS
+#include "ternion/Conversion/KernelPasses.h.inc"
+} // namespace ternion
+
+using namespace mlir;
+
+namespace ternion {
+namespace {
+
+struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsPass> {
+  using ContractionKernelsBase::ContractionKernelsBase;
+
+  void runOnOperation() override {
+    if (vectorWidth < 1 || dotRows < 1 || dotCols < 1 || outerRows < 1 || outerVectors < 1 ||
+        tileK < 1 || dotTileK < 1 || tileM < 0 || tileN < 0) {
+      getOperation().emitError("tern-contraction-kernels: sizes must be positive");
+      return signalPassFailure();
+    }
+    kernels::KernelShape shape;
+    shape.vectorWidth = vectorWidth;
+    shape.dotRows = dotRows;
+    shape.dotCols = dotCols;
+    shape.outerRows = outerRows;
+    shape.outerVectors = outerVectors;
+    shape.tileK = tileK;
+    shape.dotTileK = dotTileK;
+
+    IRRewriter rewriter(&getContext());
+    SmallVector<std::pair<linalg::GenericOp, kernels::ContractionForm>> work;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (linalg::GenericOp rows = kernels::collapseBatchRows(rewriter, op))
+        op = rows;
+      if (std::optional<kernels::ContractionForm> form = kernels::matchContraction(op))
+        work.emplace_back(op, *form);
+    });
+    for (auto [op, form] : work) {
+      auto tileable = dyn_cast<TilingInterface>(op.getOperation());
+      if (!tileable) {
+        op.emitError("linalg.generic does not implement TilingInterface "
+                     "(linalg's external models are not registered)");
+        return signalPassFailure();
+      }
+      scf::SCFTilingOptions options;
+      // k stays whole: a tile owns its outputs, so tiles never race.
+      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), {tileM, tileN, 0}));
+      options.setLoopType(parallel ? scf::SCFTilingOptions::LoopType::ForallOp
+                                   : scf::SCFTilingOptions::LoopType::ForOp);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, tileable, options);
+      if (failed(tiled)) {
+        op.emitError("tern-contraction-kernels: tiling failed");
+        return signalPassFailure();
+      }
+      rewriter.eraseOp(op);
+      auto tile = cast<linalg::GenericOp>(tiled->tiledOps.front());
+      rewriter.setInsertionPoint(tile);
+      Value lhs = tile.getDpsInputs()[0], rhs = tile.getDpsInputs()[1];
+      Value out = tile.getDpsInits()[0];
+      if (form == kernels::ContractionForm::DotProduct)
+        kernels::emitDotProductKernel(rewriter, tile.getLoc(), lhs, rhs, out, shape);
+      else
+        kernels::emitOuterProductKernel(rewriter, tile.getLoc(), lhs, rhs, out, shape);
+      rewriter.eraseOp(tile);
+    }
+  }
+};
+
+} // namespace
+} // namespace ternion

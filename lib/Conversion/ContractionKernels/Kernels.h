@@ -1,0 +1,74 @@
+//===- Kernels.h - Contraction kernels on buffers (internal) ----*- C++ -*-===//
+//
+// The pieces of tern-contraction-kernels: recognizing a contraction the
+// kernels handle, and emitting each kernel over one output tile. A kernel
+// is emitted with upstream ops only (scf loops, 1-D vector loads, FMAs and
+// reductions, memref loads/stores), so everything after it is the ordinary
+// lowering and another kernel (say, for ternary weights) can sit beside it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERNION_LIB_CONVERSION_CONTRACTIONKERNELS_KERNELS_H
+#define TERNION_LIB_CONVERSION_CONTRACTIONKERNELS_KERNELS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <functional>
+#include <optional>
+
+namespace ternion::kernels {
+
+/// The two forms convert-tern-to-linalg produces for 2-D contractions.
+enum class ContractionForm {
+  /// y[m, n] += x[m, k] * w[n, k]: tern.linear, the weight kept [N, K].
+  DotProduct,
+  /// c[m, n] += a[m, k] * b[k, n]: a 2-D MatMul.
+  OuterProduct,
+};
+
+/// The form of `op` when it is an f32 multiply-accumulate over (m, n, k) on
+/// buffers whose vector-accessed operands have a unit inner stride.
+std::optional<ContractionForm> matchContraction(mlir::linalg::GenericOp op);
+
+/// True when the body of `op` is `yield(out + in0 * in1)` (either order).
+bool isMultiplyAdd(mlir::linalg::GenericOp op);
+
+/// When `op` multiplies a batch of rows by one matrix (a[b..., m, k] times
+/// b[k, n] or b[n, k] into c[b..., m, n], what a MatMul of a 3-D activation
+/// and a 2-D weight lowers to), rewrites it as the 2-D contraction of the
+/// collapsed rows (memref.collapse_shape of a and c) and returns that.
+mlir::linalg::GenericOp collapseBatchRows(mlir::RewriterBase &rewriter,
+                                          mlir::linalg::GenericOp op);
+
+struct KernelShape {
+  int64_t vectorWidth = 16;
+  int64_t dotRows = 3, dotCols = 8;
+  int64_t outerRows = 8, outerVectors = 2;
+  int64_t tileK = 256;
+  int64_t dotTileK = 1024;
+};
+
+/// Emits y += x * w^T over whole (dynamically sized) memrefs at the
+/// builder's insertion point.
+void emitDotProductKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                          mlir::Value w, mlir::Value y, const KernelShape &shape);
+
+/// Emits c += a * b over whole (dynamically sized) memrefs.
+void emitOuterProductKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
+                            mlir::Value bm, mlir::Value c, const KernelShape &shape);
+
+//===- Small builders shared by the kernels -------------------------------===//
+
+mlir::Value index(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
+/// `v + offset`, or `v` itself for offset 0.
+mlir::Value addIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int64_t offset);
+/// The largest multiple of `step` that is <= `v` (v >= 0).
+mlir::Value roundDown(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int64_t step);
+/// An scf.for without results whose body is `body(builder, iv)`.
+void forLoop(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lb, mlir::Value ub,
+             int64_t step, const std::function<void(mlir::OpBuilder &, mlir::Value)> &body);
+
+} // namespace ternion::kernels
+
+#endif // TERNION_LIB_CONVERSION_CONTRACTIONKERNELS_KERNELS_H

@@ -1,0 +1,191 @@
+// RUN: ternion-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tern-contraction-kernels))' | FileCheck %s
+// RUN: ternion-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tern-contraction-kernels{parallel=false tile-m=32 dot-rows=2 dot-cols=3}))' | FileCheck %s --check-prefix=SERIAL
+
+// tern.linear's form, dynamic M, K = 19 (one full vector and a masked tail):
+// 64x64 output tiles in an scf.forall, K blocks of 1024 (one here; the tail
+// is masked in the block that reaches K; a tile with fewer rows than a
+// register tile takes K whole), 3x8 register tiles of 16-lane FMAs, then 1x8
+// tiles for the rows left and 1x1 tiles for the columns left.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @linear
+// CHECK-NOT: linalg.generic
+// CHECK: scf.forall (%[[M:.*]], %[[N:.*]]) = (0, 0) to (%{{.*}}, 67) step (64, 64)
+// CHECK: %[[X:.*]] = memref.subview %arg0[%[[M]], 0]
+// CHECK: %[[W:.*]] = memref.subview %arg1[%[[N]], 0]
+// CHECK: %[[Y:.*]] = memref.subview %arg2[%[[M]], %[[N]]]
+// CHECK: %[[STEP:.*]] = arith.select %{{.*}}, %c1024, %{{.*}} : index
+// CHECK: scf.for %[[KB:.*]] = %{{.*}} to %{{.*}} step %[[STEP]]
+// CHECK: %[[END:.*]] = arith.addi %[[KB]], %[[STEP]]
+// CHECK: arith.cmpi uge, %[[END]]
+// CHECK: %[[MASK:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){23} *}})
+// CHECK: vector.load %[[X]]{{.*}} vector<16xf32>
+// CHECK: vector.load %[[W]]{{.*}} vector<16xf32>
+// CHECK: vector.fma
+// CHECK: scf.yield
+// CHECK: vector.maskedload %[[X]]{{.*}}, %[[MASK]]
+// CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
+// CHECK: memref.load %[[Y]]
+// CHECK: memref.store %{{.*}}, %[[Y]]
+// CHECK: -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
+// CHECK: -> (vector<16xf32>)
+// SERIAL-LABEL: func.func @linear
+// SERIAL-NOT: scf.forall
+// SERIAL: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// SERIAL: -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+func.func @linear(%x: memref<?x19xf32>, %w: memref<67x19xf32>, %y: memref<?x67xf32>) {
+  linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x19xf32>, memref<67x19xf32>) outs(%y : memref<?x67xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A multiple of the vector width needs no masked K step.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @linear_exact_k
+// CHECK: scf.forall
+// CHECK-NOT: vector.maskedload
+// CHECK: return
+func.func @linear_exact_k(%x: memref<?x64xf32>, %w: memref<128x64xf32>, %y: memref<?x128xf32>) {
+  linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x64xf32>, memref<128x64xf32>) outs(%y : memref<?x128xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %b, %a : f32
+    %s = arith.addf %p, %c : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// MatMul's form: K blocks of 256 whose 256x32 panels of b are packed into a
+// per-tile buffer, 8x2-vector outer-product tiles (a broadcast per row)
+// reading the panel, 1-row tiles, then masked single-vector column tiles.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @matmul
+// CHECK: scf.forall (%[[M:.*]], %[[N:.*]]) = (0, 0) to (%{{.*}}, 100) step (64, 64)
+// CHECK: %[[A:.*]] = memref.subview %arg0
+// CHECK: %[[B:.*]] = memref.subview %arg1
+// CHECK: %[[C:.*]] = memref.subview %arg2
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<256x32xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c256
+// CHECK: arith.minui
+// CHECK: vector.load %[[B]]
+// CHECK: vector.store %{{.*}}, %[[P]]
+// CHECK: vector.load %[[C]]
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: vector.load %[[P]]
+// CHECK: memref.load %[[A]]
+// CHECK: vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK: vector.fma
+// CHECK: vector.store %{{.*}}, %[[C]]
+// CHECK: vector.create_mask
+// CHECK: vector.maskedload %[[B]]
+// CHECK: vector.maskedstore %[[C]]
+// CHECK: memref.dealloc %[[P]]
+func.func @matmul(%a: memref<?x300xf32>, %b: memref<300x100xf32>, %c: memref<?x100xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<?x300xf32>, memref<300x100xf32>) outs(%c : memref<?x100xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Batches of rows times one matrix (MatMul of a 3-D activation and a 2-D
+// weight): the batch and row loops collapse into one row loop first.
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#kn = affine_map<(b, m, n, k) -> (k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+// CHECK-LABEL: func.func @batch_rows
+// CHECK-DAG: %[[A:.*]] = memref.collapse_shape %arg0 {{\[}}[0, 1], [2]] : memref<2x?x32xf32> into memref<?x32xf32>
+// CHECK-DAG: %[[C:.*]] = memref.collapse_shape %arg2 {{\[}}[0, 1], [2]] : memref<2x?x48xf32> into memref<?x48xf32>
+// CHECK: scf.forall
+// CHECK: memref.subview %[[A]]
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+func.func @batch_rows(%a: memref<2x?x32xf32>, %b: memref<32x48xf32>, %c: memref<2x?x48xf32>) {
+  linalg.generic {indexing_maps = [#bmk, #kn, #bmn], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<2x?x32xf32>, memref<32x48xf32>) outs(%c : memref<2x?x48xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Left alone: f64, a batched contraction, a non-unit inner stride, a body
+// that is not a multiply-add, tensors.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+// CHECK-LABEL: func.func @untouched
+// CHECK-NOT: scf.forall
+// CHECK-COUNT-5: linalg.generic
+// CHECK-NOT: scf.forall
+func.func @untouched(%x64: memref<4x8xf64>, %w64: memref<2x8xf64>, %y64: memref<4x2xf64>,
+                     %bx: memref<3x4x8xf32>, %bw: memref<3x2x8xf32>, %by: memref<3x4x2xf32>,
+                     %sx: memref<4x8xf32, strided<[16, 2]>>, %w: memref<2x8xf32>, %y: memref<4x2xf32>,
+                     %x: memref<4x8xf32>, %tx: tensor<4x8xf32>, %tw: tensor<2x8xf32>, %ty: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x64, %w64 : memref<4x8xf64>, memref<2x8xf64>) outs(%y64 : memref<4x2xf64>) {
+  ^bb0(%a: f64, %b: f64, %c: f64):
+    %p = arith.mulf %a, %b : f64
+    %s = arith.addf %c, %p : f64
+    linalg.yield %s : f64
+  }
+  linalg.generic {indexing_maps = [#bmk, #bnk, #bmn], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%bx, %bw : memref<3x4x8xf32>, memref<3x2x8xf32>) outs(%by : memref<3x4x2xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%sx, %w : memref<4x8xf32, strided<[16, 2]>>, memref<2x8xf32>) outs(%y : memref<4x2xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<4x8xf32>, memref<2x8xf32>) outs(%y : memref<4x2xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.maximumf %c, %p : f32
+    linalg.yield %s : f32
+  }
+  %r = linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%tx, %tw : tensor<4x8xf32>, tensor<2x8xf32>) outs(%ty : tensor<4x2xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
