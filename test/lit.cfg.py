@@ -49,6 +49,8 @@ config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
     config.llvm_tools_dir, "..", "lib", "libmlir_c_runner_utils.so")))
 # Linking code lowered by tern-lower-to-llvm: its parallel loops call LLVM's
 # OpenMP runtime (ternion-compile links model.so with the same flags).
+# mlir-runner -shared-libs= of code with parallel loops.
+config.substitutions.append(("%openmp_runtime", config.openmp_library))
 config.substitutions.append(("%openmp_link", "{} -Wl,-rpath,{}".format(
     config.openmp_library, os.path.dirname(config.openmp_library))))
 

@@ -36,8 +36,10 @@ static constexpr const char *kLowerToBuffers =
 // 1-D, so convert-vector-to-llvm lowers them directly; reductions may
 // reassociate (the kernels' sums are reassociated already). The canonicalize
 // after convert-scf-to-openmp inlines the memref.alloca_scope it wraps loop
-// bodies in (convert-scf-to-cf would leave several blocks in it, which the
-// op does not allow). The kernel options go between the braces of
+// bodies in where it can, and tern-lower-alloca-scopes turns the others
+// (bodies with stack allocations and loops, e.g. flash-attention tiles) into
+// stacksave/stackrestore before convert-scf-to-cf splits them into blocks,
+// which the op does not allow. The kernel options go between the braces of
 // tern-contraction-kernels. convert-bufferization-to-memref lowers the clones
 // deallocation makes of buffers a function returns without owning them (an
 // identity function returns its argument).
@@ -47,7 +49,7 @@ static constexpr const char *kBuffersToLLVMHead =
 static constexpr const char *kBuffersToLLVMTail =
     "}, canonicalize, scf-forall-to-parallel, tern-strided-copies-to-linalg,"
     " convert-linalg-to-loops, lower-affine, tern-lower-expand-shape),"
-    "convert-scf-to-openmp, canonicalize,"
+    "convert-scf-to-openmp, canonicalize, func.func(tern-lower-alloca-scopes),"
     "func.func(convert-scf-to-cf),"
     "expand-strided-metadata, lower-affine,"
     "convert-vector-to-llvm{reassociate-fp-reductions},"

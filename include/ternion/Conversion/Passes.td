@@ -63,4 +63,18 @@ def LowerExpandShape : Pass<"tern-lower-expand-shape", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
 }
 
+def LowerAllocaScopes : Pass<"tern-lower-alloca-scopes", "mlir::func::FuncOp"> {
+  let summary = "Replace single-block memref.alloca_scope by LLVM stacksave/stackrestore";
+  let description = [{
+    convert-scf-to-openmp wraps each parallel iteration in a
+    `memref.alloca_scope`, so stack allocations (deallocation's pointer
+    lists, kernel scratch) do not pile up across iterations. The op allows
+    only one block, and convert-scf-to-cf would split its region when the
+    body holds loops (a flash-attention tile does). While the region is
+    still one block, this pass inlines it between `llvm.intr.stacksave` and
+    `llvm.intr.stackrestore`, which is what the LLVM lowering of the op does.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TERNION_CONVERSION_PASSES_TD

@@ -66,8 +66,12 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
       scf::SCFTilingOptions options;
       // k stays whole: a tile owns its outputs, so tiles never race.
       options.setTileSizes(getAsIndexOpFoldResult(&getContext(), {tileM, tileN, 0}));
-      options.setLoopType(parallel ? scf::SCFTilingOptions::LoopType::ForallOp
-                                   : scf::SCFTilingOptions::LoopType::ForOp);
+      // A contraction that already runs inside a parallel loop (the tiles of
+      // flash attention) gets serial tiles: nested OpenMP regions would only
+      // oversubscribe the cores.
+      bool nested = op->getParentOfType<scf::ForallOp>() || op->getParentOfType<scf::ParallelOp>();
+      options.setLoopType(parallel && !nested ? scf::SCFTilingOptions::LoopType::ForallOp
+                                              : scf::SCFTilingOptions::LoopType::ForOp);
       rewriter.setInsertionPoint(op);
       FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, tileable, options);
       if (failed(tiled)) {
