@@ -39,8 +39,9 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
     strides) are left as they are, for the scalar loop lowering.
   }];
   let options = [
-    Option<"tileM", "tile-m", "int64_t", "64", "Rows of an output tile (one parallel task)">,
-    Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
+    Option<"tileM", "tile-m", "int64_t", "128", "Rows of an output tile (one parallel task)">,
+    Option<"tileN", "tile-n", "int64_t", "32",
+           "Columns of an output tile (128 x 32 measured best for both kernels)">,
     Option<"tileK", "tile-k", "int64_t", "256",
            "K block of the outer-product (MatMul) kernel, kept in L1">,
     Option<"dotTileK", "dot-tile-k", "int64_t", "1024",
