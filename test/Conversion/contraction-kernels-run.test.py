@@ -1,6 +1,6 @@
 # Writes the model and the numpy references of contraction-kernels-run.test:
 # linear and matmul functions whose N and K are not multiples of the kernel
-# tiles (16-lane vectors, 4x4 and 8x32 register tiles, 64x64 output tiles,
+# tiles (16-lane vectors, 4x4 and 8x32 register tiles, 128x32 output tiles,
 # 1024-deep (linear) and 256-deep (matmul) K blocks), each run for M = 1, 7,
 # 33 and 130 rows.
 import sys

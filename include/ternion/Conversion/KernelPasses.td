@@ -22,9 +22,10 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
 
     * `x[m, k] * w[n, k]` (tern.linear, weight kept [N, K]) becomes a
       dot-product kernel vectorized along K: a register tile of rows x
-      weight rows accumulates `vector-width` lanes per FMA, and each output
-      is one vector reduction per K block (`dot-tile-k`). With M == 1 (LLM
-      decode) it is a bandwidth-bound GEMV streaming each weight row once.
+      weight rows accumulates `vector-width` lanes per FMA, and after each K
+      block (`dot-tile-k`) a shuffle-and-add tree per row turns its
+      accumulators into sums added to y. With M == 1 (LLM decode) it is a
+      bandwidth-bound GEMV streaming each weight row once.
     * `a[m, k] * b[k, n]` (2-D MatMul) becomes an outer-product kernel
       vectorized along N: a register tile of rows x vectors, one broadcast
       of `a` per row and step of k, blocked over K by `tile-k`.
@@ -35,12 +36,15 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
     every dim is dynamic: full register tiles run unmasked, rows and columns
     that remain run a 1-row (and, for N, 1-column or masked) variant of the
     same kernel, and a K that is not a multiple of the vector width ends
-    with masked loads. Other contractions (batched, integer, non-unit inner
-    strides) are left as they are, for the scalar loop lowering.
+    with masked loads. Batches of rows times one matrix (a MatMul of a 3-D
+    activation and a 2-D weight) are collapsed to the 2-D form first. Other
+    contractions (both operands batched, non-f32, non-unit inner strides)
+    are left as they are, for the scalar loop lowering.
   }];
   let options = [
-    Option<"tileM", "tile-m", "int64_t", "64", "Rows of an output tile (one parallel task)">,
-    Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
+    Option<"tileM", "tile-m", "int64_t", "128", "Rows of an output tile (one parallel task)">,
+    Option<"tileN", "tile-n", "int64_t", "32",
+           "Columns of an output tile (128 x 32 measured best for both kernels)">,
     Option<"tileK", "tile-k", "int64_t", "256",
            "K block of the outer-product (MatMul) kernel, kept in L1">,
     Option<"dotTileK", "dot-tile-k", "int64_t", "1024",

@@ -31,6 +31,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
 
 using namespace mlir;
@@ -44,6 +47,74 @@ struct DotProductEmitter {
   Value x, w, y;
   int64_t width;
   VectorType vectorType;
+
+  Value shuffle(Value v1, Value v2, ArrayRef<int64_t> mask) {
+    return vector::ShuffleOp::create(b, loc, v1, v2, b.getDenseI64ArrayAttr(mask));
+  }
+
+  /// The lane sums of C accumulators (C a power of two <= width) as one
+  /// C-lane vector, by a tree of shuffles and adds: each level pairs two
+  /// vectors and adds their halves, so C sums cost about 3 (C - 1) + 3
+  /// vector ops instead of C full reductions (~8 ops each) and C scalar
+  /// read-modify-writes of y.
+  Value reduceTogether(ArrayRef<Value> accs) {
+    // Each vector holds `order.size()` groups of `group` lanes; group g
+    // holds part of the sum of column order[g].
+    struct Partial {
+      Value v;
+      SmallVector<int64_t> order;
+    };
+    SmallVector<Partial> level;
+    for (auto [c, acc] : llvm::enumerate(accs))
+      level.push_back({acc, {static_cast<int64_t>(c)}});
+    int64_t group = width;
+    while (level.size() > 1) {
+      int64_t half = group / 2;
+      SmallVector<Partial> next;
+      for (size_t i = 0; i < level.size(); i += 2) {
+        const Partial &p = level[i], &q = level[i + 1];
+        // Group g of p and of q each split into two halves: lo gathers
+        // the first halves (p's then q's, group by group), hi the second.
+        SmallVector<int64_t> lo, hi;
+        Partial out;
+        for (size_t g = 0; g < p.order.size(); ++g) {
+          for (int64_t j = 0; j < half; ++j) {
+            lo.push_back(g * group + j);
+            hi.push_back(g * group + half + j);
+          }
+          for (int64_t j = 0; j < half; ++j) {
+            lo.push_back(width + g * group + j);
+            hi.push_back(width + g * group + half + j);
+          }
+          out.order.append({p.order[g], q.order[g]});
+        }
+        out.v = arith::AddFOp::create(b, loc, shuffle(p.v, q.v, lo), shuffle(p.v, q.v, hi));
+        next.push_back(std::move(out));
+      }
+      level = std::move(next);
+      group = half;
+    }
+    // One vector of C groups of `group` lanes: add within groups.
+    Partial last = level.front();
+    int64_t count = last.order.size();
+    while (group > 1) {
+      int64_t half = group / 2;
+      SmallVector<int64_t> lo, hi;
+      for (int64_t g = 0; g < count; ++g)
+        for (int64_t j = 0; j < half; ++j) {
+          lo.push_back(g * group + j);
+          hi.push_back(g * group + half + j);
+        }
+      last.v = arith::AddFOp::create(b, loc, shuffle(last.v, last.v, lo),
+                                     shuffle(last.v, last.v, hi));
+      group = half;
+    }
+    // Lanes back in column order.
+    SmallVector<int64_t> inverse(count);
+    for (int64_t g = 0; g < count; ++g)
+      inverse[last.order[g]] = g;
+    return shuffle(last.v, last.v, inverse);
+  }
 
   /// One R x C register tile at (m, n) over k in [kBegin, kEnd) (whole
   /// vectors), then, with `tailMask`, one masked step at kEnd.
@@ -79,6 +150,15 @@ struct DotProductEmitter {
     if (tailMask)
       accs = step(b, kEnd, accs, tailMask);
     for (int64_t r = 0; r < rows; ++r) {
+      if (llvm::isPowerOf2_64(cols) && cols > 1 && cols <= width &&
+          llvm::isPowerOf2_64(width)) {
+        // y[m + r, n : n + cols] += the sums of the row's accumulators.
+        Value sums = reduceTogether(ArrayRef<Value>(accs).slice(r * cols, cols));
+        SmallVector<Value> at{addIndex(b, loc, m, r), n};
+        Value old = vector::LoadOp::create(b, loc, cast<VectorType>(sums.getType()), y, at);
+        vector::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, sums), y, at);
+        continue;
+      }
       for (int64_t c = 0; c < cols; ++c) {
         Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
                                                 accs[r * cols + c], arith::FastMathFlags::reassoc);

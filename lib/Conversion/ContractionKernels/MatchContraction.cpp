@@ -68,7 +68,8 @@ std::optional<ContractionForm> matchContraction(linalg::GenericOp op) {
     return std::nullopt;
   Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];
-  if (maps[1] == map(n, k) && hasUnitInnerStride(lhs) && hasUnitInnerStride(rhs))
+  if (maps[1] == map(n, k) && hasUnitInnerStride(lhs) && hasUnitInnerStride(rhs) &&
+      hasUnitInnerStride(out))
     return ContractionForm::DotProduct;
   if (maps[1] == map(k, n) && hasUnitInnerStride(rhs) && hasUnitInnerStride(out))
     return ContractionForm::OuterProduct;

@@ -2,7 +2,7 @@
 // RUN: ternion-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tern-contraction-kernels{parallel=false tile-m=32 dot-rows=2 dot-cols=3}))' | FileCheck %s --check-prefix=SERIAL
 
 // tern.linear's form, dynamic M, K = 19 (one full vector and a masked tail):
-// 64x64 output tiles in an scf.forall, K blocks of 1024 (one here; the tail
+// 128x32 output tiles in an scf.forall, K blocks of 1024 (one here; the tail
 // is masked in the block that reaches K; a tile with fewer rows than a
 // register tile takes K whole), 3x8 register tiles of 16-lane FMAs, then 1x8
 // tiles for the rows left and 1x1 tiles for the columns left.
@@ -11,7 +11,7 @@
 #mn = affine_map<(m, n, k) -> (m, n)>
 // CHECK-LABEL: func.func @linear
 // CHECK-NOT: linalg.generic
-// CHECK: scf.forall (%[[M:.*]], %[[N:.*]]) = (0, 0) to (%{{.*}}, 67) step (64, 64)
+// CHECK: scf.forall (%[[M:.*]], %[[N:.*]]) = (0, 0) to (%{{.*}}, 67) step (128, 32)
 // CHECK: %[[X:.*]] = memref.subview %arg0[%[[M]], 0]
 // CHECK: %[[W:.*]] = memref.subview %arg1[%[[N]], 0]
 // CHECK: %[[Y:.*]] = memref.subview %arg2[%[[M]], %[[N]]]
@@ -28,11 +28,16 @@
 // CHECK: vector.fma
 // CHECK: scf.yield
 // CHECK: vector.maskedload %[[X]]{{.*}}, %[[MASK]]
+// The 8 sums of a row: a shuffle-and-add tree, one 8-lane update of y.
+// CHECK-COUNT-4: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23] : vector<16xf32>, vector<16xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 4, 2, 6, 1, 5, 3, 7] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.load %[[Y]]{{.*}} vector<8xf32>
+// CHECK: vector.store %{{.*}}, %[[Y]]
+// CHECK: -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
+// CHECK: -> (vector<16xf32>)
 // CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
 // CHECK: memref.load %[[Y]]
 // CHECK: memref.store %{{.*}}, %[[Y]]
-// CHECK: -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
-// CHECK: -> (vector<16xf32>)
 // SERIAL-LABEL: func.func @linear
 // SERIAL-NOT: scf.forall
 // SERIAL: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
@@ -78,7 +83,7 @@ func.func @linear_exact_k(%x: memref<?x64xf32>, %w: memref<128x64xf32>, %y: memr
 #kn = affine_map<(m, n, k) -> (k, n)>
 #mn = affine_map<(m, n, k) -> (m, n)>
 // CHECK-LABEL: func.func @matmul
-// CHECK: scf.forall (%[[M:.*]], %[[N:.*]]) = (0, 0) to (%{{.*}}, 100) step (64, 64)
+// CHECK: scf.forall (%[[M:.*]], %[[N:.*]]) = (0, 0) to (%{{.*}}, 100) step (128, 32)
 // CHECK: %[[A:.*]] = memref.subview %arg0
 // CHECK: %[[B:.*]] = memref.subview %arg1
 // CHECK: %[[C:.*]] = memref.subview %arg2
