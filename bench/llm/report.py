@@ -3,9 +3,9 @@
 
   /usr/bin/python3 bench/llm/report.py RESULTS_DIR MODEL_DIR
 
-RESULTS_DIR holds what run.sh wrote: bandwidth.json, ort.json, ternion.json (one JSON line
-each), llama-pp.json / llama-tg.json (llama-bench -o json), llama-tg-f16kv.json (optional),
-llama-check.json and the prefill logits ort.logits, ternion.logits, llama.logits (raw f32).
+RESULTS_DIR holds what run.sh wrote: bandwidth.json, ort.json, ternion.json, llama-check.json
+(one JSON line each), llama-pp.json / llama-tg.json (llama-bench -o json) and the prefill logits
+ort.logits, ternion.logits, llama.logits (raw f32).
 Every number printed comes from those files. Exit status 1 if a runtime's prefill logits are
 far from ONNX Runtime's (the conversion or the compilation is wrong and the comparison would
 be meaningless).
@@ -46,18 +46,15 @@ def main():
     ort, tnx = load(os.path.join(res, "ort.json")), load(os.path.join(res, "ternion.json"))
     lpp, lpp_sd, lpp_rec = llama_row(os.path.join(res, "llama-pp.json"), "pp")
     ltg, ltg_sd, ltg_rec = llama_row(os.path.join(res, "llama-tg.json"), "tg")
-    f16 = os.path.join(res, "llama-tg-f16kv.json")
-    ltg16 = llama_row(f16, "tg") if os.path.exists(f16) else None
+    lcj = load(os.path.join(res, "llama-check.json"))
 
     # ---- cross-runtime check (same prompt ids, greedy)
     ok = True
     ref = np.fromfile(os.path.join(res, "ort.logits"), dtype="<f4")
     ref_ids = ort["greedy_ids"]
     print("Check against ONNX Runtime (same 512-token prompt; last-position prefill logits, greedy ids):")
-    checks = [("ternion", os.path.join(res, "ternion.logits"), tnx["greedy_ids"])]
-    lc = os.path.join(res, "llama-check.json")
-    if os.path.exists(lc):
-        checks.append(("llama.cpp", os.path.join(res, "llama.logits"), load(lc)["greedy_ids"]))
+    checks = [("ternion", os.path.join(res, "ternion.logits"), tnx["greedy_ids"]),
+              ("llama.cpp", os.path.join(res, "llama.logits"), lcj["greedy_ids"])]
     for name, lpath, ids in checks:
         got = np.fromfile(lpath, dtype="<f4")
         if got.shape != ref.shape:
@@ -81,12 +78,18 @@ def main():
     streamed = total_bytes - embed_bytes
     bw_gbs = bw["best_gb_s"]
     bound = bw_gbs * 1e9 / streamed
+    bw1_path = os.path.join(res, "bandwidth-1.json")
+    bw1 = load(bw1_path) if os.path.exists(bw1_path) else None
 
-    P, N = ort["prompt_tokens"], ort["decode_tokens"]
+    P = ort["prompt_tokens"]
+    fa = {-1: "auto", 0: "off", 1: "on"}.get(ltg_rec.get("flash_attn"), ltg_rec.get("flash_attn"))
     rows = [
         ("ONNX Runtime %s (KV graph), %d threads" % (ort.get("version"), ort["threads"]),
          ort["prefill_tok_s"], ort["decode_tok_s"]),
-        ("llama.cpp f32 GGUF, f32 KV cache, %d threads" % lpp_rec["n_threads"], lpp, ltg),
+        ("llama.cpp f32 GGUF, llama-bench (%s KV cache, flash-attn %s), %d threads"
+         % (ltg_rec.get("type_k"), fa, lpp_rec["n_threads"]), lpp, ltg),
+        ("llama.cpp f32 GGUF, C API like the others (f32 KV cache), %d threads" % lcj["threads"],
+         lcj["prefill_tok_s"], lcj["decode_tok_s"]),
         ("Ternion (generator API), %d thread" % tnx["threads"], tnx["prefill_tok_s"], tnx["decode_tok_s"]),
     ]
     print()
@@ -95,29 +98,32 @@ def main():
           f"f32 weights {total_bytes / 1e6:.0f} MB, streamed per decoded token {streamed / 1e6:.0f} MB")
     print(f"Read bandwidth ({bw['threads']} threads, {bw['mib']} MiB, best of {bw['reps']}): {bw_gbs:.1f} GB/s "
           f"(median {bw['median_gb_s']:.1f}) -> decode bound {bound:.1f} tok/s")
+    if bw1:
+        b1 = bw1["best_gb_s"] * 1e9 / streamed
+        print(f"Read bandwidth (1 thread): {bw1['best_gb_s']:.1f} GB/s -> one-thread decode bound {b1:.1f} tok/s "
+              f"(Ternion at {100 * tnx['decode_tok_s'] / b1:.1f}% of it)")
     print()
     print(f"| runtime | prefill {P} tok/s | decode tok/s (128 after {P}) | % of decode bound |")
     print("|---|---:|---:|---:|")
     for name, pf, dc in rows:
         print(f"| {name} | {pf:,.1f} | {dc:,.2f} | {100 * dc / bound:.1f}% |")
-    if ltg16:
-        print(f"| llama.cpp f32 GGUF, f16 KV cache (its default), {ltg16[2]['n_threads']} threads | – | "
-              f"{ltg16[0]:,.2f} | {100 * ltg16[0] / bound:.1f}% |")
     print()
     tp, td = tnx["prefill_tok_s"], tnx["decode_tok_s"]
     print("| ratio | prefill | decode |")
     print("|---|---:|---:|")
     print(f"| Ternion / ONNX Runtime | {tp / ort['prefill_tok_s']:.3f}x | {td / ort['decode_tok_s']:.3f}x |")
-    print(f"| Ternion / llama.cpp | {tp / lpp:.3f}x | {td / ltg:.3f}x |")
+    print(f"| Ternion / llama.cpp (llama-bench) | {tp / lpp:.3f}x | {td / ltg:.3f}x |")
+    print(f"| Ternion / llama.cpp (C API, f32 KV cache) | {tp / lcj['prefill_tok_s']:.3f}x | {td / lcj['decode_tok_s']:.3f}x |")
     print()
     print(f"Targets: decode >= 1.0x llama.cpp: {'met' if td >= ltg else 'MISSED'} ({td / ltg:.3f}x); "
           f"decode >= 80% of bound: {'met' if td >= 0.8 * bound else 'MISSED'} ({100 * td / bound:.1f}%); "
           f"prefill >= 1.0x ORT: {'met' if tp >= ort['prefill_tok_s'] else 'MISSED'} ({tp / ort['prefill_tok_s']:.3f}x)")
     print(f"Spread: ORT prefill s {['%.3f' % x for x in ort['prefill_s']]}, decode s {['%.3f' % x for x in ort['decode_s']]}; "
           f"Ternion prefill s {['%.3f' % x for x in tnx['prefill_s']]}, decode s {['%.3f' % x for x in tnx['decode_s']]}; "
+          f"llama.cpp C API prefill s {['%.3f' % x for x in lcj['prefill_s']]}, decode s {['%.3f' % x for x in lcj['decode_s']]}; "
           f"llama.cpp pp {lpp:.1f}±{lpp_sd:.1f}, tg {ltg:.2f}±{ltg_sd:.2f} tok/s "
           f"(llama-bench: pp{lpp_rec['n_prompt']}@d{lpp_rec.get('n_depth', 0)}, tg{ltg_rec['n_gen']}@d{ltg_rec.get('n_depth', 0)}, "
-          f"flash_attn {ltg_rec.get('flash_attn')}, {ltg_rec.get('repetitions', '?')} reps); Ternion peak RSS {tnx.get('peak_rss_mb', 0):.0f} MB")
+          f"{len(ltg_rec['samples_ts'])} reps after its warm-up); Ternion peak RSS {tnx.get('peak_rss_mb', 0):.0f} MB")
     return 0 if ok else 1
 
 

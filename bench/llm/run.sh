@@ -101,7 +101,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   echo "load average before measuring: $load"
-  echo "ternion: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo '+changes'), $("$build/bin/ternion-compile" --version 2>&1 | head -1)"
+  echo "ternion: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo '+changes'), $("$build/bin/ternion-compile" --version 2>&1 | grep -m1 Ternion)"
   echo "llama.cpp: $(git -C "$LLAMA_CPP" rev-parse --short HEAD) (node-llama-cpp bundle), onnxruntime-node: $(node -p "require('$ORT_NODE/package.json').version")"
   echo "threads: $threads (ORT intra-op, llama.cpp -t, bandwidth); reps: $reps after 1 warm-up"
 } | tee "$res/conditions.txt"
@@ -109,9 +109,10 @@ if awk '{exit !($1 >= 0.7)}' /proc/loadavg; then
   log "WARNING: load average $load >= 0.7: other work is running, numbers will be low and noisy"
 fi
 
-# ---- measurements, all in this run
+# ---- measurements, all in this run (each runtime: 1 warm-up run, then $reps timed runs)
 log "read bandwidth"
 "$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth.json"
+"$bin/bandwidth" 1 1024 10 > "$res/bandwidth-1.json"  # Ternion's generated code runs on one thread
 log "ONNX Runtime"
 node "$here/ort_bench.js" "$model/model-kv.onnx" "$ids" --decode $decode_len --threads "$threads" \
   --reps "$reps" --warmup 1 --logits-out "$res/ort.logits" > "$res/ort.json"
@@ -119,11 +120,13 @@ log "Ternion"
 "$build/bin/ternion-llm-bench" "$artifact" "$ids" --decode $decode_len --reps "$reps" --warmup 1 \
   --logits-out "$res/ternion.logits" > "$res/ternion.json"
 log "llama.cpp (check, then llama-bench)"
-"$bin/llama_check" "$model/model-f32.gguf" "$ids" $decode_len "$threads" "$res/llama.logits" > "$res/llama-check.json"
+"$bin/llama_check" "$model/model-f32.gguf" "$ids" $decode_len "$threads" "$res/llama.logits" "$reps" \
+  > "$res/llama-check.json"
+# llama-bench with its defaults (f16 KV cache, flash attention auto; it offers no f32 cache):
+# pp512 on an empty cache, and tg128 at depth 512 (-d: the cache holds 512 tokens first).
 lb=("$lbuild/bin/llama-bench" -m "$model/model-f32.gguf" -t "$threads" -r "$reps" -o json)
-"${lb[@]}" -p $prompt_len -n 0 -d 0 -ctk f32 -ctv f32 > "$res/llama-pp.json"
-"${lb[@]}" -p 0 -n $decode_len -d $prompt_len -ctk f32 -ctv f32 > "$res/llama-tg.json"
-"${lb[@]}" -p 0 -n $decode_len -d $prompt_len > "$res/llama-tg-f16kv.json"
+"${lb[@]}" -p $prompt_len -n 0 -d 0 > "$res/llama-pp.json"
+"${lb[@]}" -p 0 -n $decode_len -d $prompt_len > "$res/llama-tg.json"
 echo "load average after measuring: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$res/conditions.txt"
 echo
 $py "$here/report.py" "$res" "$model" | tee "$res/report.txt"
