@@ -127,6 +127,8 @@ log "llama.cpp (check, then llama-bench)"
 lb=("$lbuild/bin/llama-bench" -m "$model/model-f32.gguf" -t "$threads" -r "$reps" -o json)
 "${lb[@]}" -p $prompt_len -n 0 -d 0 > "$res/llama-pp.json"
 "${lb[@]}" -p 0 -n $decode_len -d $prompt_len > "$res/llama-tg.json"
+log "read bandwidth again"
+"$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth-after.json"
 echo "load average after measuring: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$res/conditions.txt"
 echo
 $py "$here/report.py" "$res" "$model" | tee "$res/report.txt"
