@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# LLM benchmark: Ternion vs ONNX Runtime vs llama.cpp on the ~96M-parameter bench model
+# (bench/models/make_bench_model.py), in one run, same prompt ids, batch 1, greedy:
+#   prefill of a 512-token prompt (past length 0), and 128 decode steps after it.
+# Prints a cross-runtime check (prefill logits and greedy ids against ONNX Runtime), the read
+# bandwidth and decode bound, and the table of tokens/s with ratios. See docs/performance.md.
+#
+#   bash bench/llm/run.sh [--reps N] [--threads T] [--wait-quiet SECONDS]
+#
+# Prerequisites (outside the repo; locations through environment variables):
+#   ORT_NODE    onnxruntime-node 1.30 module dir (default /work/peers/node_modules/onnxruntime-node)
+#               mkdir -p /work/peers && cd /work/peers && npm install --ignore-scripts onnxruntime-node
+#   LLAMA_CPP   llama.cpp source (default /tmp/peers/llama.cpp), from npm's node-llama-cpp:
+#               cd /tmp/peers && npm install --ignore-scripts node-llama-cpp &&
+#               git clone node_modules/node-llama-cpp/llama/gitRelease.bundle llama.cpp
+#               Its build ($LLAMA_CPP/build: llama-bench and libllama) is configured and built
+#               here if missing (-DGGML_NATIVE=ON -DLLAMA_CURL=OFF Release; ~10 min on 2 cores).
+#   TERNION_BUILD_DIR   Ternion build (default <repo>/build); ternion-compile and
+#               ternion-llm-bench are built with scripts/build.sh if missing.
+#   BENCH_DIR   work dir for the generated model, GGUF, artifact and results
+#               (default <repo>/build/bench-llm; nothing here is committed).
+# Python is /usr/bin/python3 (torch, onnx, numpy) throughout.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/bench/llm"
+reps=3
+threads=2
+wait_quiet=0
+prompt_len=512
+decode_len=128
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reps) reps=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --wait-quiet) wait_quiet=$2; shift 2 ;;
+    *) echo "usage: run.sh [--reps N] [--threads T] [--wait-quiet SECONDS]" >&2; exit 2 ;;
+  esac
+done
+export ORT_NODE=${ORT_NODE:-/work/peers/node_modules/onnxruntime-node}
+LLAMA_CPP=${LLAMA_CPP:-/tmp/peers/llama.cpp}
+build=${TERNION_BUILD_DIR:-$root/build}
+work=${BENCH_DIR:-$root/build/bench-llm}
+py=/usr/bin/python3
+model="$work/model"
+res="$work/results"
+mkdir -p "$work" "$res"
+log() { echo "[bench-llm] $*" >&2; }
+
+[ -d "$ORT_NODE" ] || { echo "ORT_NODE=$ORT_NODE not found (see the prerequisites in $0)" >&2; exit 1; }
+[ -f "$LLAMA_CPP/CMakeLists.txt" ] || { echo "LLAMA_CPP=$LLAMA_CPP is not a llama.cpp source tree (see $0)" >&2; exit 1; }
+
+# ---- build / locate everything
+if [ ! -x "$build/bin/ternion-compile" ] || [ ! -x "$build/bin/ternion-llm-bench" ]; then
+  log "building ternion-compile and ternion-llm-bench"
+  TERNION_BUILD_DIR="$build" bash "$root/scripts/build.sh" ternion-compile ternion-llm-bench >&2
+fi
+lbuild="$LLAMA_CPP/build"
+if [ ! -x "$lbuild/bin/llama-bench" ]; then
+  log "building llama.cpp's llama-bench in $lbuild"
+  [ -f "$lbuild/build.ninja" ] || cmake -G Ninja -S "$LLAMA_CPP" -B "$lbuild" -DGGML_NATIVE=ON -DLLAMA_CURL=OFF \
+    -DCMAKE_BUILD_TYPE=Release -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF >&2
+  cmake --build "$lbuild" -j 2 --target llama-bench >&2
+fi
+bin="$work/bin"
+mkdir -p "$bin"
+if [ ! -x "$bin/llama_check" ] || [ "$here/llama_check.cpp" -nt "$bin/llama_check" ]; then
+  c++ -O2 -std=c++17 -I"$LLAMA_CPP/include" -I"$LLAMA_CPP/ggml/include" "$here/llama_check.cpp" \
+    -L"$lbuild/bin" -lllama -lggml -lggml-base -Wl,-rpath,"$lbuild/bin" -o "$bin/llama_check"
+fi
+if [ ! -x "$bin/bandwidth" ] || [ "$here/bandwidth.c" -nt "$bin/bandwidth" ]; then
+  cc -O3 -march=native -pthread "$here/bandwidth.c" -o "$bin/bandwidth"
+fi
+
+# ---- the model, its GGUF, the Ternion artifact, the prompt
+if [ ! -f "$model/config.json" ]; then
+  log "generating the bench model in $model"
+  $py "$root/bench/models/make_bench_model.py" "$model" >&2
+fi
+if [ ! -f "$model/model-f32.gguf" ] || [ "$here/to_gguf.py" -nt "$model/model-f32.gguf" ]; then
+  log "writing the f32 GGUF"
+  PYTHONPATH="$LLAMA_CPP/gguf-py" $py "$here/to_gguf.py" "$model" "$model/model-f32.gguf" >&2
+fi
+artifact="$work/model.tnx"
+if [ ! -f "$artifact/manifest.json" ] || [ "$build/bin/ternion-compile" -nt "$artifact/manifest.json" ]; then
+  log "compiling model-kv.onnx with ternion-compile (host CPU)"
+  /usr/bin/time -f "[bench-llm] ternion-compile: %e s, peak RSS %M KB" \
+    "$build/bin/ternion-compile" "$model/model-kv.onnx" -o "$artifact" --max-context 2048 >&2
+fi
+ids="$work/prompt-$prompt_len.txt"
+# Fixed pseudo-random prompt ids in [3, vocab): the same ids for all three runtimes.
+$py -c "import random, json, sys; v = json.load(open(sys.argv[1]))['config']['vocab_size']; r = random.Random(512); \
+print(' '.join(str(r.randrange(3, v)) for _ in range($prompt_len)))" "$model/config.json" > "$ids"
+
+# ---- conditions
+if [ "$wait_quiet" -gt 0 ]; then
+  end=$((SECONDS + wait_quiet))
+  while awk '{exit !($1 >= 0.7)}' /proc/loadavg && [ $SECONDS -lt $end ]; do sleep 10; done
+fi
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo "load average before measuring: $load"
+  echo "ternion: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo '+changes'), $("$build/bin/ternion-compile" --version 2>&1 | grep -m1 Ternion)"
+  echo "llama.cpp: $(git -C "$LLAMA_CPP" rev-parse --short HEAD) (node-llama-cpp bundle), onnxruntime-node: $(node -p "require('$ORT_NODE/package.json').version")"
+  echo "threads: $threads (ORT intra-op, llama.cpp -t, bandwidth); reps: $reps after 1 warm-up"
+} | tee "$res/conditions.txt"
+if awk '{exit !($1 >= 0.7)}' /proc/loadavg; then
+  log "WARNING: load average $load >= 0.7: other work is running, numbers will be low and noisy"
+fi
+
+# ---- measurements, all in this run (each runtime: 1 warm-up run, then $reps timed runs)
+log "read bandwidth"
+"$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth.json"
+"$bin/bandwidth" 1 1024 10 > "$res/bandwidth-1.json"  # Ternion's generated code runs on one thread
+log "ONNX Runtime"
+node "$here/ort_bench.js" "$model/model-kv.onnx" "$ids" --decode $decode_len --threads "$threads" \
+  --reps "$reps" --warmup 1 --logits-out "$res/ort.logits" > "$res/ort.json"
+log "Ternion"
+"$build/bin/ternion-llm-bench" "$artifact" "$ids" --decode $decode_len --reps "$reps" --warmup 1 \
+  --logits-out "$res/ternion.logits" > "$res/ternion.json"
+log "llama.cpp (check, then llama-bench)"
+"$bin/llama_check" "$model/model-f32.gguf" "$ids" $decode_len "$threads" "$res/llama.logits" "$reps" \
+  > "$res/llama-check.json"
+# llama-bench with its defaults (f16 KV cache, flash attention auto; it offers no f32 cache):
+# pp512 on an empty cache, and tg128 at depth 512 (-d: the cache holds 512 tokens first).
+lb=("$lbuild/bin/llama-bench" -m "$model/model-f32.gguf" -t "$threads" -r "$reps" -o json)
+"${lb[@]}" -p $prompt_len -n 0 -d 0 > "$res/llama-pp.json"
+"${lb[@]}" -p 0 -n $decode_len -d $prompt_len > "$res/llama-tg.json"
+log "read bandwidth again"
+"$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth-after.json"
+echo "load average after measuring: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$res/conditions.txt"
+echo
+$py "$here/report.py" "$res" "$model" | tee "$res/report.txt"
