@@ -112,12 +112,12 @@ fi
 # ---- measurements, all in this run (each runtime: 1 warm-up run, then $reps timed runs)
 log "read bandwidth"
 "$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth.json"
-"$bin/bandwidth" 1 1024 10 > "$res/bandwidth-1.json"  # Ternion's generated code runs on one thread
+"$bin/bandwidth" 1 1024 10 > "$res/bandwidth-1.json"
 log "ONNX Runtime"
 node "$here/ort_bench.js" "$model/model-kv.onnx" "$ids" --decode $decode_len --threads "$threads" \
   --reps "$reps" --warmup 1 --logits-out "$res/ort.logits" > "$res/ort.json"
 log "Ternion"
-"$build/bin/ternion-llm-bench" "$artifact" "$ids" --decode $decode_len --reps "$reps" --warmup 1 \
+OMP_NUM_THREADS=$threads "$build/bin/ternion-llm-bench" "$artifact" "$ids" --decode $decode_len --reps "$reps" --warmup 1 \
   --logits-out "$res/ternion.logits" > "$res/ternion.json"
 log "llama.cpp (check, then llama-bench)"
 "$bin/llama_check" "$model/model-f32.gguf" "$ids" $decode_len "$threads" "$res/llama.logits" "$reps" \

@@ -179,12 +179,15 @@ int main(int argc, char **argv) {
   std::string ids;
   for (size_t i = 0; i < run.generated.size(); ++i)
     ids += (i ? "," : "") + std::to_string(run.generated[i]);
-  printf("{\"runtime\": \"ternion\", \"threads\": 1, \"prompt_tokens\": %zu, "
+  // The compiled code's parallel loops run on OpenMP's threads.
+  const char *ompThreads = std::getenv("OMP_NUM_THREADS");
+  int threads = ompThreads ? std::atoi(ompThreads) : 0;
+  printf("{\"runtime\": \"ternion\", \"threads\": %d, \"prompt_tokens\": %zu, "
          "\"decode_tokens\": %d, \"reps\": %d, \"warmup\": %d, "
          "\"prefill_s\": [%s], \"decode_s\": [%s], \"prefill_tok_s\": %.6g, "
          "\"decode_tok_s\": %.6g, \"peak_rss_mb\": %.1f, "
          "\"greedy_ids\": [%s]}\n",
-         prompt.size(), nDecode, reps, warmup, list(prefill).c_str(),
+         threads, prompt.size(), nDecode, reps, warmup, list(prefill).c_str(),
          list(decode).c_str(), pf / reps, dc / reps, usage.ru_maxrss / 1024.0,
          ids.c_str());
   tnx_generator_release(gen);
