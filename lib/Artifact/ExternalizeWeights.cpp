@@ -15,6 +15,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MathExtras.h"
@@ -33,7 +35,11 @@ namespace {
 /// The bytes of a constant global in memory order, or nullopt when its
 /// storage is not plain bytes (i1 is bit-packed in attributes but byte-sized
 /// in memory; sub-byte and non-power-of-two widths likewise stay inline).
-std::optional<std::vector<char>> constantBytes(memref::GlobalOp global) {
+/// The bytes are borrowed from the attribute (resource blobs and dense
+/// storage live as long as the context); only a splat is expanded, into
+/// `storage`.
+std::optional<ArrayRef<char>> constantBytes(memref::GlobalOp global,
+                                            std::vector<char> &storage) {
   auto type = global.getType();
   Type element = type.getElementType();
   if (!type.hasStaticShape() || !element.isIntOrFloat() ||
@@ -42,28 +48,24 @@ std::optional<std::vector<char>> constantBytes(memref::GlobalOp global) {
   size_t elementBytes = element.getIntOrFloatBitWidth() / 8;
   size_t count = type.getNumElements();
   Attribute init = global.getInitialValue().value_or(Attribute());
+  ArrayRef<char> data;
   if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(init)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || blob->getData().size() != count * elementBytes)
+    if (!blob)
       return std::nullopt;
-    ArrayRef<char> data = blob->getData();
-    return std::vector<char>(data.begin(), data.end());
+    data = blob->getData();
+  } else if (auto dense = dyn_cast_or_null<DenseElementsAttr>(init)) {
+    data = dense.getRawData();
+    if (dense.isSplat() && data.size() == elementBytes) {
+      storage.resize(count * elementBytes);
+      for (size_t i = 0; i < count; ++i)
+        std::copy(data.begin(), data.end(), storage.begin() + i * elementBytes);
+      data = storage;
+    }
   }
-  auto dense = dyn_cast_or_null<DenseElementsAttr>(init);
-  if (!dense)
+  if (data.size() != count * elementBytes)
     return std::nullopt;
-  ArrayRef<char> raw = dense.getRawData();
-  if (dense.isSplat()) {
-    if (raw.size() != elementBytes)
-      return std::nullopt;
-    std::vector<char> bytes(count * elementBytes);
-    for (size_t i = 0; i < count; ++i)
-      std::copy(raw.begin(), raw.end(), bytes.begin() + i * elementBytes);
-    return bytes;
-  }
-  if (raw.size() != count * elementBytes)
-    return std::nullopt;
-  return std::vector<char>(raw.begin(), raw.end());
+  return data;
 }
 
 struct ExternalizeWeightsPass
@@ -100,41 +102,35 @@ struct ExternalizeWeightsPass
       weightsArg[fn] = fn.getArgument(index);
     }
 
-    WeightsLayout layout(alignment);
-    SmallVector<memref::GlobalOp> moved;
-    SymbolTable symbols(module);
-    for (auto global : llvm::make_early_inc_range(module.getOps<memref::GlobalOp>())) {
-      if (!global.getConstant())
-        continue;
-      auto uses = SymbolTable::getSymbolUses(global, module);
-      if (!uses)
-        continue;
-      // Only globals used exclusively from entry points can move: other
-      // functions have no weights argument.
-      SmallVector<memref::GetGlobalOp> getters;
-      bool movable = true;
+    // Every use of every symbol, in one walk: only globals read exclusively
+    // by get_global in entry points can move (other functions have no
+    // weights argument).
+    llvm::StringMap<SmallVector<memref::GetGlobalOp>> getters;
+    llvm::StringSet<> pinned;
+    if (auto uses = SymbolTable::getSymbolUses(&module.getBodyRegion())) {
       for (const SymbolTable::SymbolUse &use : *uses) {
+        StringRef name = use.getSymbolRef().getRootReference().getValue();
         auto getter = dyn_cast<memref::GetGlobalOp>(use.getUser());
         auto fn = getter ? getter->getParentOfType<func::FuncOp>() : func::FuncOp();
-        if (!getter || !weightsArg.count(fn)) {
-          movable = false;
-          break;
-        }
-        getters.push_back(getter);
+        if (getter && weightsArg.count(fn))
+          getters[name].push_back(getter);
+        else
+          pinned.insert(name);
       }
-      if (!movable)
+    }
+
+    WeightsLayout layout(alignment);
+    SmallVector<memref::GlobalOp> moved;
+    for (auto global : module.getOps<memref::GlobalOp>()) {
+      StringRef name = global.getSymName();
+      if (!global.getConstant() || pinned.contains(name) || !getters.count(name))
         continue;
-      int64_t bytes = global.getType().getNumElements() *
-                      (global.getType().getElementType().isIntOrFloat()
-                           ? global.getType().getElementType().getIntOrFloatBitWidth() / 8
-                           : 0);
-      if (bytes < minBytes)
+      std::vector<char> storage;
+      std::optional<ArrayRef<char>> data = constantBytes(global, storage);
+      if (!data || static_cast<int64_t>(data->size()) < minBytes)
         continue;
-      std::optional<std::vector<char>> data = constantBytes(global);
-      if (!data)
-        continue;
-      int64_t offset = layout.append(std::move(*data));
-      for (memref::GetGlobalOp getter : getters) {
+      int64_t offset = layout.append(*data, std::move(storage));
+      for (memref::GetGlobalOp getter : getters[name]) {
         OpBuilder b(getter);
         auto fn = getter->getParentOfType<func::FuncOp>();
         Value shift = arith::ConstantIndexOp::create(b, getter.getLoc(), offset);

@@ -17,10 +17,10 @@ uint64_t fnv1a64(StringRef bytes, uint64_t hash) {
   return hash;
 }
 
-int64_t WeightsLayout::append(std::vector<char> bytes) {
+int64_t WeightsLayout::append(ArrayRef<char> bytes, std::vector<char> storage) {
   int64_t offset = static_cast<int64_t>(alignTo(totalSize, alignment));
   totalSize = offset + static_cast<int64_t>(bytes.size());
-  pieces.push_back({offset, std::move(bytes)});
+  pieces.push_back({offset, bytes, std::move(storage)});
   return offset;
 }
 

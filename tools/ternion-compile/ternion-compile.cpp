@@ -176,6 +176,19 @@ llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents) 
   return temp->keep(path);
 }
 
+/// The output of a stage --emit stops after: `print` writes it, and it goes
+/// to `path` atomically. Returns the exit status.
+int writeStage(Progress &steps, llvm::StringRef path,
+               llvm::function_ref<void(llvm::raw_ostream &)> print) {
+  steps.finish();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  print(os);
+  if (llvm::Error e = writeFileAtomically(path, text))
+    return fail(llvm::toString(std::move(e)));
+  return 0;
+}
+
 /// An artifact directory under construction; removed unless committed.
 class StagingDirectory {
 public:
@@ -224,7 +237,7 @@ private:
 
 /// Diagnostics on imported ONNX ops are located at NameLoc(node name,
 /// file:node-index:0); say so in words ("model.onnx: node 'x' (#3): error:
-/// ..."). Anything else goes to the SourceMgr handler (lines of .mlir input).
+/// ..."). Locations in .mlir input go to the SourceMgr handler.
 LogicalResult printOnnxDiagnostic(Diagnostic &diag) {
   NameLoc name;
   FileLineColLoc file;
@@ -235,8 +248,8 @@ LogicalResult printOnnxDiagnostic(Diagnostic &diag) {
       file = dyn_cast<FileLineColLoc>(loc);
     return WalkResult::advance();
   });
-  if (!file || !file.getFilename().getValue().ends_with(".onnx") ||
-      file.getFilename().getValue().ends_with(".mlir"))
+  // .onnx and .onnxtxt models; .mlir input has real lines for SourceMgr.
+  if (!file || file.getFilename().getValue().ends_with(".mlir"))
     return failure();
   llvm::raw_ostream &os = llvm::errs();
   os << file.getFilename().getValue() << ": ";
@@ -304,15 +317,8 @@ int compile() {
   steps.stage("optimizing (tern-optimize)");
   if (failed(optimize.run(*module)))
     return 1;
-  if (emit == Emit::Tern) {
-    steps.finish();
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    module->print(os);
-    if (llvm::Error e = writeFileAtomically(output, text))
-      return fail(llvm::toString(std::move(e)));
-    return 0;
-  }
+  if (emit == Emit::Tern)
+    return writeStage(steps, output, [&](llvm::raw_ostream &os) { module->print(os); });
 
   std::vector<ternion::FunctionSignature> functions;
   for (auto fn : module->getOps<func::FuncOp>()) {
@@ -366,15 +372,8 @@ int compile() {
     return fail("invalid --kernel-options '" + kernelOptions + "'");
   if (failed(toLLVM.run(*module)))
     return 1;
-  if (emit == Emit::Mlir) {
-    steps.finish();
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    module->print(os);
-    if (llvm::Error e = writeFileAtomically(output, text))
-      return fail(llvm::toString(std::move(e)));
-    return 0;
-  }
+  if (emit == Emit::Mlir)
+    return writeStage(steps, output, [&](llvm::raw_ostream &os) { module->print(os); });
 
   steps.stage("translating to LLVM IR and optimizing (-O" + std::to_string(optLevel) + ")");
   llvm::LLVMContext llvmContext;
@@ -389,26 +388,18 @@ int compile() {
   llvm::raw_string_ostream verifyStream(verifyErrors);
   if (llvm::verifyModule(*llvmModule, &verifyStream))
     return fail("generated LLVM IR does not verify:\n" + verifyErrors);
-  if (emit == Emit::Llvm) {
-    steps.finish();
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    llvmModule->print(os, nullptr);
-    if (llvm::Error e = writeFileAtomically(output, text))
-      return fail(llvm::toString(std::move(e)));
-    return 0;
-  }
+  if (emit == Emit::Llvm)
+    return writeStage(steps, output,
+                      [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
 
   steps.stage("generating machine code for " + target->cpu);
   llvm::SmallVector<char, 0> object;
   if (llvm::Error e = ternion::emitObject(*llvmModule, *target, object))
     return fail(llvm::toString(std::move(e)));
-  if (emit == Emit::Obj) {
-    steps.finish();
-    if (llvm::Error e = writeFileAtomically(output, llvm::StringRef(object.data(), object.size())))
-      return fail(llvm::toString(std::move(e)));
-    return 0;
-  }
+  if (emit == Emit::Obj)
+    return writeStage(steps, output, [&](llvm::raw_ostream &os) {
+      os << llvm::StringRef(object.data(), object.size());
+    });
 
   steps.stage("linking model.so");
   std::string objectPath = staging.file("model.o");

@@ -7,6 +7,7 @@
 #ifndef TERNION_ARTIFACT_WEIGHTSLAYOUT_H
 #define TERNION_ARTIFACT_WEIGHTSLAYOUT_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "mlir/Support/LogicalResult.h"
 
@@ -25,7 +26,9 @@ public:
   explicit WeightsLayout(int64_t alignment) : alignment(alignment) {}
 
   /// Places `bytes` at the next aligned offset and returns that offset.
-  int64_t append(std::vector<char> bytes);
+  /// `bytes` is borrowed (constants live as long as their MLIRContext) unless
+  /// it points into `storage`, which the layout then keeps.
+  int64_t append(llvm::ArrayRef<char> bytes, std::vector<char> storage = {});
 
   int64_t size() const { return totalSize; }
   int64_t count() const { return static_cast<int64_t>(pieces.size()); }
@@ -37,7 +40,8 @@ public:
 private:
   struct Piece {
     int64_t offset;
-    std::vector<char> bytes;
+    llvm::ArrayRef<char> bytes;
+    std::vector<char> storage; // a moved vector keeps its buffer, so `bytes` stays valid
   };
   int64_t alignment;
   int64_t totalSize = 0;

@@ -161,9 +161,7 @@ struct AttentionPattern : OpConversionPattern<AttentionOp> {
                              return {arith::DivFOp::create(b, l, a[0], a[1])};
                            })
                   .getResult(0);
-    if (y.getType() != resultType)
-      y = tensor::CastOp::create(rewriter, loc, resultType, y);
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
     return success();
   }
 };

@@ -279,9 +279,7 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
               })
               .getResult(0);
     }
-    if (y.getType() != resultType)
-      y = tensor::CastOp::create(rewriter, loc, resultType, y);
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
     return success();
   }
 };
@@ -412,9 +410,7 @@ struct MatMulIntegerPattern : OpConversionPattern<MatMulIntegerOp> {
                                                   arith::MulIOp::create(nb, l, av, bv))};
                   })
                   .getResult(0);
-    if (y.getType() != resultType)
-      y = tensor::CastOp::create(rewriter, loc, resultType, y);
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
     return success();
   }
 };

@@ -73,10 +73,6 @@ Value compare(OpBuilder &b, Location loc, ArrayRef<Value> a, arith::CmpFPredicat
   return arith::CmpIOp::create(b, loc, ip, a[0], a[1]);
 }
 
-Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
-  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
-}
-
 /// ONNX Cast between numeric types (bool is i1; integers are signed unless
 /// the type says unsigned, like ONNX uint8 imported as ui8).
 Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
@@ -98,7 +94,7 @@ Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
   } else if (toInt && toInt.getWidth() == 1) {
     if (isa<FloatType>(from))
       result = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,
-                                     floatConstant(b, loc, from, 0.0));
+                                     floatConst(b, loc, from, 0.0));
     else
       result = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v,
                                      arith::ConstantOp::create(b, loc, from,
@@ -297,16 +293,16 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
     return arith::XOrIOp::create(b, l, a[0], one);
   });
   add<ReciprocalOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
-    return arith::DivFOp::create(b, l, floatConstant(b, l, t, 1.0), a[0]);
+    return arith::DivFOp::create(b, l, floatConst(b, l, t, 1.0), a[0]);
   });
   add<ReluOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
-    return arith::MaximumFOp::create(b, l, a[0], floatConstant(b, l, t, 0.0));
+    return arith::MaximumFOp::create(b, l, a[0], floatConst(b, l, t, 0.0));
   });
   add<SigmoidOp>(patterns, [](B &b, L l, A a, Type t, bool u) -> Value {
     // 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving
     // exactly 0, which is the correctly rounded result.
     Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, a[0]));
-    Value one = floatConstant(b, l, t, 1.0);
+    Value one = floatConst(b, l, t, 1.0);
     return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
   });
   add<IdentityOp>(patterns, [](B &, L, A a, Type, bool) { return a[0]; });

@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LinalgBuilders.h"
+#include "ShapeUtils.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/TernOps.h"
@@ -46,18 +47,30 @@ namespace {
 constexpr int64_t kRows = 32;
 constexpr int64_t kBlock = 64;
 
-/// Where a tile's rows and columns sit in the op's index space, for masks.
+/// Where a tile's rows and columns sit in the op's index space, for masks
+/// and causality. A prefill tile's rows are consecutive queries of one head;
+/// a decode tile's rows are consecutive heads at one query.
 struct TilePosition {
   Value batch;
-  /// Query head of row r: `headBase + r * headStep`.
   Value headBase;
-  int64_t headStep;
-  /// Query position of row r: `queryBase + r * queryStep`.
   Value queryBase;
-  int64_t queryStep;
+  /// Rows advance the head (decode) rather than the query (prefill).
+  bool rowsAreHeads;
   /// Key position of column c: `keyBase + c`.
   Value keyBase;
+
+  Value head(OpBuilder &b, Location loc, Value row) const {
+    return rowsAreHeads ? Value(arith::AddIOp::create(b, loc, headBase, row)) : headBase;
+  }
+  Value query(OpBuilder &b, Location loc, Value row) const {
+    return rowsAreHeads ? queryBase : Value(arith::AddIOp::create(b, loc, queryBase, row));
+  }
 };
+
+/// The multiply-accumulate body of the tile contractions.
+SmallVector<Value> multiplyAccumulate(OpBuilder &b, Location loc, ValueRange a) {
+  return {arith::AddFOp::create(b, loc, a[2], arith::MulFOp::create(b, loc, a[0], a[1]))};
+}
 
 class FlashAttentionBuilder {
 public:
@@ -68,12 +81,6 @@ public:
   Value build(OpBuilder &b, Location loc);
 
 private:
-  Value index(OpBuilder &b, Location loc, int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  }
-  Value minIndex(OpBuilder &b, Location loc, Value x, Value y) {
-    return arith::MinSIOp::create(b, loc, x, y);
-  }
   AffineExpr d(unsigned i) { return getAffineDimExpr(i, ctx); }
 
   /// One key block: returns the updated (m, l, acc).
@@ -106,17 +113,12 @@ Value FlashAttentionBuilder::maskAt(OpBuilder &b, Location loc, const TilePositi
                                     Value row, Value col) {
   auto maskType = cast<RankedTensorType>(mask.getType());
   int64_t rank = maskType.getRank();
-  auto scaled = [&](Value base, int64_t step) {
-    Value offset = step == 1 ? row : arith::MulIOp::create(b, loc, row, index(b, loc, step));
-    return step == 0 ? base : Value(arith::AddIOp::create(b, loc, base, offset));
-  };
   // [B, Hq, S, T] positions, aligned with the mask's dims from the end.
-  Value full[4] = {pos.batch, scaled(pos.headBase, pos.headStep),
-                   scaled(pos.queryBase, pos.queryStep),
+  Value full[4] = {pos.batch, pos.head(b, loc, row), pos.query(b, loc, row),
                    arith::AddIOp::create(b, loc, pos.keyBase, col)};
   SmallVector<Value> indices;
   for (int64_t i = 0; i < rank; ++i)
-    indices.push_back(maskType.getDimSize(i) == 1 ? index(b, loc, 0) : full[4 - rank + i]);
+    indices.push_back(maskType.getDimSize(i) == 1 ? indexConstant(b, loc, 0) : full[4 - rank + i]);
   Value value = tensor::ExtractOp::create(b, loc, mask, indices);
   return convertFloat(b, loc, value, element);
 }
@@ -136,11 +138,7 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
                          {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
                           AffineMap::get(3, 0, {d(1), d(2)}, ctx),
                           AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
-                         {IT::parallel, IT::parallel, IT::reduction},
-                         [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                           return {arith::AddFOp::create(
-                               b, l, a[2], arith::MulFOp::create(b, l, a[0], a[1]))};
-                         })
+                         {IT::parallel, IT::parallel, IT::reduction}, multiplyAccumulate)
                 .getResult(0);
   AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
   Value offset; // T - S: query i sits at absolute position i + T - S
@@ -159,9 +157,7 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
             if (mask)
               x = arith::AddFOp::create(b, l, x, maskAt(b, l, pos, row, col));
             if (causal) {
-              Value query = pos.queryStep == 0
-                                ? pos.queryBase
-                                : Value(arith::AddIOp::create(b, l, pos.queryBase, row));
+              Value query = pos.query(b, l, row);
               Value key = arith::AddIOp::create(b, l, pos.keyBase, col);
               Value last = arith::AddIOp::create(b, l, query, offset);
               Value future = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, key, last);
@@ -229,11 +225,7 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
                               {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
                                AffineMap::get(3, 0, {d(2), d(1)}, ctx),
                                AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
-                              {IT::parallel, IT::parallel, IT::reduction},
-                              [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                                return {arith::AddFOp::create(
-                                    b, l, a[2], arith::MulFOp::create(b, l, a[0], a[1]))};
-                              })
+                              {IT::parallel, IT::parallel, IT::reduction}, multiplyAccumulate)
                      .getResult(0);
   return {mNew, lNew, accNew};
 }
@@ -256,7 +248,7 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
   Value m0 = filledTensor(b, loc, {rowsFold}, negInf);
   Value l0 = filledTensor(b, loc, {rowsFold}, zero);
   Value acc0 = filledTensor(b, loc, {rowsFold, getAsOpFoldResult(valueDim)}, zero);
-  Value c0 = index(b, loc, 0), block = index(b, loc, kBlock);
+  Value c0 = indexConstant(b, loc, 0), block = indexConstant(b, loc, kBlock);
   auto loop = scf::ForOp::create(
       b, loc, c0, keyEnd, block, ValueRange{m0, l0, acc0},
       [&](OpBuilder &b, Location l, Value keyStart, ValueRange carried) {
@@ -284,7 +276,7 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
 }
 
 Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
-  Value rowsPerTile = index(b, loc, kRows);
+  Value rowsPerTile = indexConstant(b, loc, kRows);
   Value tiles = arith::CeilDivSIOp::create(b, loc, queries, rowsPerTile);
   auto forall = scf::ForallOp::create(
       b, loc,
@@ -296,7 +288,7 @@ Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
         Value first = arith::MulIOp::create(b, l, tileIndex, rowsPerTile);
         Value rows = minIndex(b, l, rowsPerTile, arith::SubIOp::create(b, l, queries, first));
         Value kvHead = group == 1 ? h
-                                  : Value(arith::DivUIOp::create(b, l, h, index(b, l, group)));
+                                  : Value(arith::DivUIOp::create(b, l, h, indexConstant(b, l, group)));
         auto qType = cast<RankedTensorType>(q.getType());
         Value qTile = tensor::ExtractSliceOp::create(
             b, l, RankedTensorType::get({ShapedType::kDynamic, qType.getDimSize(3)}, element), q,
@@ -313,7 +305,7 @@ Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
               arith::SubIOp::create(b, l, keys, queries));
           keyEnd = minIndex(b, l, keys, limit);
         }
-        TilePosition pos{bi, h, 0, first, 1, Value()};
+        TilePosition pos{bi, h, first, /*rowsAreHeads=*/false, Value()};
         Value result = attendRows(b, l, qTile, rows, kvHead, keyEnd, pos);
         auto inParallel = scf::InParallelOp::create(b, l);
         OpBuilder::InsertionGuard guard(b);
@@ -335,8 +327,8 @@ Value FlashAttentionBuilder::decode(OpBuilder &b, Location loc, Value init) {
         Value bi = args[0], kvHead = args[1], out = args[2];
         Value firstHead = group == 1 ? kvHead
                                      : Value(arith::MulIOp::create(b, l, kvHead,
-                                                                   index(b, l, group)));
-        Value zeroIndex = index(b, l, 0);
+                                                                   indexConstant(b, l, group)));
+        Value zeroIndex = indexConstant(b, l, 0);
         auto qType = cast<RankedTensorType>(q.getType());
         // The group's G query heads, query 0: rows of one [G, D] tile.
         Value qTile = tensor::ExtractSliceOp::create(
@@ -347,8 +339,8 @@ Value FlashAttentionBuilder::decode(OpBuilder &b, Location loc, Value init) {
             ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(1),
                                    b.getIndexAttr(1)});
         // One query at position T - 1 sees every key: no causal limit.
-        TilePosition pos{bi, firstHead, 1, zeroIndex, 0, Value()};
-        Value result = attendRows(b, l, qTile, index(b, l, group), kvHead, keys, pos);
+        TilePosition pos{bi, firstHead, zeroIndex, /*rowsAreHeads=*/true, Value()};
+        Value result = attendRows(b, l, qTile, indexConstant(b, l, group), kvHead, keys, pos);
         if (cast<RankedTensorType>(result.getType()).isDynamicDim(0))
           result = tensor::CastOp::create(
               b, l,
@@ -386,7 +378,7 @@ Value FlashAttentionBuilder::build(OpBuilder &b, Location loc) {
   Value init = emptyTensor(
       b, loc, {dim(q, 0), dim(q, 1), dim(q, 2), dim(v, 3)}, element);
   Value isDecode =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, queries, index(b, loc, 1));
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, queries, indexConstant(b, loc, 1));
   auto branch = scf::IfOp::create(
       b, loc, isDecode,
       [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, decode(b, l, init)); },
@@ -416,9 +408,7 @@ struct FlashAttentionPattern : OpConversionPattern<AttentionOp> {
       return rewriter.notifyMatchFailure(op, "head counts are not static multiples");
     FlashAttentionBuilder builder(op, q, k, v, mask, hq / hkv);
     Value y = builder.build(rewriter, op.getLoc());
-    if (y.getType() != resultType)
-      y = tensor::CastOp::create(rewriter, op.getLoc(), resultType, y);
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, castTo(rewriter, op.getLoc(), y, resultType));
     return success();
   }
 };

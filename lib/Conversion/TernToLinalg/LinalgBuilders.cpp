@@ -78,6 +78,12 @@ linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, TypeRange resultTypes
       });
 }
 
+Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
+  if (v.getType() == type)
+    return v;
+  return tensor::CastOp::create(b, loc, type, v);
+}
+
 Value floatConst(OpBuilder &b, Location loc, Type type, double v) {
   return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
 }

@@ -42,6 +42,10 @@ mlir::Value fromSignless(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 
 bool isUnsignedInteger(mlir::Type type);
 
+/// `v` as `type` (a tensor.cast when only static information differs: the
+/// declared result type may be more refined than what a lowering derives).
+mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type type);
+
 /// Scalar constants of `type` (float or integer, signless is assumed for
 /// integers).
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double v);

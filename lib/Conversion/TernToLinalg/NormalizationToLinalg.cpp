@@ -69,17 +69,16 @@ struct SoftmaxPattern : OpConversionPattern<OpTy> {
                                  b, l, math::ExpOp::create(b, l, shifted), a[2])};
                            })
                   .getResult(0);
-    if (y.getType() != resultType)
-      y = tensor::CastOp::create(rewriter, loc, resultType, y);
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
     return success();
   }
 };
 
 /// ONNX LayerNormalization (stash_type 1): mean and variance over dims
 /// [axis, rank), Y = (X - mean) / sqrt(var + epsilon) * scale + bias, with
-/// scale and bias broadcast to the normalized dims. The importer rejects the
-/// optional Mean/InvStdDev outputs, so the op has only Y.
+/// scale and bias broadcast to the normalized dims. The op has only Y: the
+/// importer expands a LayerNormalization whose Mean/InvStdDev outputs are
+/// used into ONNX's function body instead.
 struct LayerNormPattern : OpConversionPattern<LayerNormOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -149,9 +148,7 @@ struct LayerNormPattern : OpConversionPattern<LayerNormOp> {
                     return {v};
                   })
                   .getResult(0);
-    if (y.getType() != resultType)
-      y = tensor::CastOp::create(rewriter, loc, resultType, y);
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
     return success();
   }
 };

@@ -128,9 +128,7 @@ struct LinearQuantPattern : OpConversionPattern<OpTy> {
                                                   convertFloat(b, l, a[1], resultElement))};
                   })
                   .getResult(0);
-    if (y.getType() != resultType)
-      y = tensor::CastOp::create(rewriter, loc, resultType, y);
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
     return success();
   }
 };

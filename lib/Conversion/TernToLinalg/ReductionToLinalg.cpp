@@ -25,14 +25,6 @@ using namespace ternion::tern;
 namespace ternion {
 namespace {
 
-/// `v` as `type` when only static information differs (the declared result
-/// type may be more refined than what the lowering derives).
-Value castToResultType(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  return tensor::CastOp::create(b, loc, type, v);
-}
-
 /// The shape of `inputType` with `axes` dropped or, with keepdims, set to 1.
 RankedTensorType getReducedType(RankedTensorType inputType, ArrayRef<int64_t> axes,
                                 bool keepdims, Type element) {
@@ -75,7 +67,7 @@ struct ReducePattern : OpConversionPattern<OpTy> {
       }
       llvm::sort(axes);
     } else if (op.getNoopWithEmptyAxes()) {
-      rewriter.replaceOp(op, castToResultType(rewriter, loc, input, resultType));
+      rewriter.replaceOp(op, castTo(rewriter, loc, input, resultType));
       return success();
     } else {
       axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
@@ -136,7 +128,7 @@ struct ReducePattern : OpConversionPattern<OpTy> {
     if (op.getKeepdims())
       reduced = expandReducedDims(rewriter, loc, reduced,
                                   getReducedType(inputType, axes, true, element), axes);
-    rewriter.replaceOp(op, castToResultType(rewriter, loc, reduced, resultType));
+    rewriter.replaceOp(op, castTo(rewriter, loc, reduced, resultType));
     return success();
   }
 };
@@ -212,7 +204,7 @@ struct ArgMaxPattern : OpConversionPattern<ArgMaxOp> {
       result = expandReducedDims(
           rewriter, loc, result,
           getReducedType(inputType, {*axis}, true, rewriter.getI64Type()), {*axis});
-    rewriter.replaceOp(op, castToResultType(rewriter, loc, result, resultType));
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, resultType));
     return success();
   }
 };
@@ -268,7 +260,7 @@ struct CumSumPattern : OpConversionPattern<CumSumOp> {
                        return {arith::AddIOp::create(b, l, args[1], term)};
                      })
             .getResult(0);
-    rewriter.replaceOp(op, castToResultType(rewriter, loc, sum, resultType));
+    rewriter.replaceOp(op, castTo(rewriter, loc, sum, resultType));
     return success();
   }
 };

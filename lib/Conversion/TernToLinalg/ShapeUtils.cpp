@@ -74,12 +74,6 @@ Value emptyWithSizes(OpBuilder &b, Location loc, RankedTensorType type, ArrayRef
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), dynamicSizes);
 }
 
-Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  return tensor::CastOp::create(b, loc, type, v);
-}
-
 Value zeroOf(OpBuilder &b, Location loc, Type type) {
   return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
 }

@@ -56,8 +56,6 @@ mlir::OpFoldResult offsetOr(mlir::Value offset, int64_t dimSize);
 mlir::Value emptyWithSizes(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
                            llvm::ArrayRef<mlir::Value> sizes);
 
-/// `v` with type `type` (a tensor.cast when they differ).
-mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type type);
 
 /// The zero of `type` (float, integer or i1).
 mlir::Value zeroOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
