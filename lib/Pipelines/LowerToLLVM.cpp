@@ -30,8 +30,10 @@ static constexpr const char *kLowerToBuffers =
     "buffer-deallocation-pipeline";
 
 // The second half starts with the kernels (tern-contraction-kernels: tiled,
-// vectorized, parallel contractions on buffers); what they leave is lowered
-// to plain loops. Their scf.forall tiles become scf.parallel, then an OpenMP
+// vectorized, parallel contractions on buffers); what they leave is cut into
+// parallel chunks when large (tern-parallelize-loops), gets inline
+// polynomials for exp, tanh, erf and log (tern-approximate-math, so LLVM can
+// vectorize the loops) and is lowered to plain loops. Their scf.forall tiles become scf.parallel, then an OpenMP
 // parallel loop (libomp; OMP_NUM_THREADS sets the thread count). Vectors are
 // 1-D, so convert-vector-to-llvm lowers them directly; reductions may
 // reassociate (the kernels' sums are reassociated already). The canonicalize
@@ -47,7 +49,8 @@ static constexpr const char *kBuffersToLLVMHead =
     "convert-bufferization-to-memref,"
     "func.func(tern-contraction-kernels{";
 static constexpr const char *kBuffersToLLVMTail =
-    "}, canonicalize, scf-forall-to-parallel, tern-strided-copies-to-linalg,"
+    "}, canonicalize, tern-strided-copies-to-linalg, tern-parallelize-loops,"
+    " tern-approximate-math, scf-forall-to-parallel,"
     " convert-linalg-to-loops, lower-affine, tern-lower-expand-shape),"
     "convert-scf-to-openmp, canonicalize, func.func(tern-lower-alloca-scopes),"
     "func.func(convert-scf-to-cf),"

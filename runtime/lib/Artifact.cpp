@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Artifact.h"
+#include "BufferCache.h"
 #include "Status.h"
 #include "Tensor.h"
 
@@ -176,6 +177,14 @@ tnx_status_t loadLibrary(tnx_artifact &artifact) {
                         file + ": has ABI version " + std::to_string(version) +
                             ", but this runtime supports only " +
                             std::to_string(TNX_ABI_VERSION));
+  }
+  // Intermediates come from the buffer cache instead of malloc (see
+  // BufferCache.h); the hook is optional in the ABI.
+  using SetAllocatorFn = void (*)(void *(*)(size_t), void (*)(void *));
+  if (auto setAllocator = reinterpret_cast<SetAllocatorFn>(
+          ::dlsym(artifact.library, "tnx_set_allocator"))) {
+    setAllocator(allocateBuffer, releaseBuffer);
+    artifact.releaseOutput = releaseBuffer;
   }
   for (tnx_function &function : artifact.functions) {
     dlerror();

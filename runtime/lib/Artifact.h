@@ -5,6 +5,7 @@
 #include "Manifest.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct tnx_artifact {
   void *weightsBase = nullptr;
   size_t weightsSize = 0;
   bool weightsMapped = false;
+  /// How to release the buffers the compiled code returns: the buffer cache
+  /// once installed through tnx_set_allocator, free() for a library without
+  /// that hook.
+  void (*releaseOutput)(void *) = std::free;
 
   ~tnx_artifact();
 };

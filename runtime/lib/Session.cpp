@@ -185,7 +185,8 @@ bool within(const char *pointer, const void *base, size_t size) {
 }
 
 /// Turns the output descriptors the compiled code wrote into tensors. The
-/// contract says every `allocated` is a fresh malloc'ed buffer; buffers that
+/// contract says every `allocated` is a fresh buffer from the artifact's
+/// allocator (malloc, or the buffer cache it was given); buffers that
 /// break it (shared with another output, an input or the weights) are
 /// copied instead of adopted, so a compiler bug cannot cause a double free.
 tnx_status_t collectOutputs(tnx_session &session, std::vector<int64_t> &words,
@@ -237,7 +238,7 @@ tnx_status_t collectOutputs(tnx_session &session, std::vector<int64_t> &words,
                             "the compiled code returned a bad output " +
                                 quote(spec.name) + ": " + error);
       if (freeable[k])
-        std::free(allocated[k]);
+        artifact.releaseOutput(allocated[k]);
       continue;
     }
     size_t elementSize = tnx_dtype_size(spec.dtype);
@@ -245,7 +246,7 @@ tnx_status_t collectOutputs(tnx_session &session, std::vector<int64_t> &words,
     if (freeable[k] && (elements == 0 || isContiguous(sizes, strides, rank))) {
       char *data = elements ? aligned[k] + offset * elementSize : nullptr;
       tensor = adoptBuffer(spec.dtype, std::move(shape), data, allocated[k],
-                           elements, bytes);
+                           elements, bytes, artifact.releaseOutput);
     } else {
       tnx_status_t created =
           tnx_tensor_create(spec.dtype, shape.data(), rank, &tensor);
@@ -257,7 +258,7 @@ tnx_status_t collectOutputs(tnx_session &session, std::vector<int64_t> &words,
                     elements, static_cast<char *>(tensor->data));
       }
       if (freeable[k])
-        std::free(allocated[k]);
+        artifact.releaseOutput(allocated[k]);
     }
     if (!tensor)
       status = makeStatus(TNX_STATUS_OUT_OF_MEMORY,

@@ -50,12 +50,14 @@ tnx_tensor *ternion::runtime::adoptBuffer(tnx_dtype_t dtype,
                                           std::vector<int64_t> shape,
                                           void *data, void *owned,
                                           size_t elementCount,
-                                          size_t byteSize) {
+                                          size_t byteSize,
+                                          void (*release)(void *)) {
   auto *tensor = new (std::nothrow) tnx_tensor;
   if (!tensor) {
-    std::free(owned);
+    release(owned);
     return nullptr;
   }
+  tensor->release = release;
   tensor->dtype = dtype;
   tensor->shape = std::move(shape);
   tensor->data = data ? data : emptyBufferAddress();
@@ -127,7 +129,7 @@ void tnx_tensor_retain(tnx_tensor_t *tensor) {
 void tnx_tensor_release(tnx_tensor_t *tensor) {
   if (!tensor || tensor->refCount.fetch_sub(1, std::memory_order_acq_rel) != 1)
     return;
-  std::free(tensor->owned);
+  tensor->release(tensor->owned);
   delete tensor;
 }
 

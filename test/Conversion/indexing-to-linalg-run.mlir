@@ -2,7 +2,7 @@
 // pipeline, on inputs with a dynamic dim and with run-time bounds, axes
 // and negative steps. Expected values are numpy's (np.concatenate, basic
 // slicing, which clamps like ONNX Slice, and np.take).
-// RUN: ternion-opt %s --tern-lower-to-llvm | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN: ternion-opt %s --tern-lower-to-llvm | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%openmp_runtime | FileCheck %s
 
 // concat
 // CHECK: sizes = [3, 2]

@@ -3,7 +3,7 @@
 // the call, so nothing folds), run-time shape operands included. Expected
 // values are numpy's (np.transpose, reshape with ONNX's 0/-1, squeeze,
 // expand_dims, broadcasting multiply for Expand).
-// RUN: ternion-opt %s --tern-lower-to-llvm | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN: ternion-opt %s --tern-lower-to-llvm | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%openmp_runtime | FileCheck %s
 
 // transpose
 // CHECK: sizes = [4, 2, 3]

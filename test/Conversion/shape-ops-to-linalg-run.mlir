@@ -1,7 +1,7 @@
 // Numeric check of Shape, ConstantOfShape, Range and Trilu through the whole
 // CPU pipeline, with run-time operands and a dynamic dim. Expected values
 // are numpy's (x.shape[-2:], np.full, np.arange, np.triu/np.tril).
-// RUN: ternion-opt %s --tern-lower-to-llvm | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN: ternion-opt %s --tern-lower-to-llvm | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%openmp_runtime | FileCheck %s
 
 // shape start -2
 // CHECK: sizes = [2]

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/tern/TernDialect.h"
 #include "passes/Passes.h"
+#include "ternion/Artifact/BufferAllocator.h"
 #include "ternion/Artifact/EntryPoints.h"
 #include "ternion/Artifact/Manifest.h"
 #include "ternion/Artifact/Passes.h"
@@ -384,6 +385,7 @@ int compile() {
   if (llvm::Error e = ternion::defineEntryPoints(*llvmModule, functions))
     return fail(llvm::toString(std::move(e)));
   ternion::optimizeModule(*llvmModule, *target, optLevel);
+  ternion::routeBufferAllocations(*llvmModule);
   std::string verifyErrors;
   llvm::raw_string_ostream verifyStream(verifyErrors);
   if (llvm::verifyModule(*llvmModule, &verifyStream))

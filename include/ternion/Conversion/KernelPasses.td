@@ -90,4 +90,51 @@ def FuseElementwise : Pass<"tern-fuse-elementwise", "mlir::func::FuncOp"> {
   ];
 }
 
+def ParallelizeLoops : Pass<"tern-parallelize-loops", "mlir::func::FuncOp"> {
+  let summary = "Run large linalg ops on buffers as parallel chunks of one parallel dim";
+  let description = [{
+    What tern-contraction-kernels leaves (elementwise chains, normalizations,
+    softmax, reductions, copies, the contractions it does not take) would
+    run on one core while the other waits. This pass cuts each such linalg
+    op, on buffers, into `chunks` pieces along its outermost parallel dim
+    whose extent is not statically 1, as an scf.forall that the pipeline
+    turns into an OpenMP loop. Tiling a parallel dim never races: every
+    piece owns its outputs.
+
+    A fork-join costs a few microseconds, more than a small op takes (a
+    decode step's vectors of one token), so an op runs in parallel only
+    when its iteration space holds at least `min-work` points: decided at
+    compile time when every loop extent is static, otherwise by an scf.if
+    around the parallel and the serial form. Ops already inside a parallel
+    loop (the tiles of flash attention) stay as they are.
+  }];
+  let options = [
+    Option<"chunks", "chunks", "int64_t", "16",
+           "Pieces per op (a multiple of the usual thread counts, so "
+           "static scheduling stays balanced)">,
+    Option<"minWork", "min-work", "int64_t", "32768",
+           "Fewest iteration points for which an op runs in parallel">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::arith::ArithDialect", "::mlir::affine::AffineDialect"
+  ];
+}
+
+def ApproximateMath : Pass<"tern-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "Replace f32 exp, tanh, erf and log with inline polynomials";
+  let description = [{
+    Rewrites f32 (and f32-vector) `math.exp`, `math.expm1`, `math.tanh`,
+    `math.erf`, `math.log`, `math.log1p` and `math.log2` into MLIR's
+    polynomial approximations (a few ulp). They are plain arithmetic, so
+    LLVM vectorizes the loops around them; a libm call per element stays
+    scalar and was 6% of a 512-token prefill (softmax and SiLU). Other
+    types and functions keep their libm calls.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::vector::VectorDialect",
+    "::mlir::math::MathDialect"
+  ];
+}
+
 #endif // TERNION_CONVERSION_KERNELPASSES_TD
