@@ -82,4 +82,40 @@ def TernFuseAttention : Pass<"tern-fuse-attention", "mlir::func::FuncOp"> {
   ];
 }
 
+
+def TernKvCacheInPlace : Pass<"tern-kv-cache-in-place", "mlir::func::FuncOp"> {
+  let summary = "Update a language model's KV cache in caller-owned buffers";
+  let description = [{
+    In the Hugging Face Optimum convention every layer returns
+    `present.N.key|value = Concat(past_key_values.N.key|value, new, axis=2)`,
+    so each decode step copies the whole cache into fresh buffers: at 512
+    tokens of a 12-layer model, 38 MB read and written per token. This pass
+    turns each such pair into one in-out buffer the runtime preallocates to
+    its maximum context:
+
+    * the `past_key_values.N.*` argument becomes a `memref` of
+      `[batch, heads, capacity, head_dim]` marked `tern.kv_cache` (the
+      manifest and the runtime see the name of the output it replaces);
+    * the step's new rows are inserted at `[past, past + sequence)` with
+      `tensor.insert_slice` on `bufferization.to_tensor ... restrict
+      writable`, so bufferization writes them in place;
+    * attention and every other user read the first `past + sequence` rows
+      (`tensor.extract_slice`, a strided view after bufferization);
+    * `bufferization.materialize_in_destination` keeps the update alive;
+      the `present.N.*` results are dropped.
+
+    The past length comes from `attention_mask`, whose length is past plus
+    sequence in this convention. Functions without `present.N.*` results
+    are left alone; a function whose cache does not have this form is an
+    error that names the output.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"
+  ];
+  let statistics = [
+    Statistic<"numCaches", "caches", "Number of KV-cache tensors updated in place">
+  ];
+}
+
 #endif // TERNION_PASSES_TD

@@ -34,10 +34,15 @@ static FailureOr<ValueSignature> valueSignature(func::FuncOp fn, Type type,
   ValueSignature value;
   auto name = attrs ? attrs.getAs<StringAttr>("tern.name") : StringAttr();
   value.name = name ? name.str() : (what + std::to_string(index)).str();
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor)
+  // A memref is an in-out KV cache (tern-kv-cache-in-place); nothing else
+  // may take or return buffers.
+  auto kvCache = attrs ? attrs.getAs<StringAttr>("tern.kv_cache") : StringAttr();
+  auto tensor = dyn_cast<ShapedType>(type);
+  if (!tensor || !tensor.hasRank() || (isa<MemRefType>(type) && !kvCache))
     return fn.emitError() << what << " '" << value.name << "' has type " << type
                           << "; an artifact function takes and returns ranked tensors";
+  if (kvCache)
+    value.kvCache = kvCache.str();
   value.dtype = runtimeDTypeName(tensor.getElementType());
   if (value.dtype.empty())
     return fn.emitError() << what << " '" << value.name << "' has element type "
@@ -79,8 +84,9 @@ bool isOptimumLanguageModel(const FunctionSignature &fn) {
       return exact ? v.name == prefix : llvm::StringRef(v.name).starts_with(prefix);
     });
   };
+  bool inPlace = llvm::any_of(fn.inputs, [](const ValueSignature &v) { return !v.kvCache.empty(); });
   return has(fn.inputs, "input_ids", true) && has(fn.inputs, "past_key_values.", false) &&
-         has(fn.outputs, "logits", true) && has(fn.outputs, "present.", false);
+         has(fn.outputs, "logits", true) && (inPlace || has(fn.outputs, "present.", false));
 }
 
 static llvm::json::Array valuesToJson(const std::vector<ValueSignature> &values) {
@@ -91,10 +97,13 @@ static llvm::json::Array valuesToJson(const std::vector<ValueSignature> &values)
       shape.push_back(d);
     for (const std::string &p : value.dimParams)
       params.push_back(p);
-    array.push_back(llvm::json::Object{{"name", value.name},
-                                       {"dtype", value.dtype},
-                                       {"shape", std::move(shape)},
-                                       {"dim_params", std::move(params)}});
+    llvm::json::Object object{{"name", value.name},
+                              {"dtype", value.dtype},
+                              {"shape", std::move(shape)},
+                              {"dim_params", std::move(params)}};
+    if (!value.kvCache.empty())
+      object["kv_cache"] = value.kvCache;
+    array.push_back(std::move(object));
   }
   return array;
 }

@@ -3,13 +3,16 @@
 // One model call per step over the tokens the model has not seen yet: the
 // whole prompt at prefill (past length 0), then one token per decode step.
 //
-// The KV cache: in the Optimum convention the model itself concatenates
-// past and new keys/values into fresh present.N buffers, so the cheapest
-// cache is to keep those outputs (one reference each) and bind them as the
-// next step's past_key_values.N. Preallocating max_context buffers would
-// only add a copy per step, since the compiled code allocates its outputs.
-// The past inputs are unbound right after each run so the previous cache is
-// freed as soon as the new one replaces it.
+// The KV cache has two forms. Artifacts compiled with the default
+// --kv-cache=in-place (tern-kv-cache-in-place) take each
+// past_key_values.N as a [1, heads, max_context, head_dim] buffer that the
+// generator allocates once and the compiled code appends the step's rows
+// to: nothing is copied between steps. In the plain Optimum form the model
+// concatenates past and new keys/values into fresh present.N buffers, and
+// the generator keeps those outputs (one reference each) and binds them as
+// the next step's past_key_values.N. The past inputs are unbound right
+// after each run so the previous cache is freed as soon as the new one
+// replaces it.
 //
 //===----------------------------------------------------------------------===//
 #include "Artifact.h"
@@ -186,8 +189,10 @@ tnx_status_t runUnseen(tnx_generator &gen) {
     const LlmLayout::CacheEntry &entry = layout.cache[i];
     tnx_tensor *pastTensor = gen.cache[i];
     if (!pastTensor) {
-      // The empty cache of the prefill: [1, heads, 0, head_dim].
-      int64_t shape[4] = {1, entry.heads, 0, entry.headDim};
+      // The empty cache of the prefill: [1, heads, 0, head_dim], or the
+      // buffer an in-place cache keeps for the whole context.
+      int64_t shape[4] = {1, entry.heads, entry.inPlace() ? gen.maxContext : 0,
+                          entry.headDim};
       if (tnx_status_t status = tnx_tensor_create(
               function.inputs[entry.past].spec.dtype, shape, 4, &gen.cache[i]))
         return status;
@@ -218,6 +223,8 @@ tnx_status_t runUnseen(tnx_generator &gen) {
                         (gen.vocab >= 0 ? std::to_string(gen.vocab) : "vocab") +
                         "]");
   for (const LlmLayout::CacheEntry &entry : layout.cache) {
+    if (entry.inPlace())
+      continue;
     const tnx_tensor *present = session->outputs[entry.present];
     const std::vector<int64_t> expected = {
         1, entry.heads, static_cast<int64_t>(total), entry.headDim};
@@ -231,6 +238,8 @@ tnx_status_t runUnseen(tnx_generator &gen) {
   gen.vocab = logits->shape[2];
   copyLogitsRow(*logits, count - 1, static_cast<size_t>(gen.vocab), gen.logits);
   for (size_t i = 0; i < layout.cache.size(); ++i) {
+    if (layout.cache[i].inPlace())
+      continue;
     tnx_tensor *present = session->outputs[layout.cache[i].present];
     tnx_tensor_retain(present);
     tnx_tensor_release(gen.cache[i]);
@@ -472,9 +481,13 @@ tnx_status_t tnx_generator_logits(tnx_generator_t *generator,
 void tnx_generator_reset(tnx_generator_t *generator) {
   if (!generator)
     return;
-  for (tnx_tensor *&tensor : generator->cache) {
-    tnx_tensor_release(tensor);
-    tensor = nullptr;
+  // In-place caches keep their buffers: rows past the context are never
+  // read, and the next prefill overwrites them.
+  for (size_t i = 0; i < generator->cache.size(); ++i) {
+    if (generator->layout.cache[i].inPlace())
+      continue;
+    tnx_tensor_release(generator->cache[i]);
+    generator->cache[i] = nullptr;
   }
   generator->tokens.clear();
   generator->seen = 0;

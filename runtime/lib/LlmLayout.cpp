@@ -99,6 +99,14 @@ std::string findLlmLayout(const tnx_function &function, LlmLayout &layout) {
       return where + "input " + quote(spec.name) +
              " has a dynamic number of heads or head size; the generator "
              "needs them static to start from an empty cache";
+    if (!spec.kvCache.empty()) {
+      if (spec.kvCache != presentName)
+        return where + "input " + quote(spec.name) + " is the KV cache of " +
+               quote(spec.kvCache) + "; expected " + quote(presentName);
+      layout.cache.push_back(
+          {i, LlmLayout::None, spec.shape[1], spec.shape[3]});
+      continue;
+    }
     size_t present = findValue(outputs, presentName);
     if (present == LlmLayout::None)
       return where + "has input " + quote(spec.name) + " but no output " +

@@ -27,12 +27,16 @@ struct LlmLayout {
   size_t logits = None;
 
   /// One past_key_values.N.key|value input and its present.N.key|value
-  /// output, [batch, heads, sequence, head_dim].
+  /// output, [batch, heads, sequence, head_dim]. With an in-place cache
+  /// (the input is a "kv_cache", tern-kv-cache-in-place) there is no output:
+  /// the input is a [batch, heads, capacity, head_dim] buffer the compiled
+  /// code appends to.
   struct CacheEntry {
     size_t past;
-    size_t present;
+    size_t present; // None for an in-place cache
     int64_t heads;
     int64_t headDim;
+    bool inPlace() const { return present == None; }
   };
   std::vector<CacheEntry> cache;
 

@@ -124,6 +124,10 @@ bool readTensorSpec(const Value &value, const std::string &path,
       spec.dimParams[i] = param.getString();
     }
   }
+  if (!reader.string("kv_cache", spec.kvCache, false))
+    return false;
+  if (!spec.kvCache.empty() && (spec.shape.size() != 4 || spec.dtype == TNX_DTYPE_INVALID))
+    return reader.fail("is a kv_cache but not of rank 4 [batch, heads, capacity, head_dim]");
   return reader.ok();
 }
 

@@ -29,6 +29,10 @@ struct TensorSpec {
   std::vector<int64_t> shape;
   /// One entry per dim; "" where the dim has no symbolic name.
   std::vector<std::string> dimParams;
+  /// For an in-out KV-cache input ("kv_cache" in the manifest): the name of
+  /// the Optimum output it replaces, e.g. "present.0.key". The compiled code
+  /// writes the step's rows into it (docs/runtime.md); "" otherwise.
+  std::string kvCache;
 };
 
 struct FunctionSpec {

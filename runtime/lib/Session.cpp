@@ -45,6 +45,42 @@ std::string dimMismatch(const TensorSpec &spec, size_t dim, int64_t actual,
          std::to_string(expected) + " (" + from + ")";
 }
 
+/// The compiled code of an in-place KV cache (tern-kv-cache-in-place)
+/// writes the step's rows at [mask length - sequence, mask length) of each
+/// cache without bounds checks, so every cache must hold the whole
+/// attention_mask length.
+tnx_status_t checkCacheCapacity(const tnx_session &session) {
+  const tnx_function &function = *session.function;
+  const tnx_tensor *mask = nullptr, *ids = nullptr;
+  for (size_t i = 0; i < function.inputs.size(); ++i) {
+    if (function.inputs[i].spec.name == "attention_mask")
+      mask = session.inputs[i];
+    if (function.inputs[i].spec.name == "input_ids")
+      ids = session.inputs[i];
+  }
+  for (size_t i = 0; i < function.inputs.size(); ++i) {
+    const TensorSpec &spec = function.inputs[i].spec;
+    if (spec.kvCache.empty())
+      continue;
+    if (!mask || mask->shape.size() != 2)
+      return invalidArgument("KV-cache input " + quote(spec.name) +
+                             " needs a rank-2 input 'attention_mask' giving the "
+                             "past plus new length");
+    if (ids && ids->shape.size() == 2 && mask->shape[1] < ids->shape[1])
+      return invalidArgument("input 'attention_mask' covers " +
+                             std::to_string(mask->shape[1]) +
+                             " positions, fewer than the " +
+                             std::to_string(ids->shape[1]) + " new tokens");
+    int64_t capacity = session.inputs[i]->shape[2];
+    if (mask->shape[1] > capacity)
+      return invalidArgument(
+          "input 'attention_mask' covers " + std::to_string(mask->shape[1]) +
+          " positions but the KV cache " + quote(spec.name) + " holds only " +
+          std::to_string(capacity) + " (its dim 2)");
+  }
+  return nullptr;
+}
+
 tnx_status_t validateInputs(const tnx_session &session) {
   const tnx_function &function = *session.function;
   struct Binding {
@@ -120,7 +156,7 @@ tnx_status_t validateInputs(const tnx_session &session) {
                                        spec.dimParams[deferred.dim], expected,
                                        from));
   }
-  return nullptr;
+  return checkCacheCapacity(session);
 }
 
 void storePointer(int64_t &word, const void *pointer) {

@@ -106,6 +106,16 @@ cl::opt<int64_t> maxContext("max-context",
                             cl::desc("Default maximum context (prompt + generated tokens) "
                                      "the runtime preallocates for (default 2048)"),
                             cl::init(2048), cl::cat(llmCategory));
+enum class KvCache { InPlace, Concat };
+cl::opt<KvCache> kvCache(
+    "kv-cache", cl::desc("How the KV cache of an Optimum graph is kept (default in-place)"),
+    cl::values(clEnumValN(KvCache::InPlace, "in-place",
+                          "past_key_values.N become caller-owned buffers of max-context "
+                          "rows, updated in place; present.N are dropped "
+                          "(tern-kv-cache-in-place)"),
+               clEnumValN(KvCache::Concat, "concat",
+                          "keep the graph's past -> present Concat outputs")),
+    cl::init(KvCache::InPlace), cl::cat(llmCategory));
 cl::opt<bool> progress("progress",
                        cl::desc("Print each stage and its time to stderr (default: "
                                 "when stderr is a terminal)"),
@@ -315,6 +325,8 @@ int compile() {
   PassManager optimize(&ctx);
   if (!noOptimize)
     ternion::buildOptimizePipeline(optimize);
+  if (kvCache == KvCache::InPlace)
+    optimize.addNestedPass<func::FuncOp>(ternion::createTernKvCacheInPlace());
   steps.stage("optimizing (tern-optimize)");
   if (failed(optimize.run(*module)))
     return 1;

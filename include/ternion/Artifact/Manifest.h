@@ -32,6 +32,9 @@ struct ValueSignature {
   std::string dtype;
   llvm::SmallVector<int64_t> shape; // -1 for a dynamic dim
   llvm::SmallVector<std::string> dimParams;
+  /// For an input: the output whose KV cache this in-out buffer holds
+  /// (tern-kv-cache-in-place); empty for an ordinary, read-only input.
+  std::string kvCache;
 };
 
 struct FunctionSignature {
@@ -68,7 +71,8 @@ struct TokenizerInfo {
 
 /// True when `fn` follows the Hugging Face Optimum KV-cache convention
 /// (input_ids, past_key_values.N.key|value -> logits, present.N.key|value),
-/// which the runtime's generator drives.
+/// or its in-place form (tern-kv-cache-in-place: the past inputs are caches
+/// and the present outputs are gone), which the runtime's generator drives.
 bool isOptimumLanguageModel(const FunctionSignature &fn);
 
 struct ManifestContents {
