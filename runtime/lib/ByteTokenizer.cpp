@@ -37,8 +37,6 @@ class ByteTokenizer final : public tnx_tokenizer {
 public:
   tnx_status_t load(const std::string &path, const json::Value &document);
 
-  const char *kindName() const override { return "bytes"; }
-
   const std::string &pieceText(int32_t id) const override {
     return names[static_cast<size_t>(id)];
   }

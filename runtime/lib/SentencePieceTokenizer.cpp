@@ -61,8 +61,6 @@ class SentencePieceTokenizer final : public tnx_tokenizer {
 public:
   tnx_status_t load(const std::string &path);
 
-  const char *kindName() const override { return "sentencepiece"; }
-
   const std::string &pieceText(int32_t id) const override {
     return processor.IdToPiece(id);
   }

@@ -74,8 +74,6 @@ struct tnx_tokenizer {
   tnx_tokenizer &operator=(const tnx_tokenizer &) = delete;
   virtual ~tnx_tokenizer();
 
-  /// The manifest's name of this kind ("sentencepiece", "bytes").
-  virtual const char *kindName() const = 0;
   /// The token as the model stores it (tnx_tokenizer_piece); `id` is in
   /// range. The string lives as long as the tokenizer.
   virtual const std::string &pieceText(int32_t id) const = 0;
