@@ -9,20 +9,18 @@
 //===----------------------------------------------------------------------===//
 #include "Artifact.h"
 #include "BufferCache.h"
+#include "FileIO.h"
 #include "Status.h"
 #include "Tensor.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
-#include <fcntl.h>
 #include <new>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 using namespace ternion::runtime;
 
@@ -30,61 +28,9 @@ namespace {
 
 constexpr size_t MaxManifestSize = 16u << 20;
 
-std::string errnoText() { return std::strerror(errno); }
-
-/// Closes a file descriptor on scope exit.
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0)
-      ::close(fd);
-  }
-};
-
-/// Opens `file` read-only and stats it; the caller owns `fd` on success.
-tnx_status_t openAndStat(const std::string &file, int &fd, struct stat &info) {
-  fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return makeStatus(TNX_STATUS_IO_ERROR,
-                      file + ": cannot open: " + errnoText());
-  if (::fstat(fd, &info) != 0) {
-    tnx_status_t status = makeStatus(TNX_STATUS_IO_ERROR,
-                                     file + ": cannot stat: " + errnoText());
-    ::close(fd);
-    fd = -1;
-    return status;
-  }
-  return nullptr;
-}
-
 tnx_status_t readManifestFile(const std::string &file, std::string &text) {
-  int fd;
-  struct stat info;
-  if (tnx_status_t status = openAndStat(file, fd, info))
-    return status;
-  FdCloser closer{fd};
-  if (!S_ISREG(info.st_mode))
-    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
-                      file + ": is not a regular file");
-  if (static_cast<uint64_t>(info.st_size) > MaxManifestSize)
-    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
-                      file + ": is larger than " +
-                          std::to_string(MaxManifestSize) + " bytes");
-  text.resize(static_cast<size_t>(info.st_size));
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t got = ::read(fd, &text[done], text.size() - done);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got < 0)
-      return makeStatus(TNX_STATUS_IO_ERROR,
-                        file + ": cannot read: " + errnoText());
-    if (got == 0)
-      break;
-    done += static_cast<size_t>(got);
-  }
-  text.resize(done);
-  return nullptr;
+  return readSmallFile(file, MaxManifestSize, TNX_STATUS_INVALID_ARTIFACT,
+                       text);
 }
 
 std::string hex64(uint64_t value) {

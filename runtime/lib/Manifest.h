@@ -58,7 +58,9 @@ struct TokenizerSpec {
   bool present = false;
   /// Relative to the artifact directory.
   std::string file;
-  /// "sentencepiece" is the only type read today.
+  /// "sentencepiece" (a SentencePiece model) or "bytes" (a tokenizer.json
+  /// of a byte-level tokenizer); others are refused when the tokenizer is
+  /// opened, not with the manifest.
   std::string type;
   /// -1 where the manifest does not say (the tokenizer model's own ids are
   /// used then).

@@ -1,7 +1,10 @@
 //===- TextStream.cpp - Decoding generated tokens one at a time -----------===//
 //
-// Mirrors SentencePiece's Decode piece by piece so that printing tokens as
-// they come gives exactly the text that decoding them all at once would:
+// Shared by every tokenizer kind, which describe their ids as Pieces
+// (Tokenizer.h): a byte tokenizer's ids are Byte pieces and its special ids
+// Control pieces. Mirrors SentencePiece's Decode piece by piece so that
+// printing tokens as they come gives exactly the text that decoding them all
+// at once would:
 //  - "▁" is a space; the space that starts the text is dropped (a model
 //    trained with add_dummy_prefix put it there), and SentencePiece keeps
 //    dropping it while the text is still empty;

@@ -1,16 +1,22 @@
-//===- Tokenizer.cpp - SentencePiece tokenizers ---------------------------===//
+//===- Tokenizer.cpp - The tokenizer C API --------------------------------===//
 //
-// SentencePiece reports errors through util::Status, but it is C++ and can
-// still throw (std::bad_alloc, protobuf parsing); every call into it is
-// wrapped so that nothing escapes the C API.
+// What every kind of tokenizer shares: choosing the kind (from the
+// manifest's "type", or from a file's content for tnx_tokenizer_open),
+// argument and range checks, BOS, and copying results out to the caller.
+// The kinds themselves are in SentencePieceTokenizer.cpp and
+// ByteTokenizer.cpp. Implementations may throw (SentencePiece is C++);
+// every call into them is wrapped so that nothing escapes the C API.
 //
 //===----------------------------------------------------------------------===//
 #include "Tokenizer.h"
 #include "Artifact.h"
+#include "FileIO.h"
+#include "Json.h"
 #include "Status.h"
 
-#include <sentencepiece_processor.h>
-
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -26,89 +32,74 @@ void ternion::runtime::retainTokenizer(tnx_tokenizer *tokenizer) {
 
 namespace {
 
-const char SpaceSymbol[] = "\xe2\x96\x81"; // U+2581, SentencePiece's space
+/// tokenizer.json files are small (a byte tokenizer's is a few hundred
+/// bytes); the bound only keeps a wrong file from being read whole.
+constexpr size_t MaxTokenizerJsonSize = 16u << 20;
 
-std::string replaceSpaceSymbols(const std::string &piece) {
-  std::string result;
-  for (size_t at = 0; at < piece.size();) {
-    if (piece.compare(at, 3, SpaceSymbol) == 0) {
-      result += ' ';
-      at += 3;
-    } else {
-      result += piece[at++];
-    }
-  }
-  return result;
-}
-
-/// Parses "<0xAB>".
-bool parseBytePiece(const std::string &piece, uint8_t &byte) {
-  if (piece.size() != 6 || piece.compare(0, 3, "<0x") != 0 || piece[5] != '>')
+/// Whether `path` holds a JSON tokenizer rather than a SentencePiece model:
+/// it is named *.json or starts with '{' (a serialized SentencePiece
+/// ModelProto never does: 0x7B would be a group start of field 15, which
+/// the proto does not have). A file that cannot be read is left to the
+/// SentencePiece loader, which reports it as before.
+bool isJsonTokenizer(const std::string &path) {
+  const std::string extension = ".json";
+  if (path.size() >= extension.size() &&
+      path.compare(path.size() - extension.size(), extension.size(),
+                   extension) == 0)
+    return true;
+  std::FILE *file = std::fopen(path.c_str(), "rb");
+  if (!file)
     return false;
-  char *end = nullptr;
-  unsigned long value = std::strtoul(piece.substr(3, 2).c_str(), &end, 16);
-  if (*end != '\0' || value > 255)
-    return false;
-  byte = static_cast<uint8_t>(value);
-  return true;
+  int c = EOF;
+  for (int seen = 0; seen < 256 && (c = std::fgetc(file)) != EOF; ++seen)
+    if (!std::isspace(c))
+      break;
+  std::fclose(file);
+  return c == '{';
 }
 
-tnx_status_t fromSentencePiece(const sentencepiece::util::Status &status,
-                               const std::string &context) {
-  if (status.ok())
-    return nullptr;
-  return makeStatus(TNX_STATUS_INTERNAL,
-                    context + ": " + std::string(status.message()));
+/// Opens the JSON tokenizer at `path`, dispatching on its "type". When
+/// `expectedType` is not empty (the manifest's), the file must be of it.
+tnx_status_t openJsonTokenizer(const std::string &path,
+                               const std::string &expectedType,
+                               std::unique_ptr<tnx_tokenizer> &out) {
+  std::string text;
+  if (tnx_status_t status = readSmallFile(path, MaxTokenizerJsonSize,
+                                          TNX_STATUS_INVALID_ARGUMENT, text))
+    return status;
+  json::Value document;
+  std::string error;
+  if (!json::parse(text, document, error))
+    return invalidArgument(path + ": is not valid JSON: " + error);
+  if (!document.isObject())
+    return invalidArgument(path + ": must be a JSON object, not " +
+                           json::Value::kindName(document.getKind()));
+  const json::Value *type = document.get("type");
+  if (!type || !type->isString())
+    return invalidArgument(path + ": has no \"type\" string (a byte-level "
+                                  "tokenizer says \"type\": \"bytes\")");
+  const std::string &kind = type->getString();
+  if (!expectedType.empty() && kind != expectedType)
+    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
+                      path + ": is a tokenizer of type \"" + kind +
+                          "\", but the manifest says \"" + expectedType + "\"");
+  if (kind == "bytes")
+    return createByteTokenizer(path, document, out);
+  return makeStatus(TNX_STATUS_UNSUPPORTED,
+                    path + ": tokenizer type \"" + kind +
+                        "\" is not supported (tokenizer.json files of type "
+                        "\"bytes\" and SentencePiece models are)");
 }
 
-tnx_status_t loadTokenizer(const std::string &path,
-                           std::unique_ptr<tnx_tokenizer> &result) {
-  auto tokenizer = std::make_unique<tnx_tokenizer>();
-  tokenizer->processor =
-      std::make_unique<sentencepiece::SentencePieceProcessor>();
-  sentencepiece::SentencePieceProcessor &sp = *tokenizer->processor;
-  sentencepiece::util::Status loaded = sp.Load(path);
-  if (!loaded.ok()) {
-    bool missing = loaded.code() == sentencepiece::util::StatusCode::kNotFound;
-    return makeStatus(missing ? TNX_STATUS_IO_ERROR
-                              : TNX_STATUS_INVALID_ARGUMENT,
-                      path + ": cannot load the SentencePiece model: " +
-                          std::string(loaded.message()));
-  }
-  int size = sp.GetPieceSize();
-  tokenizer->pieces.resize(static_cast<size_t>(size));
-  for (int id = 0; id < size; ++id) {
-    Piece &piece = tokenizer->pieces[static_cast<size_t>(id)];
-    const std::string &text = sp.IdToPiece(id);
-    if (sp.IsControl(id)) {
-      piece.kind = PieceKind::Control;
-    } else if (sp.IsUnknown(id)) {
-      piece.kind = PieceKind::Unknown;
-      // The unknown surface lives in the trainer spec, out of reach of the
-      // public API; decoding the id alone yields it.
-      piece.surface = sp.DecodeIds({id});
-    } else if (sp.IsByte(id) && parseBytePiece(text, piece.byte)) {
-      piece.kind = PieceKind::Byte;
-    } else {
-      piece.surface = replaceSpaceSymbols(text);
-    }
-  }
-  tokenizer->bosId = sp.bos_id();
-  tokenizer->eosId = sp.eos_id();
-  // add_dummy_prefix is in the normalizer spec, also out of reach: a model
-  // that has it encodes "a" to a first piece starting with "▁".
-  std::vector<std::string> pieces;
-  tokenizer->dropsLeadingSpace = sp.Encode("a", &pieces).ok() &&
-                                 !pieces.empty() &&
-                                 pieces[0].compare(0, 3, SpaceSymbol) == 0;
-  result = std::move(tokenizer);
-  return nullptr;
-}
-
-tnx_status_t openTokenizer(const std::string &path, tnx_tokenizer **out) {
+/// Opens `path` as a tokenizer of `type` ("" to tell from the file).
+tnx_status_t openTokenizer(const std::string &path, const std::string &type,
+                           tnx_tokenizer **out) {
   try {
     std::unique_ptr<tnx_tokenizer> tokenizer;
-    if (tnx_status_t status = loadTokenizer(path, tokenizer))
+    bool json = type.empty() ? isJsonTokenizer(path) : type != "sentencepiece";
+    tnx_status_t status = json ? openJsonTokenizer(path, type, tokenizer)
+                               : openSentencePieceTokenizer(path, tokenizer);
+    if (status)
       return status;
     *out = tokenizer.release();
     return nullptr;
@@ -116,10 +107,8 @@ tnx_status_t openTokenizer(const std::string &path, tnx_tokenizer **out) {
     return makeStatus(TNX_STATUS_OUT_OF_MEMORY,
                       path + ": out of memory while loading the tokenizer");
   } catch (const std::exception &error) {
-    return invalidArgument(
-        path + ": cannot load the SentencePiece model: " + error.what());
-  } catch (...) {
-    return invalidArgument(path + ": cannot load the SentencePiece model");
+    return invalidArgument(path +
+                           ": cannot load the tokenizer: " + error.what());
   }
 }
 
@@ -151,7 +140,7 @@ extern "C" {
 tnx_status_t tnx_tokenizer_open(const char *path, tnx_tokenizer_t **out) {
   if (!path || !out)
     return invalidArgument("tnx_tokenizer_open: NULL argument");
-  return openTokenizer(path, out);
+  return openTokenizer(path, "", out);
 }
 
 tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
@@ -163,13 +152,14 @@ tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
   if (!spec.present)
     return makeStatus(TNX_STATUS_NOT_FOUND,
                       manifest + ": has no \"tokenizer\" section");
-  if (spec.type != "sentencepiece")
+  if (spec.type != "sentencepiece" && spec.type != "bytes")
     return makeStatus(TNX_STATUS_UNSUPPORTED,
                       manifest + ": tokenizer type \"" + spec.type +
-                          "\" is not supported (only \"sentencepiece\")");
+                          "\" is not supported (only \"sentencepiece\" and "
+                          "\"bytes\")");
   tnx_tokenizer *tokenizer = nullptr;
-  if (tnx_status_t status =
-          openTokenizer(artifact->path + "/" + spec.file, &tokenizer))
+  if (tnx_status_t status = openTokenizer(artifact->path + "/" + spec.file,
+                                          spec.type, &tokenizer))
     return status;
   int64_t size = static_cast<int64_t>(tokenizer->pieces.size());
   if (spec.bosId >= size || spec.eosId >= size) {
@@ -216,7 +206,7 @@ const char *tnx_tokenizer_piece(const tnx_tokenizer_t *tokenizer,
   if (!tokenizer || token < 0 ||
       static_cast<size_t>(token) >= tokenizer->pieces.size())
     return "";
-  return tokenizer->processor->IdToPiece(token).c_str();
+  return tokenizer->pieceText(token).c_str();
 }
 
 tnx_status_t tnx_tokenizer_encode(const tnx_tokenizer_t *tokenizer,
@@ -229,21 +219,17 @@ tnx_status_t tnx_tokenizer_encode(const tnx_tokenizer_t *tokenizer,
     return makeStatus(TNX_STATUS_FAILED_PRECONDITION,
                       "tnx_tokenizer_encode: the tokenizer has no BOS token");
   try {
-    std::vector<int> encoded;
-    if (tnx_status_t status = fromSentencePiece(
-            tokenizer->processor->Encode(
-                absl::string_view(text ? text : "", length), &encoded),
-            "cannot encode the text"))
+    std::vector<int32_t> encoded;
+    if (bos)
+      encoded.push_back(tokenizer->bosId);
+    if (tnx_status_t status = tokenizer->encode(
+            std::string_view(text ? text : "", length), encoded))
       return status;
-    size_t total = encoded.size() + (bos ? 1 : 0);
+    size_t total = encoded.size();
     auto *result = static_cast<int32_t *>(std::malloc((total ? total : 1) * 4));
     if (!result)
       return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
-    size_t at = 0;
-    if (bos)
-      result[at++] = tokenizer->bosId;
-    for (int id : encoded)
-      result[at++] = id;
+    std::copy(encoded.begin(), encoded.end(), result);
     *ids = result;
     *count = total;
     return nullptr;
@@ -263,11 +249,9 @@ tnx_status_t tnx_tokenizer_decode(const tnx_tokenizer_t *tokenizer,
   if (tnx_status_t status = checkIds(*tokenizer, ids, count))
     return status;
   try {
-    std::vector<int> input(ids, ids + count);
+    std::vector<int32_t> input(ids, ids + count);
     std::string decoded;
-    if (tnx_status_t status =
-            fromSentencePiece(tokenizer->processor->Decode(input, &decoded),
-                              "cannot decode the tokens"))
+    if (tnx_status_t status = tokenizer->decode(input, decoded))
       return status;
     char *copy = copyString(decoded);
     if (!copy)

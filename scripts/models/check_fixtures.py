@@ -6,9 +6,10 @@
 For every fixture: model.onnx and model-kv.onnx pass onnx.checker.check_model (by path, so
 external data is resolved), every external tensor lies inside weights.bin, the test data sets
 exist and match the graphs' inputs/outputs (names, element types, ranks), reference.json has
-its fields, the tokenizer file exists, and the size limits hold. Also checks the recorded
-quality claims (val ppl far below unigram ppl; bitnet within 15% of llama; bitnet weights
-are int8 {-1,0,+1}). Exits 1 with one line per problem, 0 when everything passes.
+its fields (gpt2-tiny: id prompts that fit its positions), the tokenizer file exists, and the
+size limits hold. Also checks the recorded quality claims (val ppl far below unigram ppl;
+bitnet within 15% of llama; bitnet weights are int8 {-1,0,+1}). Exits 1 with one line per
+problem, 0 when everything passes.
 """
 import argparse
 import json
@@ -100,6 +101,26 @@ def check_sets(d, sub, m, errors, expect):
                     errors.append(f"{f}: non-finite values")
 
 
+def check_id_prompts(ref, rp, errors):
+    """gpt2-tiny has no tokenizer: its greedy references are id prompts continued to the
+    model's positions, each step clear of a top-2 tie (make_gpt2_tiny.py)."""
+    prompts = ref.get("prompts")
+    if not prompts:
+        errors.append(f"{rp}: field 'prompts' missing or empty")
+        return
+    vocab, positions = ref["config"]["vocab_size"], ref["config"]["n_positions"]
+    for i, p in enumerate(prompts):
+        ids, greedy = p.get("ids", []), p.get("greedy_ids", [])
+        if not ids or not greedy or "min_top2_margin" not in p:
+            errors.append(f"{rp}: prompt {i} lacks ids, greedy_ids or min_top2_margin")
+        elif len(ids) + len(greedy) > positions:
+            errors.append(f"{rp}: prompt {i}: {len(ids)} + {len(greedy)} tokens exceed {positions} positions")
+        elif not all(0 <= t < vocab for t in ids + greedy):
+            errors.append(f"{rp}: prompt {i}: a token id is outside the vocabulary of {vocab}")
+        elif p["min_top2_margin"] < 1e-3:
+            errors.append(f"{rp}: prompt {i}: greedy step with a top-2 logit gap of {p['min_top2_margin']} (near tie)")
+
+
 def check_model_dir(root, name, errors, verbose, refs):
     d = os.path.join(root, name)
     if not os.path.isdir(d):
@@ -127,6 +148,7 @@ def check_model_dir(root, name, errors, verbose, refs):
         for g in ("model.onnx", "model-kv.onnx"):
             if os.path.isfile(os.path.join(d, g)) and os.path.getsize(os.path.join(d, g)) > GPT2_GRAPH_MAX:
                 errors.append(f"{d}/{g}: larger than {GPT2_GRAPH_MAX} bytes")
+        check_id_prompts(ref, rp, errors)
         return
     if size > MODEL_MAX:
         errors.append(f"{d}: {size} bytes, limit {MODEL_MAX}")

@@ -3,7 +3,9 @@
 positions, LayerNorm, gelu_new MLP, fused c_attn QKV + Split, causal mask sliced from a bool
 buffer + Where, scores divided by sqrt(head_dim), tied lm head. Weights stay inline (no
 external data). Random weights with a fixed seed; used to test attention fusion on
-GPT-2-shaped graphs, not for text.
+GPT-2-shaped graphs, not for text. Without a tokenizer, its greedy references are token ids:
+reference.json "prompts" holds, per prompt, the ids and PyTorch's greedy continuation to the
+full 32 positions (checked by test/Models/generate-greedy-ids.test).
 
   /usr/bin/python3 scripts/models/make_gpt2_tiny.py [--out test/models]
 """
@@ -23,6 +25,34 @@ sys.dont_write_bytecode = True  # no __pycache__ in the repo
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tmodels import GPT2, GPT2Config, count_params  # noqa: E402
 import onnx_utils  # noqa: E402
+
+
+# Id prompts for the greedy references. An untrained model soon repeats one token, so these
+# were picked (from random prompts) for continuations that switch token partway, which only
+# happens at the right position with the right cache. Each fills the 32 positions.
+GREEDY_PROMPTS = [[31, 53], [56, 10, 45, 28, 53, 48], [44, 0, 11, 55, 58, 6, 19, 60]]
+
+
+def greedy_reference(m, c, prompt):
+    """PyTorch's greedy continuation of `prompt` up to n_positions tokens through the KV-cache
+    form (the graph of model-kv.onnx): the prompt at once, then one token per step. Also the
+    smallest gap between the two largest logits over the steps: the ids are only a fair
+    reference for another implementation if no step is close to a tie."""
+    hd = c.n_embd // c.n_head
+    past = [(torch.zeros(1, c.n_head, 0, hd),) * 2 for _ in range(c.n_layer)]
+    ids, new, margin = list(prompt), [], float("inf")
+    step = torch.tensor([prompt])
+    while len(ids) < c.n_positions:
+        n, t = len(ids), step.shape[1]
+        logits, past = m.forward_kv(step, torch.ones(1, n, dtype=torch.long),
+                                    torch.arange(n - t, n)[None], past)
+        top = torch.topk(logits[0, -1], 2)
+        margin = min(margin, (top.values[0] - top.values[1]).item())
+        token = int(top.indices[0])
+        new.append(token)
+        ids.append(token)
+        step = torch.tensor([[token]])
+    return {"ids": list(prompt), "greedy_ids": new, "min_top2_margin": round(margin, 5)}
 
 
 class KV(torch.nn.Module):
@@ -86,6 +116,9 @@ def main():
            "ort_tolerance": {"atol": 1e-4, "rtol": 1e-3},
            "ops": {"model.onnx": onnx_utils.op_counts(full), "model-kv.onnx": onnx_utils.op_counts(kvp)},
            "io": {"model.onnx": onnx_utils.io_summary(full), "model-kv.onnx": onnx_utils.io_summary(kvp)}}
+    # Last, and after every use of the seeded generator, so the files above stay as they were.
+    with torch.no_grad():
+        ref["prompts"] = [greedy_reference(m, c, p) for p in GREEDY_PROMPTS]
     with open(os.path.join(out, "reference.json"), "w") as f:
         json.dump(ref, f, indent=1)
     print(f"[gpt2-tiny] {ref['params']} params, {os.path.getsize(full)} + {os.path.getsize(kvp)} bytes: {out}")

@@ -93,7 +93,8 @@ async function runSets(modelPath, setsDir, atol, rtol, report) {
 async function greedy(modelPath, ref, report) {
   const sess = await ort.InferenceSession.create(modelPath);
   const cfg = ref.config;
-  const nl = cfg.n_layers, kvh = cfg.n_kv_heads, hd = cfg.head_dim;
+  // LLaMA-style configs say n_layers/n_kv_heads; gpt2-tiny's GPT-2 config n_layer/n_head.
+  const nl = cfg.n_layers ?? cfg.n_layer, kvh = cfg.n_kv_heads ?? cfg.n_head, hd = cfg.head_dim;
   const results = [];
   for (const p of ref.prompts) {
     let ids = p.ids.slice(), pastLen = 0; const out = [];
@@ -116,7 +117,9 @@ async function greedy(modelPath, ref, report) {
     }
     let firstDiff = -1;
     for (let k = 0; k < out.length; k++) if (out[k] !== p.greedy_ids[k]) { firstDiff = k; break; }
-    results.push({ prompt: p.text, match: firstDiff < 0, first_mismatch: firstDiff, tokens: out.length });
+    // gpt2-tiny has no tokenizer: its prompts are ids only.
+    results.push({ prompt: p.text ?? p.ids.join(','), match: firstDiff < 0, first_mismatch: firstDiff,
+                   tokens: out.length });
   }
   report.push({ graph: path.basename(modelPath), greedy: results });
   return results.every((r) => r.match);

@@ -21,6 +21,7 @@
 #include "ternion/Artifact/EntryPoints.h"
 #include "ternion/Artifact/Manifest.h"
 #include "ternion/Artifact/Passes.h"
+#include "ternion/Artifact/Tokenizer.h"
 #include "ternion/CodeGen/MachineCode.h"
 #include "ternion/Conversion/KernelPasses.h"
 #include "ternion/Conversion/Passes.h"
@@ -94,12 +95,20 @@ cl::opt<std::string> kernelOptions(
              "(tile sizes, threads through OpenMP: see docs/performance.md)"),
     cl::cat(category));
 cl::OptionCategory llmCategory("language models (Optimum KV-cache graphs)");
-cl::opt<std::string> tokenizerPath("tokenizer",
-                                   cl::desc("SentencePiece model to ship in the artifact"),
-                                   cl::value_desc("tokenizer.model"), cl::cat(llmCategory));
-cl::opt<int64_t> bosId("bos-id", cl::desc("Tokenizer's beginning-of-sequence id (default 1)"),
+cl::opt<std::string> tokenizerPath(
+    "tokenizer",
+    cl::desc("Tokenizer to ship in the artifact: a SentencePiece model, or a tokenizer.json "
+             "of type \"bytes\" (byte-level)"),
+    cl::value_desc("tokenizer.model|tokenizer.json"), cl::cat(llmCategory));
+// Given on the command line, these override the tokenizer's own (read from a
+// tokenizer.json; a SentencePiece model is not read, so 1, 2 and false).
+cl::opt<int64_t> bosId("bos-id",
+                       cl::desc("Tokenizer's beginning-of-sequence id (default: the "
+                                "tokenizer.json's, else 1)"),
                        cl::init(1), cl::cat(llmCategory));
-cl::opt<int64_t> eosId("eos-id", cl::desc("Tokenizer's end-of-sequence id (default 2)"),
+cl::opt<int64_t> eosId("eos-id",
+                       cl::desc("Tokenizer's end-of-sequence id (default: the "
+                                "tokenizer.json's, else 2)"),
                        cl::init(2), cl::cat(llmCategory));
 cl::opt<bool> addBos("add-bos", cl::desc("Prepend BOS to prompts"), cl::cat(llmCategory));
 cl::opt<int64_t> maxContext("max-context",
@@ -311,11 +320,26 @@ int compile() {
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
   ScopedDiagnosticHandler onnxDiagnostics(&ctx, printOnnxDiagnostic);
 
-  // Checked first: a bad --mcpu should not cost an import.
+  // Checked first: a bad --mcpu or tokenizer should not cost an import.
   llvm::Expected<ternion::Target> target = ternion::createTarget(
       ternion::TargetOptions{mcpu, mtriple, optLevel});
   if (!target)
     return fail(llvm::toString(target.takeError()));
+  ternion::TokenizerInfo tokenizer;
+  if (!tokenizerPath.empty()) {
+    llvm::Expected<ternion::TokenizerInfo> inspected = ternion::inspectTokenizer(tokenizerPath);
+    if (!inspected)
+      return fail(llvm::toString(inspected.takeError()));
+    tokenizer = std::move(*inspected);
+    if (bosId.getNumOccurrences())
+      tokenizer.bosId = bosId;
+    if (eosId.getNumOccurrences())
+      tokenizer.eosId = eosId;
+    if (addBos.getNumOccurrences())
+      tokenizer.addBos = addBos;
+    if (llvm::Error e = ternion::checkTokenizerIds(tokenizer, tokenizerPath))
+      return fail(llvm::toString(std::move(e)));
+  }
 
   steps.stage("importing " + llvm::sys::path::filename(inputPath).str());
   OwningOpRef<ModuleOp> module = loadInput(ctx, sourceMgr);
@@ -435,12 +459,9 @@ int compile() {
                   "(input_ids, past_key_values.N.key|value -> logits, present.N.key|value); '" +
                   inputPath + "' is not one");
     if (std::error_code ec =
-            llvm::sys::fs::copy_file(tokenizerPath, staging.file("tokenizer.model")))
+            llvm::sys::fs::copy_file(tokenizerPath, staging.file(tokenizer.file)))
       return fail("cannot copy the tokenizer '" + tokenizerPath + "': " + ec.message());
-    manifest.tokenizer.file = "tokenizer.model";
-    manifest.tokenizer.bosId = bosId;
-    manifest.tokenizer.eosId = eosId;
-    manifest.tokenizer.addBos = addBos;
+    manifest.tokenizer = tokenizer;
   }
   auto layout = (*module)->getAttrOfType<DictionaryAttr>("tern.weights");
   int64_t weightsSize = layout ? layout.getAs<IntegerAttr>("size").getInt() : 0;

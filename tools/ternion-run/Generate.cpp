@@ -3,14 +3,17 @@
 // Streams the continuation of a prompt, one token at a time, through the
 // runtime's generator (which owns the KV cache) and tokenizer. The prompt is
 // echoed first, so the output reads as one text; --ids prints only the
-// generated ids, for comparisons with references. Statistics go to stderr
-// so that stdout stays the generated text.
+// generated ids, for comparisons with references. A prompt given as ids
+// (--prompt-ids) needs no tokenizer, so models shipped without one can be
+// checked against reference ids too. Statistics go to stderr so that
+// stdout stays the generated text.
 //
 //===----------------------------------------------------------------------===//
 #include "Generate.h"
 
 #include <chrono>
 #include <cstdio>
+#include <string>
 #include <sys/resource.h>
 #include <vector>
 
@@ -81,6 +84,30 @@ void printBench(const Timing &timing) {
                timing.firstToken * 1e3, usage.ru_maxrss / 1024.0);
 }
 
+tnx_status_t encodeText(const tnx_tokenizer_t *tokenizer,
+                        const std::string &text, std::vector<int32_t> &ids) {
+  int32_t *encoded = nullptr;
+  size_t count = 0;
+  if (tnx_status_t status = tnx_tokenizer_encode(
+          tokenizer, text.data(), text.size(), -1, &encoded, &count))
+    return status;
+  ids.assign(encoded, encoded + count);
+  tnx_free(encoded);
+  return nullptr;
+}
+
+tnx_status_t decodeIds(const tnx_tokenizer_t *tokenizer,
+                       const std::vector<int32_t> &ids, std::string &text) {
+  char *decoded = nullptr;
+  size_t length = 0;
+  if (tnx_status_t status = tnx_tokenizer_decode(tokenizer, ids.data(),
+                                                 ids.size(), &decoded, &length))
+    return status;
+  text.assign(decoded, length);
+  tnx_free(decoded);
+  return nullptr;
+}
+
 } // namespace
 
 int runGenerateMode(const GenerateOptions &options) {
@@ -98,9 +125,19 @@ int runGenerateMode(const GenerateOptions &options) {
           tnx_artifact_tokenizer(handles.artifact, &handles.tokenizer)) {
     bool missing = tnx_status_code(status) == TNX_STATUS_NOT_FOUND;
     std::string message = messageOf(status);
-    return fail(missing ? notLlm + message +
-                              " (run tensor-mode artifacts with --input)"
-                        : message);
+    if (!missing)
+      return fail(message);
+    // Ids in, ids out: nothing to tokenize (and no EOS to stop at).
+    bool llm = std::string(tnx_artifact_model_kind(handles.artifact)) == "llm";
+    if (!options.promptIds && llm)
+      return fail(message + ": give the prompt as token ids (--prompt-ids "
+                            "with --ids)");
+    if (!options.promptIds)
+      return fail(notLlm + message +
+                  " (run tensor-mode artifacts with --input)");
+    if (!options.printIds)
+      return fail(message + ": without a tokenizer --prompt-ids can only "
+                            "print token ids (add --ids)");
   }
   tnx_generator_options_t generatorOptions;
   tnx_generator_options_init(&generatorOptions);
@@ -115,24 +152,29 @@ int runGenerateMode(const GenerateOptions &options) {
     return fail(convention ? notLlm + message : message);
   }
 
-  int32_t *encoded = nullptr;
-  size_t count = 0;
-  if (tnx_status_t status =
-          tnx_tokenizer_encode(handles.tokenizer, options.prompt.data(),
-                               options.prompt.size(), -1, &encoded, &count))
+  // The prompt as ids and as the text echoed before the continuation.
+  std::vector<int32_t> prompt;
+  std::string promptText = options.prompt;
+  if (options.promptIds) {
+    prompt = *options.promptIds;
+    if (!options.printIds)
+      if (tnx_status_t status =
+              decodeIds(handles.tokenizer, prompt, promptText))
+        return fail(messageOf(status));
+  } else if (tnx_status_t status =
+                 encodeText(handles.tokenizer, options.prompt, prompt)) {
     return fail(messageOf(status));
-  std::vector<int32_t> prompt(encoded, encoded + count);
-  tnx_free(encoded);
+  }
   if (prompt.empty())
     return fail("the prompt is empty (and the tokenizer adds no BOS): "
                 "nothing to continue");
-  if (tnx_status_t status = tnx_text_stream_create(
-          handles.tokenizer, /*at_start=*/options.prompt.empty(),
-          &handles.stream))
-    return fail(messageOf(status));
-
-  if (!options.printIds)
-    printText(options.prompt.data(), options.prompt.size());
+  if (!options.printIds) {
+    if (tnx_status_t status = tnx_text_stream_create(
+            handles.tokenizer, /*at_start=*/promptText.empty(),
+            &handles.stream))
+      return fail(messageOf(status));
+    printText(promptText.data(), promptText.size());
+  }
   Timing timing;
   timing.promptTokens = prompt.size();
   Clock::time_point start = Clock::now();
@@ -141,6 +183,7 @@ int runGenerateMode(const GenerateOptions &options) {
     return fail(messageOf(status));
   timing.prefill = secondsSince(start);
 
+  // -1 without a tokenizer: generate all -n tokens.
   int32_t eos = tnx_tokenizer_eos_id(handles.tokenizer);
   std::string error;
   for (int64_t i = 0; i < options.maxNewTokens; ++i) {

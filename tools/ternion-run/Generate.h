@@ -5,13 +5,18 @@
 #include "ternion/llm.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace ternion::run {
 
 struct GenerateOptions {
   std::string artifact;
   std::string prompt;
+  /// The prompt as token ids (--prompt-ids), used instead of `prompt`; with
+  /// them an artifact without a tokenizer can generate (ids only).
+  std::optional<std::vector<int32_t>> promptIds;
   /// The function to drive ("" = main, else the first).
   std::string function;
   bool verifyWeights = true;

@@ -2,7 +2,7 @@
 //
 // A thin shim over the runtime's C API. Tensor mode runs one function on
 // tensors read from .pb/.npy files and compares the outputs with expected
-// tensors; LLM mode (--prompt; Generate.cpp) generates text.
+// tensors; LLM mode (--prompt or --prompt-ids; Generate.cpp) generates text.
 //
 // Exit codes: 0 success (all outputs match), 1 error or mismatch, 2 usage.
 //
@@ -35,6 +35,8 @@ const char *const Usage =
     "\n"
     "LLM mode: generates text with a language-model artifact.\n"
     "  --prompt TEXT       the text to continue (echoed, then the output)\n"
+    "  --prompt-ids IDS    the prompt as token ids (\"1,2,3\" or \"1 2 3\");\n"
+    "                      with --ids it needs no tokenizer in the artifact\n"
     "  -n N                generate at most N tokens (default 64); stops\n"
     "                      early at the tokenizer's EOS\n"
     "  --greedy            always take the most likely token\n"
@@ -82,6 +84,9 @@ struct Options {
   GenerateOptions generate;
   /// The first LLM-only option seen, to refuse it in tensor mode.
   std::string llmOption;
+  /// "--prompt" and "--prompt-ids" when given, to refuse both at once.
+  std::string promptOption;
+  std::string idsOption;
 };
 
 int fail(const std::string &message) {
@@ -107,6 +112,27 @@ bool parseInteger(const std::string &text, int64_t &value) {
     return false;
   value = parsed;
   return true;
+}
+
+/// Parses token ids separated by commas and/or whitespace ("1,2, 3").
+bool parseTokenIds(const std::string &text, std::vector<int32_t> &ids) {
+  ids.clear();
+  std::string word;
+  for (size_t at = 0; at <= text.size(); ++at) {
+    char c = at < text.size() ? text[at] : ',';
+    if (c != ',' && !std::isspace(static_cast<unsigned char>(c))) {
+      word += c;
+      continue;
+    }
+    if (word.empty())
+      continue;
+    int64_t id = 0;
+    if (!parseInteger(word, id) || id > INT32_MAX)
+      return false;
+    ids.push_back(static_cast<int32_t>(id));
+    word.clear();
+  }
+  return !ids.empty();
 }
 
 bool parseDouble(const std::string &text, double &value) {
@@ -175,6 +201,14 @@ int parseOptions(int argc, char **argv, Options &options) {
       if (!takeValue(options.generate.prompt))
         return usageError("--prompt needs text");
       options.mode = Mode::Generate;
+      options.promptOption = arg;
+    } else if (arg == "--prompt-ids") {
+      std::vector<int32_t> ids;
+      if (!takeValue(text) || !parseTokenIds(text, ids))
+        return usageError("--prompt-ids needs token ids, e.g. \"1,2,3\"");
+      options.generate.promptIds = std::move(ids);
+      options.mode = Mode::Generate;
+      options.idsOption = arg;
     } else if (arg == "-n" || arg == "--max-new-tokens" ||
                arg == "--max-context" || arg == "--top-k" || arg == "--seed") {
       int64_t number = 0;
@@ -219,12 +253,16 @@ int parseOptions(int argc, char **argv, Options &options) {
   if (options.artifact.empty())
     return usageError("no artifact given");
   if (options.mode == Mode::Tensor && !options.llmOption.empty())
-    return usageError(options.llmOption + " only applies with --prompt");
+    return usageError(options.llmOption +
+                      " only applies with --prompt or --prompt-ids");
+  if (!options.promptOption.empty() && !options.idsOption.empty())
+    return usageError("give either --prompt or --prompt-ids, not both");
+  std::string prompt = options.promptOption + options.idsOption;
   if (options.mode == Mode::Generate &&
       (!options.inputs.empty() || !options.expected.empty() ||
        !options.outputDir.empty()))
-    return usageError("--prompt does not take --input, --expected or "
-                      "--output-dir");
+    return usageError(prompt + " does not take --input, --expected or "
+                               "--output-dir");
   return -1;
 }
 

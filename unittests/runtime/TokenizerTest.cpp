@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "TestArtifact.h"
+#include "TokenizerHelpers.h"
 
 #include "ternion/llm.h"
 
@@ -21,16 +22,6 @@ namespace {
 
 const std::string TokenizerPath = TNX_LLAMA_DIR "/tokenizer.model";
 
-std::string errorOf(tnx_status_t status, tnx_status_code_t code) {
-  EXPECT_NE(status, nullptr);
-  EXPECT_EQ(tnx_status_code(status), code)
-      << tnx_status_code_name(tnx_status_code(status)) << ": "
-      << tnx_status_message(status);
-  std::string message = tnx_status_message(status);
-  tnx_status_free(status);
-  return message;
-}
-
 class TokenizerTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -39,62 +30,17 @@ protected:
   void TearDown() override { tnx_tokenizer_release(tokenizer); }
 
   std::vector<int32_t> encode(const std::string &text, int addBos = -1) {
-    int32_t *ids = nullptr;
-    size_t count = 0;
-    tnx_status_t status = tnx_tokenizer_encode(
-        tokenizer, text.data(), text.size(), addBos, &ids, &count);
-    EXPECT_EQ(status, nullptr) << tnx_status_message(status);
-    tnx_status_free(status);
-    std::vector<int32_t> result(ids, ids + count);
-    tnx_free(ids);
-    return result;
+    return encodeText(tokenizer, text, addBos);
   }
-
   std::string decode(const std::vector<int32_t> &ids) {
-    char *text = nullptr;
-    size_t length = 0;
-    tnx_status_t status =
-        tnx_tokenizer_decode(tokenizer, ids.data(), ids.size(), &text, &length);
-    EXPECT_EQ(status, nullptr) << tnx_status_message(status);
-    tnx_status_free(status);
-    std::string result(text ? text : "", length);
-    tnx_free(text);
-    return result;
+    return decodeIds(tokenizer, ids);
   }
-
-  /// Streams `ids` and returns every piece, the flushed rest last.
   std::vector<std::string> stream(const std::vector<int32_t> &ids,
                                   bool atStart) {
-    tnx_text_stream_t *textStream = nullptr;
-    std::vector<std::string> pieces;
-    tnx_status_t status =
-        tnx_text_stream_create(tokenizer, atStart, &textStream);
-    EXPECT_EQ(status, nullptr);
-    tnx_status_free(status);
-    for (int32_t id : ids) {
-      const char *text = nullptr;
-      size_t length = 0;
-      status = tnx_text_stream_put(textStream, id, &text, &length);
-      EXPECT_EQ(status, nullptr) << tnx_status_message(status);
-      tnx_status_free(status);
-      EXPECT_EQ(text[length], '\0');
-      pieces.emplace_back(text, length);
-    }
-    const char *text = nullptr;
-    size_t length = 0;
-    status = tnx_text_stream_flush(textStream, &text, &length);
-    EXPECT_EQ(status, nullptr);
-    tnx_status_free(status);
-    pieces.emplace_back(text, length);
-    tnx_text_stream_release(textStream);
-    return pieces;
+    return streamIds(tokenizer, ids, atStart);
   }
-
   static std::string join(const std::vector<std::string> &pieces) {
-    std::string text;
-    for (const std::string &piece : pieces)
-      text += piece;
-    return text;
+    return joinPieces(pieces);
   }
 
   tnx_tokenizer_t *tokenizer = nullptr;

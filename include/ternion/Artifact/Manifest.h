@@ -62,11 +62,12 @@ struct WeightsInfo {
 
 /// A language model's tokenizer, copied into the artifact.
 struct TokenizerInfo {
-  std::string file; // empty: none
-  std::string type = "sentencepiece";
-  int64_t bosId = 1;
+  std::string file; // the name in the artifact; empty: none
+  std::string type = "sentencepiece"; // or "bytes" (a tokenizer.json)
+  int64_t bosId = 1; // -1: the tokenizer file's own
   int64_t eosId = 2;
   bool addBos = false;
+  int64_t vocabSize = 0; // 0: not known (SentencePiece models are not read)
 };
 
 /// True when `fn` follows the Hugging Face Optimum KV-cache convention

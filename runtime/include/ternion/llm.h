@@ -1,9 +1,9 @@
 /*===- ternion/llm.h - Ternion text generation C API -------------*- C -*-===*\
 |*                                                                            *|
 |* Text generation over the artifacts of ternion/runtime.h: a tokenizer       *|
-|* (SentencePiece), a sampler (greedy, temperature, top-k, top-p with a       *|
-|* seeded portable PRNG) and a generator that drives a language-model         *|
-|* function and owns its KV cache.                                            *|
+|* (SentencePiece or byte-level), a sampler (greedy, temperature, top-k,      *|
+|* top-p with a seeded portable PRNG) and a generator that drives a           *|
+|* language-model function and owns its KV cache.                             *|
 |*                                                                            *|
 |* The generator drives functions that follow the Hugging Face Optimum /      *|
 |* ONNX Runtime GenAI convention, batch 1:                                    *|
@@ -34,17 +34,23 @@ extern "C" {
 
 /*===----------------------------- Tokenizer ----------------------------===*/
 
-/* A SentencePiece tokenizer. Reference counted: text streams hold one. */
+/* A tokenizer: a SentencePiece model, or a byte-level tokenizer (ids
+   0..255 are UTF-8 bytes, ids from 256 special tokens). Reference counted:
+   text streams hold one. */
 typedef struct tnx_tokenizer tnx_tokenizer_t;
 
-/* Opens a SentencePiece model file (e.g. tokenizer.model). BOS and EOS are
-   the model's own ids; it adds no BOS by default. */
+/* Opens a SentencePiece model file (e.g. tokenizer.model), or a
+   tokenizer.json ({"type": "bytes", "vocab_size", "bos_id", "eos_id",
+   ...}; a file named *.json or starting with '{'). BOS and EOS are the
+   file's own ids; it adds no BOS by default. UNSUPPORTED for a
+   tokenizer.json of another type. */
 TNX_API tnx_status_t tnx_tokenizer_open(const char *path,
                                         tnx_tokenizer_t **out);
 /* Opens the tokenizer named by the artifact's manifest ("tokenizer":
-   {"file", "type": "sentencepiece", "bos_id", "eos_id", "add_bos"}); the
-   manifest's ids and add_bos override the model's. NOT_FOUND if the
-   manifest has no tokenizer section, UNSUPPORTED for another type. */
+   {"file", "type": "sentencepiece" | "bytes", "bos_id", "eos_id",
+   "add_bos"}); the manifest's ids and add_bos override the file's.
+   NOT_FOUND if the manifest has no tokenizer section, UNSUPPORTED for
+   another type. */
 TNX_API tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
                                             tnx_tokenizer_t **out);
 /* Drops the caller's reference. NULL is a no-op. */
@@ -57,7 +63,8 @@ TNX_API int32_t tnx_tokenizer_eos_id(const tnx_tokenizer_t *tokenizer);
 /* Whether encoding prepends BOS by default. */
 TNX_API int tnx_tokenizer_add_bos(const tnx_tokenizer_t *tokenizer);
 /* The piece of a token as stored in the model ("▁the", "<0x0A>"); "" for
-   an id out of range. */
+   an id out of range. A byte tokenizer names printable ASCII bytes by
+   themselves, other bytes "<0xXX>" and special ids by role ("<eos>"). */
 TNX_API const char *tnx_tokenizer_piece(const tnx_tokenizer_t *tokenizer,
                                         int32_t token);
 
@@ -71,8 +78,10 @@ TNX_API tnx_status_t tnx_tokenizer_encode(const tnx_tokenizer_t *tokenizer,
                                           size_t *count);
 /* Decodes tokens to text as SentencePiece does: BOS/EOS vanish, the
    leading space of the first word is dropped, byte pieces are joined into
-   UTF-8 (invalid bytes become U+FFFD). `*text` is NUL-terminated and
-   allocated by the runtime (free it with tnx_free); `length` may be NULL. */
+   UTF-8 (invalid bytes become U+FFFD). A byte tokenizer joins its bytes
+   the same way, keeps every space and drops special ids. `*text` is
+   NUL-terminated and allocated by the runtime (free it with tnx_free);
+   `length` may be NULL. */
 TNX_API tnx_status_t tnx_tokenizer_decode(const tnx_tokenizer_t *tokenizer,
                                           const int32_t *ids, size_t count,
                                           char **text, size_t *length);

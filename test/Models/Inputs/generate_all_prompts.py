@@ -4,7 +4,9 @@
 
 Runs `ternion-run ARTIFACT --prompt TEXT -n N --greedy --ids` for each prompt
 in MODEL_DIR/reference.json and compares the ids with the greedy_ids PyTorch
-recorded at export. Prints one line per prompt; exits 1 on any difference.
+recorded at export. A prompt without "text" (a fixture without a tokenizer,
+gpt2-tiny) is given as its "ids" with --prompt-ids. Prints one line per
+prompt; exits 1 on any difference.
 """
 import json
 import subprocess
@@ -16,8 +18,12 @@ with open(f"{model_dir}/reference.json") as f:
 failed = 0
 for index, prompt in enumerate(reference["prompts"]):
     expected = prompt["greedy_ids"]
-    out = subprocess.run([run, artifact, "--prompt", prompt["text"], "-n", str(len(expected)),
-                          "--greedy", "--ids"], capture_output=True, text=True)
+    if "text" in prompt:
+        given = ["--prompt", prompt["text"]]
+    else:
+        given = ["--prompt-ids", ",".join(str(i) for i in prompt["ids"])]
+    out = subprocess.run([run, artifact, *given, "-n", str(len(expected)), "--greedy", "--ids"],
+                         capture_output=True, text=True)
     if out.returncode != 0:
         print(f"prompt {index}: ternion-run failed: {out.stderr.strip()}")
         failed = 1
