@@ -17,11 +17,14 @@
 // CHECK: math.exp
 // CHECK: tensor.parallel_insert_slice
 // CHECK: } else {
+// Prefill transposes K once, so each tile's Q K^T is a matmul over k^T.
+// CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<1x2x?x32xf32>) outs(%{{.*}} : tensor<1x2x32x?xf32>) permutation = [0, 1, 3, 2]
 // CHECK: %[[TILES:.*]] = arith.ceildivsi %[[S]], %c32
 // CHECK: scf.forall (%{{.*}}, %[[H:.*]], %{{.*}}) in (1, 8, %[[TILES]])
 // CHECK: arith.divui %[[H]], %c4
 // CHECK: %[[LIMIT:.*]] = arith.minsi %[[T]], %{{.*}}
 // CHECK: scf.for %{{.*}} = %c0 to %[[LIMIT]] step %c64
+// CHECK: tensor.extract_slice %[[KT]][%{{.*}}, %{{.*}}, 0, %{{.*}}] [1, 1, 32, %{{.*}}] [1, 1, 1, 1] : tensor<1x2x32x?xf32> to tensor<32x?xf32>
 // CHECK-NOT: tensor<1x8x?x?xf32>
 func.func @gqa_causal(%q: tensor<1x8x?x32xf32>, %k: tensor<1x2x?x32xf32>, %v: tensor<1x2x?x32xf32>) -> tensor<1x8x?x32xf32> {
   %y = tern.attention %q, %k, %v {scale = 0.17677669 : f32, causal = true} : (tensor<1x8x?x32xf32>, tensor<1x2x?x32xf32>, tensor<1x2x?x32xf32>) -> tensor<1x8x?x32xf32>

@@ -58,6 +58,8 @@ struct TilePosition {
   bool rowsAreHeads;
   /// Key position of column c: `keyBase + c`.
   Value keyBase;
+  /// The keys operand is k^T, [batch, kv head, head_dim, key].
+  bool keysTransposed = false;
 
   Value head(OpBuilder &b, Location loc, Value row) const {
     return rowsAreHeads ? Value(arith::AddIOp::create(b, loc, headBase, row)) : headBase;
@@ -101,6 +103,8 @@ private:
 
   AttentionOp op;
   Value q, k, v, mask;
+  /// k^T for the prefill tiling, built once per op (set by prefill()).
+  TypedValue<RankedTensorType> keyTransposed;
   int64_t group;
   MLIRContext *ctx;
   Type element;
@@ -128,15 +132,18 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
                                    Value vTile, Value m, Value l, Value acc,
                                    const TilePosition &pos) {
   OpFoldResult rows = tensor::getMixedSize(b, loc, qTile, 0);
-  OpFoldResult cols = tensor::getMixedSize(b, loc, kTile, 0);
+  OpFoldResult cols = tensor::getMixedSize(b, loc, kTile, pos.keysTransposed ? 1 : 0);
   bool causal = op.getCausal();
 
   // s[r, c] = scale * sum_d q[r, d] k[c, d] (+ mask) (-inf above the
-  // diagonal). Loops (r, c, d).
+  // diagonal). Loops (r, c, d). With the keys transposed (prefill) the tile
+  // is k^T[d, c] and this is a matmul (the outer-product kernel) instead of
+  // rows of 64-long dot products, whose reductions would dominate.
   Value sInit = filledTensor(b, loc, {rows, cols}, zero);
   Value s = buildGeneric(b, loc, sInit.getType(), ValueRange{qTile, kTile}, sInit,
                          {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                          AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                          pos.keysTransposed ? AffineMap::get(3, 0, {d(2), d(1)}, ctx)
+                                             : AffineMap::get(3, 0, {d(1), d(2)}, ctx),
                           AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
                          {IT::parallel, IT::parallel, IT::reduction}, multiplyAccumulate)
                 .getResult(0);
@@ -268,14 +275,36 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
         };
         TilePosition blockPos = pos;
         blockPos.keyBase = keyStart;
-        auto [m, lsum, acc] = attendBlock(b, l, qTile, tile(k, headDim), tile(v, valueDim),
-                                          carried[0], carried[1], carried[2], blockPos);
+        Value kTile = tile(k, headDim);
+        if (pos.keysTransposed)
+          kTile = tensor::ExtractSliceOp::create(
+              b, l, RankedTensorType::get({keyTransposed.getType().getDimSize(2),
+                                           ShapedType::kDynamic},
+                                          element),
+              keyTransposed,
+              ArrayRef<OpFoldResult>{pos.batch, kvHead, b.getIndexAttr(0), keyStart},
+              ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
+                                     getAsOpFoldResult(headDim), cols},
+              ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
+                                     b.getIndexAttr(1), b.getIndexAttr(1)});
+        auto [m, lsum, acc] = attendBlock(b, l, qTile, kTile, tile(v, valueDim), carried[0],
+                                          carried[1], carried[2], blockPos);
         scf::YieldOp::create(b, l, ValueRange{m, lsum, acc});
       });
   return normalize(b, loc, loop.getResult(2), loop.getResult(1));
 }
 
 Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
+  // k^T once per op: T * D copies per kv head, against the S * T * D
+  // multiply-adds of the scores, and every query tile's Q K^T becomes a
+  // matmul. (Decode reads each key once, so it keeps k as it is.)
+  Value kT = emptyTensor(b, loc, {tensor::getMixedSize(b, loc, k, 0),
+                                   tensor::getMixedSize(b, loc, k, 1),
+                                   tensor::getMixedSize(b, loc, k, 3),
+                                   tensor::getMixedSize(b, loc, k, 2)},
+                         element);
+  keyTransposed = cast<TypedValue<RankedTensorType>>(
+      linalg::TransposeOp::create(b, loc, k, kT, ArrayRef<int64_t>{0, 1, 3, 2}).getResult()[0]);
   Value rowsPerTile = indexConstant(b, loc, kRows);
   Value tiles = arith::CeilDivSIOp::create(b, loc, queries, rowsPerTile);
   auto forall = scf::ForallOp::create(
@@ -305,7 +334,8 @@ Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
               arith::SubIOp::create(b, l, keys, queries));
           keyEnd = minIndex(b, l, keys, limit);
         }
-        TilePosition pos{bi, h, first, /*rowsAreHeads=*/false, Value()};
+        TilePosition pos{bi, h, first, /*rowsAreHeads=*/false, Value(),
+                         /*keysTransposed=*/true};
         Value result = attendRows(b, l, qTile, rows, kvHead, keyEnd, pos);
         auto inParallel = scf::InParallelOp::create(b, l);
         OpBuilder::InsertionGuard guard(b);
