@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
 namespace ternion {
@@ -29,6 +30,25 @@ using namespace mlir;
 
 namespace ternion {
 namespace {
+
+/// The zero fill of `op`'s output that `op` reads first, if any: the last op
+/// with memory effects before `op` in its block is a linalg.fill of 0.0
+/// into the very same buffer. The dot-product kernel then stores its first
+/// K block instead of adding it, and the fill can go.
+linalg::FillOp zeroFillOfOutput(linalg::GenericOp op) {
+  Value out = op.getDpsInits()[0];
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (isMemoryEffectFree(prev))
+      continue;
+    auto fill = dyn_cast<linalg::FillOp>(prev);
+    if (!fill || fill.getDpsInits()[0] != out)
+      return {};
+    auto value = fill.getDpsInputs()[0].getDefiningOp<arith::ConstantOp>();
+    auto zero = value ? dyn_cast<FloatAttr>(value.getValue()) : FloatAttr();
+    return zero && zero.getValue().isZero() ? fill : linalg::FillOp();
+  }
+  return {};
+}
 
 struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsPass> {
   using ContractionKernelsBase::ContractionKernelsBase;
@@ -72,6 +92,16 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
       bool nested = op->getParentOfType<scf::ForallOp>() || op->getParentOfType<scf::ParallelOp>();
       options.setLoopType(parallel && !nested ? scf::SCFTilingOptions::LoopType::ForallOp
                                               : scf::SCFTilingOptions::LoopType::ForOp);
+      // With a static, non-empty K every output element is stored in the
+      // first K block, so the zero fill is dead work (and its misses).
+      bool dropFill = false;
+      auto xType = cast<MemRefType>(op.getDpsInputs()[0].getType());
+      if (form == kernels::ContractionForm::DotProduct && !xType.isDynamicDim(1) &&
+          xType.getDimSize(1) > 0)
+        if (linalg::FillOp fill = zeroFillOfOutput(op)) {
+          rewriter.eraseOp(fill);
+          dropFill = true;
+        }
       rewriter.setInsertionPoint(op);
       FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, tileable, options);
       if (failed(tiled)) {
@@ -84,7 +114,7 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
       Value lhs = tile.getDpsInputs()[0], rhs = tile.getDpsInputs()[1];
       Value out = tile.getDpsInits()[0];
       if (form == kernels::ContractionForm::DotProduct)
-        kernels::emitDotProductKernel(rewriter, tile.getLoc(), lhs, rhs, out, shape);
+        kernels::emitDotProductKernel(rewriter, tile.getLoc(), lhs, rhs, out, shape, dropFill);
       else
         kernels::emitOuterProductKernel(rewriter, tile.getLoc(), lhs, rhs, out, shape);
       rewriter.eraseOp(tile);

@@ -47,6 +47,38 @@ struct DotProductEmitter {
   Value x, w, y;
   int64_t width;
   VectorType vectorType;
+  /// Set (an i1) when y holds no values yet (its zero fill was dropped):
+  /// true in the first K block, whose sums are stored instead of added to
+  /// y. Reading y there would miss the cache on every register tile.
+  Value firstBlock;
+
+  /// y[at] = sum in the first K block (with firstBlock), else y[at] += sum.
+  void storeSum(Value sum, ValueRange at, bool isVector) {
+    auto accumulate = [&](OpBuilder &b, Location loc) {
+      Value old = isVector ? Value(vector::LoadOp::create(b, loc, sum.getType(), y, at))
+                           : Value(memref::LoadOp::create(b, loc, y, at));
+      Value total = arith::AddFOp::create(b, loc, old, sum);
+      if (isVector)
+        vector::StoreOp::create(b, loc, total, y, at);
+      else
+        memref::StoreOp::create(b, loc, total, y, at);
+    };
+    if (!firstBlock)
+      return accumulate(b, loc);
+    scf::IfOp::create(
+        b, loc, firstBlock,
+        [&](OpBuilder &b, Location loc) {
+          if (isVector)
+            vector::StoreOp::create(b, loc, sum, y, at);
+          else
+            memref::StoreOp::create(b, loc, sum, y, at);
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &b, Location loc) {
+          accumulate(b, loc);
+          scf::YieldOp::create(b, loc);
+        });
+  }
 
   Value shuffle(Value v1, Value v2, ArrayRef<int64_t> mask) {
     return vector::ShuffleOp::create(b, loc, v1, v2, b.getDenseI64ArrayAttr(mask));
@@ -154,17 +186,13 @@ struct DotProductEmitter {
           llvm::isPowerOf2_64(width)) {
         // y[m + r, n : n + cols] += the sums of the row's accumulators.
         Value sums = reduceTogether(ArrayRef<Value>(accs).slice(r * cols, cols));
-        SmallVector<Value> at{addIndex(b, loc, m, r), n};
-        Value old = vector::LoadOp::create(b, loc, cast<VectorType>(sums.getType()), y, at);
-        vector::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, sums), y, at);
+        storeSum(sums, {addIndex(b, loc, m, r), n}, /*isVector=*/true);
         continue;
       }
       for (int64_t c = 0; c < cols; ++c) {
         Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
                                                 accs[r * cols + c], arith::FastMathFlags::reassoc);
-        SmallVector<Value> at{addIndex(b, loc, m, r), addIndex(b, loc, n, c)};
-        Value old = memref::LoadOp::create(b, loc, y, at);
-        memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, sum), y, at);
+        storeSum(sum, {addIndex(b, loc, m, r), addIndex(b, loc, n, c)}, /*isVector=*/false);
       }
     }
   }
@@ -173,7 +201,7 @@ struct DotProductEmitter {
 } // namespace
 
 void emitDotProductKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
-                          const KernelShape &shape) {
+                          const KernelShape &shape, bool yIsUninitialized) {
   int64_t width = shape.vectorWidth, rows = shape.dotRows, cols = shape.dotCols;
   // A block is whole vectors, so only the last one has a tail.
   int64_t blockK = std::max<int64_t>(width, shape.dotTileK / width * width);
@@ -198,6 +226,8 @@ void emitDotProductKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(blocks.getBody());
     Value kBegin = blocks.getInductionVar();
+    if (yIsUninitialized)
+      emitter.firstBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, kBegin, zero);
     Value blockEnd = arith::AddIOp::create(b, loc, kBegin, step);
     Value kEnd = arith::MinUIOp::create(b, loc, blockEnd, kMain);
     Value tailMask;

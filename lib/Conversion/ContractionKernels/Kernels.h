@@ -50,9 +50,11 @@ struct KernelShape {
 };
 
 /// Emits y += x * w^T over whole (dynamically sized) memrefs at the
-/// builder's insertion point.
+/// builder's insertion point; with `yIsUninitialized`, y = x * w^T (y's
+/// zero fill was dropped, K is not empty).
 void emitDotProductKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                          mlir::Value w, mlir::Value y, const KernelShape &shape);
+                          mlir::Value w, mlir::Value y, const KernelShape &shape,
+                          bool yIsUninitialized = false);
 
 /// Emits c += a * b over whole (dynamically sized) memrefs.
 void emitOuterProductKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,

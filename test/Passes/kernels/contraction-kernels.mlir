@@ -194,3 +194,51 @@ func.func @untouched(%x64: memref<4x8xf64>, %w64: memref<2x8xf64>, %y64: memref<
   } -> tensor<4x2xf32>
   return %r : tensor<4x2xf32>
 }
+
+// -----
+
+// A zero fill of y right before a linear is dropped: each register tile
+// stores its sums in the first K block (y is not read there) and adds them
+// in later blocks. A fill of another value, or one with a use of y in
+// between, stays.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @linear_after_zero_fill
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for %[[KB:.*]] = %c0
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[KB]], %c0
+// CHECK: scf.if %[[FIRST]] {
+// CHECK-NEXT: vector.store %{{.*}}, %{{.*}} : memref<?x32xf32, {{.*}}>, vector<8xf32>
+// CHECK-NEXT: } else {
+// CHECK-NEXT: vector.load
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: vector.store
+// CHECK-LABEL: func.func @linear_after_bias_fill
+// CHECK: linalg.fill ins(%cst
+// CHECK-NOT: scf.if
+// CHECK: return
+func.func @linear_after_zero_fill(%x: memref<?x64xf32>, %w: memref<32x64xf32>, %y: memref<?x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<?x32xf32>)
+  linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x64xf32>, memref<32x64xf32>) outs(%y : memref<?x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @linear_after_bias_fill(%x: memref<?x64xf32>, %w: memref<32x64xf32>, %y: memref<?x32xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%one : f32) outs(%y : memref<?x32xf32>)
+  linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x64xf32>, memref<32x64xf32>) outs(%y : memref<?x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
