@@ -22,11 +22,28 @@ def Tern_LinearOp : Tern_Op<"linear"> {
     ```mlir
     %y = tern.linear %x, %w, %b : (tensor<?x?x256xf32>, tensor<512x256xf32>, tensor<512xf32>) -> tensor<?x?x512xf32>
     ```
+
+    `panel_width = P` records that the weight was packed for the CPU
+    (`tern-pack-linear-weights`): it is then `[N / P, K, P]`, column panels
+    of `W^T` with `weight[p, k, j] = W[p * P + j, k]`, so that a GEMM kernel
+    reads the P weights it multiplies by one input element as one
+    contiguous vector and each panel as one stream.
+
+    ```mlir
+    %y = tern.linear %x, %w {panel_width = 32 : i64} : (tensor<?x256xf32>, tensor<16x256x32xf32>) -> tensor<?x512xf32>
+    ```
   }];
   let arguments = (ins Tern_FloatTensor:$input, Tern_FloatTensor:$weight,
-                   Optional<Tern_FloatTensor>:$bias);
+                   Optional<Tern_FloatTensor>:$bias,
+                   OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$panel_width);
   let results = (outs Tern_FloatTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let extraClassDeclaration = [{
+    /// N, the output features (dynamic when the weight's dims are).
+    int64_t getOutputFeatures();
+    /// K, the input features.
+    int64_t getInputFeatures();
+  }];
 }
 
 def Tern_AttentionOp : Tern_Op<"attention"> {

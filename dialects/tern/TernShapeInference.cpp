@@ -942,25 +942,44 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                                          Adaptor adaptor, SmallVectorImpl<Type> &types) {
   RankedTensorType in = ranked(adaptor.getInput());
   RankedTensorType w = ranked(adaptor.getWeight());
-  if (!w || w.getRank() != 2)
+  std::optional<uint64_t> panel = adaptor.getPanelWidth();
+  if (!panel && (!w || w.getRank() != 2))
     return fail<LinearOp>(loc, "weight must be a 2-D [N, K] tensor");
+  if (panel && (!w || w.getRank() != 3 || w.getDimSize(2) != int64_t(*panel)))
+    return fail<LinearOp>(loc, "a weight packed in panels of " + Twine(*panel) +
+                                   " must be a 3-D [N / " + Twine(*panel) + ", K, " +
+                                   Twine(*panel) + "] tensor");
   if (elementTypeOf(adaptor.getInput()) != w.getElementType())
     return fail<LinearOp>(loc, "input and weight element types differ");
   if (!in || in.getRank() < 1)
     return fail<LinearOp>(loc, "input must be a ranked tensor of rank >= 1");
-  if (!mergeDims(in.getShape().back(), w.getDimSize(1)))
+  int64_t k = w.getDimSize(1); // K is dim 1 in both layouts
+  int64_t n = panel ? (w.isDynamicDim(0) ? ShapedType::kDynamic : w.getDimSize(0) * int64_t(*panel))
+                    : w.getDimSize(0);
+  if (!mergeDims(in.getShape().back(), k))
     return fail<LinearOp>(loc, "input features " + Twine(in.getShape().back()) +
-                                   " differ from weight K " + Twine(w.getDimSize(1)));
+                                   " differ from weight K " + Twine(k));
   if (Value bias = adaptor.getBias()) {
     RankedTensorType b = ranked(bias);
-    if (!b || b.getRank() != 1 || !mergeDims(b.getDimSize(0), w.getDimSize(0)))
-      return fail<LinearOp>(loc, "bias must be a 1-D tensor of " + Twine(w.getDimSize(0)) +
-                                     " elements");
+    if (!b || b.getRank() != 1 || !mergeDims(b.getDimSize(0), n))
+      return fail<LinearOp>(loc, "bias must be a 1-D tensor of " + Twine(n) + " elements");
   }
   SmallVector<int64_t> shape(in.getShape());
-  shape.back() = w.getDimSize(0);
+  shape.back() = n;
   types.push_back(RankedTensorType::get(shape, w.getElementType()));
   return success();
+}
+
+int64_t LinearOp::getOutputFeatures() {
+  auto w = cast<RankedTensorType>(getWeight().getType());
+  std::optional<uint64_t> panel = getPanelWidth();
+  if (!panel)
+    return w.getDimSize(0);
+  return w.isDynamicDim(0) ? ShapedType::kDynamic : w.getDimSize(0) * int64_t(*panel);
+}
+
+int64_t LinearOp::getInputFeatures() {
+  return cast<RankedTensorType>(getWeight().getType()).getDimSize(1);
 }
 
 LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

@@ -10,6 +10,12 @@ namespace ternion::tern {
 /// new dense_resource blob; null when the bytes are not available.
 mlir::ElementsAttr transposeConstant2D(mlir::ElementsAttr attr);
 
+/// A static [N, K] constant as column panels of its transpose, the layout of
+/// tern.linear's `panel_width`: [N / width, K, width] with
+/// `out[p, k, j] = in[p * width + j, k]`. Null when N is not a multiple of
+/// `width` or the bytes are not available.
+mlir::ElementsAttr packConstantPanels(mlir::ElementsAttr attr, int64_t width);
+
 } // namespace ternion::tern
 
 #endif // TERNION_DIALECTS_TERN_WEIGHTTRANSFORMS_H

@@ -72,7 +72,8 @@ struct MatMulToLinear : OpRewritePattern<MatMulOp> {
     Value weight = getNKWeight(rewriter, rhs, counters);
     if (!weight)
       return rewriter.notifyMatchFailure(op, "weight could not be transposed");
-    rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getLhs(), weight, Value());
+    rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getLhs(), weight, Value(),
+                                          /*panel_width=*/IntegerAttr());
     ++counters.matmul;
     return success();
   }
@@ -102,7 +103,8 @@ struct GemmToLinear : OpRewritePattern<GemmOp> {
     Value weight = op.getTransB() ? b : getNKWeight(rewriter, b, counters);
     if (!weight)
       return rewriter.notifyMatchFailure(op, "weight could not be transposed");
-    rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getA(), weight, bias);
+    rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getA(), weight, bias,
+                                          /*panel_width=*/IntegerAttr());
     ++counters.gemm;
     return success();
   }
@@ -123,11 +125,11 @@ struct FoldBiasAdd : OpRewritePattern<AddOp> {
           biasType.getRank() != 1 || !getConstantAttr(b) ||
           linear.getType() != op.getType())
         continue;
-      auto weightType = cast<RankedTensorType>(linear.getWeight().getType());
-      if (biasType.getDimSize(0) != weightType.getDimSize(0))
+      if (biasType.getDimSize(0) != linear.getOutputFeatures())
         continue;
       rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), linear.getInput(),
-                                            linear.getWeight(), b);
+                                            linear.getWeight(), b,
+                                            linear.getPanelWidthAttr());
       rewriter.eraseOp(linear);
       ++counters.bias;
       return success();

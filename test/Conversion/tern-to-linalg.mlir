@@ -31,6 +31,25 @@ func.func @linear(%x: tensor<?x?x8xf32>, %w: tensor<16x8xf32>) -> tensor<?x?x16x
 
 // -----
 
+// A weight packed in panels, [N / P, K, P]: y is computed as [M, N / P, P]
+// (every map a projected permutation) from the bias reshaped to [N / P, P],
+// then collapsed back.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3, d2)>
+// CHECK-DAG: #[[Y:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-LABEL: func.func @linear_panels
+// CHECK: %[[BIAS:.*]] = tensor.expand_shape %arg2 {{\[\[}}0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
+// CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[B]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[BIAS]] : tensor<2x4xf32>) outs(%{{.*}} : tensor<?x2x4xf32>)
+// CHECK: %[[OUT:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<?x3xf32>, tensor<2x3x4xf32>) outs(%[[INIT]] : tensor<?x2x4xf32>)
+// CHECK: tensor.collapse_shape %[[OUT]] {{\[\[}}0], [1, 2]] : tensor<?x2x4xf32> into tensor<?x8xf32>
+func.func @linear_panels(%x: tensor<?x3xf32>, %w: tensor<2x3x4xf32>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
+  %y = tern.linear %x, %w, %b {panel_width = 4 : i64} : (tensor<?x3xf32>, tensor<2x3x4xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
 // Batched MatMul with a broadcast batch dim on the right.
 // CHECK-DAG: #[[L:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-DAG: #[[R:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, d4, d3)>

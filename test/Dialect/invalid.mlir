@@ -113,6 +113,45 @@ func.func @linear_k(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
 
 // -----
 
+func.func @linear_panels_rank(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %w = tern.constant dense<1.0> : tensor<4x8xf32>
+  // expected-error @+2 {{'tern.linear' op a weight packed in panels of 2 must be a 3-D [N / 2, K, 2] tensor}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.linear %x, %w {panel_width = 2 : i64} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @linear_panels_width(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %w = tern.constant dense<1.0> : tensor<1x8x4xf32>
+  // expected-error @+2 {{'tern.linear' op a weight packed in panels of 2 must be a 3-D [N / 2, K, 2] tensor}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.linear %x, %w {panel_width = 2 : i64} : (tensor<2x8xf32>, tensor<1x8x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @linear_panels_bias(%x: tensor<2x8xf32>, %b: tensor<2xf32>) -> tensor<2x4xf32> {
+  %w = tern.constant dense<1.0> : tensor<2x8x2xf32>
+  // expected-error @+2 {{'tern.linear' op bias must be a 1-D tensor of 4 elements}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.linear %x, %w, %b {panel_width = 2 : i64} : (tensor<2x8xf32>, tensor<2x8x2xf32>, tensor<2xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @linear_panels_zero(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %w = tern.constant dense<1.0> : tensor<4x8xf32>
+  // expected-error @+1 {{'tern.linear' op attribute 'panel_width' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = tern.linear %x, %w {panel_width = 0 : i64} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
 func.func @gqa_heads(%q: tensor<1x6x4x8xf32>, %k: tensor<1x4x4x8xf32>) -> tensor<1x6x4x8xf32> {
   // expected-error @+2 {{'tern.attention' op query heads 6 are not a multiple of key/value heads 4}}
   // expected-error @+1 {{failed to infer returned types}}

@@ -142,6 +142,9 @@ func.func @high_level(%x: tensor<?x?x16xf32>, %q: tensor<1x8x?x4xf32>, %k: tenso
   %b = tern.constant dense<0.5> : tensor<32xf32>
   // CHECK: tern.linear %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
   %0 = tern.linear %x, %w, %b : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
+  // CHECK: tern.linear %{{.*}}, %{{.*}}, %{{.*}} {panel_width = 16 : i64} : (tensor<?x?x16xf32>, tensor<2x16x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
+  %wp = tern.constant dense<1.0> : tensor<2x16x16xf32>
+  %p = tern.linear %x, %wp, %b {panel_width = 16 : i64} : (tensor<?x?x16xf32>, tensor<2x16x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
   // CHECK: tern.attention %{{.*}}, %{{.*}}, %{{.*}} {causal = true, scale = 5.000000e-01 : f32}
   %1 = tern.attention %q, %k, %v {causal = true, scale = 0.5 : f32} : (tensor<1x8x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x8x?x4xf32>
   return %1 : tensor<1x8x?x4xf32>

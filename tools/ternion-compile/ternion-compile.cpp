@@ -94,6 +94,15 @@ cl::opt<std::string> kernelOptions(
     cl::desc("Options of tern-contraction-kernels, e.g. 'tile-m=32 dot-cols=8' "
              "(tile sizes, threads through OpenMP: see docs/performance.md)"),
     cl::cat(category));
+enum class LinearWeights { Panels, Rows };
+cl::opt<LinearWeights> linearWeights(
+    "linear-weights", cl::desc("Layout of f32 tern.linear weights (default panels)"),
+    cl::values(clEnumValN(LinearWeights::Panels, "panels",
+                          "[N / 32, K, 32] column panels for the outer-product GEMM "
+                          "(tern-pack-linear-weights)"),
+               clEnumValN(LinearWeights::Rows, "rows",
+                          "keep [N, K] rows, for the dot-product kernel")),
+    cl::init(LinearWeights::Panels), cl::cat(category));
 cl::OptionCategory llmCategory("language models (Optimum KV-cache graphs)");
 cl::opt<std::string> tokenizerPath(
     "tokenizer",
@@ -351,6 +360,9 @@ int compile() {
     ternion::buildOptimizePipeline(optimize);
   if (kvCache == KvCache::InPlace)
     optimize.addNestedPass<func::FuncOp>(ternion::createTernKvCacheInPlace());
+  // Last: the weight rewrites before it (quantization, ternary) want rows.
+  if (linearWeights == LinearWeights::Panels)
+    optimize.addNestedPass<func::FuncOp>(ternion::createTernPackLinearWeights());
   steps.stage("optimizing (tern-optimize)");
   if (failed(optimize.run(*module)))
     return 1;

@@ -30,7 +30,15 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
       vectorized along N: a register tile of rows x vectors, one broadcast
       of `a` per row and step of k, blocked over K by `tile-k`.
 
-    Both are first tiled into `tile-m` x `tile-n` output tiles with
+    * `x[m, k] * w[p, k, j]` (tern.linear whose weight
+      tern-pack-linear-weights packed in panels, y computed as
+      [M, N / P, P]) becomes the outer-product kernel reading the panel in
+      place: a register tile of `panel-rows` rows x P / `vector-width`
+      vectors, one broadcast of x per row and step of k, K blocked by
+      `tile-k`; a decode step (M below `panel-rows`) streams each panel
+      once.
+
+    All are first tiled into `tile-m` x `tile-n` output tiles with
     scf::tileUsingSCF, as an scf.forall (the 2-core parallel loop, lowered
     through scf.parallel to OpenMP) unless `parallel=false`. Inside a tile
     every dim is dynamic: full register tiles run unmasked, rows and columns
@@ -62,6 +70,16 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
            "Rows of a in an outer-product register tile">,
     Option<"outerVectors", "outer-vectors", "int64_t", "2",
            "Vectors along N in an outer-product register tile">,
+    Option<"panelTileM", "panel-tile-m", "int64_t", "512",
+           "Rows of an output tile of the panel kernel: each tile reads its "
+           "panels from memory once, so the more rows share them the better "
+           "(512 measured 17% faster than 128 on weights that are not cached)">,
+    Option<"panelTileN", "panel-tile-n", "int64_t", "128",
+           "Columns of an output tile of the panel kernel, whole panels (128: "
+           "four panels of 32, so a decode row streams four at once)">,
+    Option<"panelRows", "panel-rows", "int64_t", "12",
+           "Rows of x in a panel register tile (panel-rows x panel-width / "
+           "vector-width accumulators)">,
     Option<"parallel", "parallel", "bool", "true",
            "Tile with scf.forall (parallel) instead of scf.for">
   ];

@@ -21,6 +21,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
+#include <algorithm>
+
 namespace ternion {
 #define GEN_PASS_DEF_CONTRACTIONKERNELS
 #include "ternion/Conversion/KernelPasses.h.inc"
@@ -55,7 +57,9 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
 
   void runOnOperation() override {
     if (vectorWidth < 1 || dotRows < 1 || dotCols < 1 || outerRows < 1 || outerVectors < 1 ||
-        tileK < 1 || dotTileK < 1 || tileM < 0 || tileN < 0) {
+        panelRows < 1 ||
+        tileK < 1 || dotTileK < 1 || tileM < 0 || tileN < 0 || panelTileM < 0 ||
+        panelTileN < 0) {
       getOperation().emitError("tern-contraction-kernels: sizes must be positive");
       return signalPassFailure();
     }
@@ -65,6 +69,7 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
     shape.dotCols = dotCols;
     shape.outerRows = outerRows;
     shape.outerVectors = outerVectors;
+    shape.panelRows = panelRows;
     shape.tileK = tileK;
     shape.dotTileK = dotTileK;
 
@@ -84,8 +89,16 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
         return signalPassFailure();
       }
       scf::SCFTilingOptions options;
-      // k stays whole: a tile owns its outputs, so tiles never race.
-      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), {tileM, tileN, 0}));
+      // k stays whole: a tile owns its outputs, so tiles never race. A panel
+      // contraction tiles (m, p) and keeps whole panels (j).
+      SmallVector<int64_t> tileSizes{tileM, tileN, 0};
+      if (form == kernels::ContractionForm::Panel) {
+        int64_t panelWidth = cast<MemRefType>(op.getDpsInputs()[1].getType()).getDimSize(2);
+        if (panelWidth % vectorWidth != 0)
+          continue; // Left to the loop lowering, like any other contraction.
+        tileSizes = {panelTileM, std::max<int64_t>(1, panelTileN / panelWidth), 0, 0};
+      }
+      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), tileSizes));
       // A contraction that already runs inside a parallel loop (the tiles of
       // flash attention) gets serial tiles: nested OpenMP regions would only
       // oversubscribe the cores.
@@ -96,7 +109,7 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
       // first K block, so the zero fill is dead work (and its misses).
       bool dropFill = false;
       auto xType = cast<MemRefType>(op.getDpsInputs()[0].getType());
-      if (form == kernels::ContractionForm::DotProduct && !xType.isDynamicDim(1) &&
+      if (form != kernels::ContractionForm::OuterProduct && !xType.isDynamicDim(1) &&
           xType.getDimSize(1) > 0)
         if (linalg::FillOp fill = zeroFillOfOutput(op)) {
           rewriter.eraseOp(fill);
@@ -115,6 +128,8 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
       Value out = tile.getDpsInits()[0];
       if (form == kernels::ContractionForm::DotProduct)
         kernels::emitDotProductKernel(rewriter, tile.getLoc(), lhs, rhs, out, shape, dropFill);
+      else if (form == kernels::ContractionForm::Panel)
+        kernels::emitPanelKernel(rewriter, tile.getLoc(), lhs, rhs, out, shape, dropFill);
       else
         kernels::emitOuterProductKernel(rewriter, tile.getLoc(), lhs, rhs, out, shape);
       rewriter.eraseOp(tile);

@@ -211,7 +211,7 @@ void emitDotProductKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
   Value k = memref::DimOp::create(b, loc, x, 1);
   bool hasTail = xType.isDynamicDim(1) || xType.getDimSize(1) % width != 0;
   DotProductEmitter emitter{b, loc, x, w, y, width,
-                            VectorType::get({width}, xType.getElementType())};
+                            VectorType::get({width}, xType.getElementType()), Value()};
   Value zero = index(b, loc, 0);
   Value kMain = roundDown(b, loc, k, width);
   Value mMain = roundDown(b, loc, m, rows), nMain = roundDown(b, loc, n, cols);

@@ -19,12 +19,15 @@
 
 namespace ternion::kernels {
 
-/// The two forms convert-tern-to-linalg produces for 2-D contractions.
+/// The forms convert-tern-to-linalg produces for 2-D contractions.
 enum class ContractionForm {
   /// y[m, n] += x[m, k] * w[n, k]: tern.linear, the weight kept [N, K].
   DotProduct,
   /// c[m, n] += a[m, k] * b[k, n]: a 2-D MatMul.
   OuterProduct,
+  /// y[m, p, j] += x[m, k] * w[p, k, j]: tern.linear with its weight packed
+  /// in panels, the result as [M, N / P, P].
+  Panel,
 };
 
 /// The form of `op` when it is an f32 multiply-accumulate over (m, n, k) on
@@ -45,6 +48,7 @@ struct KernelShape {
   int64_t vectorWidth = 16;
   int64_t dotRows = 3, dotCols = 8;
   int64_t outerRows = 8, outerVectors = 2;
+  int64_t panelRows = 12;
   int64_t tileK = 256;
   int64_t dotTileK = 1024;
 };
@@ -55,6 +59,12 @@ struct KernelShape {
 void emitDotProductKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                           mlir::Value w, mlir::Value y, const KernelShape &shape,
                           bool yIsUninitialized = false);
+
+/// Emits y += x * w for a weight in panels (x [M, K], w [N / P, K, P], y
+/// [M, N / P, P], P a static multiple of the vector width); with
+/// `yIsUninitialized`, y = x * w.
+void emitPanelKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value w,
+                     mlir::Value y, const KernelShape &shape, bool yIsUninitialized = false);
 
 /// Emits c += a * b over whole (dynamically sized) memrefs.
 void emitOuterProductKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,

@@ -1,8 +1,9 @@
 //===- MatchContraction.cpp - Which contractions get a kernel -------------===//
 //
 // Only the exact shapes convert-tern-to-linalg emits for 2-D contractions
-// are matched (three loops, (m, n, k) maps, an f32 multiply-add body), so a
-// kernel never meets an op whose semantics it would have to guess. Vector
+// are matched (three loops with (m, n, k) maps, or four with (m, p, j, k)
+// maps for a tern.linear weight packed in panels; an f32 multiply-add body),
+// so a kernel never meets an op whose semantics it would have to guess. Vector
 // loads need a contiguous inner dim: operands read as vectors must have a
 // unit inner stride (subviews of row-major buffers do).
 //
@@ -35,29 +36,60 @@ bool isMultiplyAdd(linalg::GenericOp op) {
 
 namespace {
 
-bool hasUnitInnerStride(Value v) {
+bool hasUnitInnerStride(Value v, int64_t rank) {
   auto type = cast<MemRefType>(v.getType());
-  return type.getRank() == 2 && type.isLastDimUnitStride();
+  return type.getRank() == rank && type.isLastDimUnitStride();
+}
+
+bool isF32Buffer(Value v) {
+  auto type = dyn_cast<MemRefType>(v.getType());
+  return type && type.getElementType().isF32();
+}
+
+/// (m, p, j, k): y[m, p, j] += x[m, k] * w[p, k, j] with a static P.
+bool isPanelContraction(linalg::GenericOp op) {
+  auto iterators = op.getIteratorTypesArray();
+  if (iterators[0] != utils::IteratorType::parallel ||
+      iterators[1] != utils::IteratorType::parallel ||
+      iterators[2] != utils::IteratorType::parallel ||
+      iterators[3] != utils::IteratorType::reduction)
+    return false;
+  MLIRContext *ctx = op.getContext();
+  auto map = [&](ArrayRef<unsigned> dims) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : dims)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    return AffineMap::get(4, 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
+  return maps[0] == map({0, 3}) && maps[1] == map({1, 3, 2}) && maps[2] == map({0, 1, 2}) &&
+         cast<MemRefType>(x.getType()).getRank() == 2 && hasUnitInnerStride(w, 3) &&
+         hasUnitInnerStride(y, 3) && !cast<MemRefType>(w.getType()).isDynamicDim(2);
 }
 
 } // namespace
 
 std::optional<ContractionForm> matchContraction(linalg::GenericOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      op.getNumLoops() != 3)
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return std::nullopt;
+  for (OpOperand &operand : op->getOpOperands())
+    if (!isF32Buffer(operand.get()))
+      return std::nullopt;
+  if (!isMultiplyAdd(op))
+    return std::nullopt;
+  if (op.getNumLoops() == 4)
+    return isPanelContraction(op) ? std::optional(ContractionForm::Panel) : std::nullopt;
+  if (op.getNumLoops() != 3)
     return std::nullopt;
   auto iterators = op.getIteratorTypesArray();
   if (iterators[0] != utils::IteratorType::parallel ||
       iterators[1] != utils::IteratorType::parallel ||
       iterators[2] != utils::IteratorType::reduction)
     return std::nullopt;
-  for (OpOperand &operand : op->getOpOperands()) {
-    auto type = dyn_cast<MemRefType>(operand.get().getType());
-    if (!type || type.getRank() != 2 || !type.getElementType().isF32())
+  for (OpOperand &operand : op->getOpOperands())
+    if (cast<MemRefType>(operand.get().getType()).getRank() != 2)
       return std::nullopt;
-  }
-  if (!isMultiplyAdd(op))
-    return std::nullopt;
   MLIRContext *ctx = op.getContext();
   auto map = [&](unsigned r, unsigned c) {
     return AffineMap::get(3, 0, {getAffineDimExpr(r, ctx), getAffineDimExpr(c, ctx)}, ctx);
@@ -68,10 +100,10 @@ std::optional<ContractionForm> matchContraction(linalg::GenericOp op) {
     return std::nullopt;
   Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];
-  if (maps[1] == map(n, k) && hasUnitInnerStride(lhs) && hasUnitInnerStride(rhs) &&
-      hasUnitInnerStride(out))
+  if (maps[1] == map(n, k) && hasUnitInnerStride(lhs, 2) && hasUnitInnerStride(rhs, 2) &&
+      hasUnitInnerStride(out, 2))
     return ContractionForm::DotProduct;
-  if (maps[1] == map(k, n) && hasUnitInnerStride(rhs) && hasUnitInnerStride(out))
+  if (maps[1] == map(k, n) && hasUnitInnerStride(rhs, 2) && hasUnitInnerStride(out, 2))
     return ContractionForm::OuterProduct;
   return std::nullopt;
 }

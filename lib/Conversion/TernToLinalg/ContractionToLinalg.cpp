@@ -2,8 +2,9 @@
 //
 // Contractions become linalg contractions over a zero-filled accumulator:
 // `tern.linear` is C[m, n] = sum_k X[m, k] W[n, k] over the flattened
-// leading dims of X (the weight keeps its [N, K] layout, so packed and
-// quantized variants can replace this lowering alone); MatMul is a generic
+// leading dims of X (the weight keeps its [N, K] layout, so quantized
+// variants can replace this lowering alone; a weight packed in panels,
+// [N / P, K, P], computes C as [M, N / P, P]); MatMul is a generic
 // batched contraction with numpy broadcasting of the batch dims. Gemm's
 // transposes are indexing maps (no transposed copies) and alpha/beta/C an
 // elementwise epilogue that fusion folds into the consumer; MatMulInteger
@@ -118,6 +119,80 @@ struct MatMulPattern : OpConversionPattern<MatMulOp> {
   }
 };
 
+/// The accumulator a linear starts from, of `type` ([M, N] or the
+/// [M, N / P, P] of panels): the bias (`[N]`, or `[N / P, P]` for panels)
+/// broadcast over rows, else zeros.
+Value linearInit(OpBuilder &b, Location loc, Value bias, RankedTensorType type,
+                 ValueRange dynamicSizes) {
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
+                                       dynamicSizes);
+  if (!bias)
+    return zeroFilled(b, loc, init);
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = type.getRank();
+  SmallVector<AffineExpr> biasExprs;
+  for (unsigned i = 1; i < rank; ++i)
+    biasExprs.push_back(getAffineDimExpr(i, ctx));
+  SmallVector<AffineMap> maps{AffineMap::get(rank, 0, biasExprs, ctx),
+                              AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange{bias}, ValueRange{init}, maps,
+             SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+             [](OpBuilder &b, Location l, ValueRange args) {
+               linalg::YieldOp::create(b, l, args[0]);
+             })
+      .getResult(0);
+}
+
+/// y[m, n] = init[m, n] + sum_k x[m, k] * w[n, k] for a [N, K] weight.
+Value buildRowContraction(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
+                          RankedTensorType flatType, ValueRange dynamicSizes) {
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  Value acc = linearInit(b, loc, bias, flatType, dynamicSizes);
+  // (m, n, k): x[m, k] * w[n, k]
+  SmallVector<AffineMap> maps{AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                              AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                              AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+  SmallVector<utils::IteratorType> iterators{utils::IteratorType::parallel,
+                                             utils::IteratorType::parallel,
+                                             utils::IteratorType::reduction};
+  return linalg::GenericOp::create(b, loc, flatType, ValueRange{x, weight}, ValueRange{acc},
+                                   maps, iterators, macBody)
+      .getResult(0);
+}
+
+/// The same for a weight packed in panels, [N / P, K, P]: the result is
+/// computed as [M, N / P, P] (every map a projected permutation, so the
+/// contraction tiles and bufferizes like any other) and collapsed to
+/// [M, N], a view once bufferized.
+Value buildPanelContraction(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
+                            RankedTensorType flatType, ValueRange dynamicSizes) {
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t panels = weightType.getDimSize(0), width = weightType.getDimSize(2);
+  auto panelType = RankedTensorType::get({flatType.getDimSize(0), panels, width},
+                                         flatType.getElementType());
+  SmallVector<ReassociationIndices> lastTwo{{0}, {1, 2}};
+  if (bias)
+    bias = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({panels, width}, flatType.getElementType()), bias,
+        SmallVector<ReassociationIndices>{{0, 1}});
+  Value acc = linearInit(b, loc, bias, panelType, dynamicSizes);
+  // (m, p, j, k): x[m, k] * w[p, k, j]
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(0), d(3)}, ctx),
+                              AffineMap::get(4, 0, {d(1), d(3), d(2)}, ctx),
+                              AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx)};
+  SmallVector<utils::IteratorType> iterators{
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::parallel, utils::IteratorType::reduction};
+  Value y = linalg::GenericOp::create(b, loc, panelType, ValueRange{x, weight},
+                                      ValueRange{acc}, maps, iterators, macBody)
+                .getResult(0);
+  return tensor::CollapseShapeOp::create(b, loc, flatType, y, lastTwo);
+}
+
 struct LinearPattern : OpConversionPattern<LinearOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -128,7 +203,9 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!inputType || !resultType || inputType.getRank() < 1)
       return rewriter.notifyMatchFailure(op, "input is unranked");
-    MLIRContext *ctx = op.getContext();
+    std::optional<uint64_t> panel = op.getPanelWidth();
+    if (panel && !weightType.hasStaticShape())
+      return rejectUnsupported(op, rewriter, "a weight packed in panels with a dynamic shape");
     Location loc = op.getLoc();
     int64_t rank = inputType.getRank();
     // x becomes [M, K]: a 1-D x is one row; leading dims flatten into M.
@@ -148,40 +225,15 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
       x = tensor::CollapseShapeOp::create(rewriter, loc, x, reassociation);
     }
     auto x2Type = cast<RankedTensorType>(x.getType());
-    int64_t n = weightType.getDimSize(0);
+    int64_t n = op.getOutputFeatures();
     auto flatType = RankedTensorType::get({x2Type.getDimSize(0), n}, resultType.getElementType());
     SmallVector<Value> dynamicSizes;
     if (flatType.isDynamicDim(0))
       dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
-    Value init = tensor::EmptyOp::create(rewriter, loc, flatType.getShape(),
-                                         flatType.getElementType(), dynamicSizes);
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    Value acc;
-    if (Value bias = adaptor.getBias()) {
-      // Start from the bias broadcast over rows instead of zero.
-      SmallVector<AffineMap> maps{AffineMap::get(2, 0, {d(1)}, ctx),
-                                  AffineMap::getMultiDimIdentityMap(2, ctx)};
-      acc = linalg::GenericOp::create(
-                rewriter, loc, flatType, ValueRange{bias}, ValueRange{init}, maps,
-                SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-                [](OpBuilder &b, Location l, ValueRange args) {
-                  linalg::YieldOp::create(b, l, args[0]);
-                })
-                .getResult(0);
-    } else {
-      acc = zeroFilled(rewriter, loc, init);
-    }
-    // (m, n, k): x[m, k] * w[n, k]
-    SmallVector<AffineMap> maps{AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                                AffineMap::get(3, 0, {d(1), d(2)}, ctx),
-                                AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
-    SmallVector<utils::IteratorType> iterators{utils::IteratorType::parallel,
-                                               utils::IteratorType::parallel,
-                                               utils::IteratorType::reduction};
-    Value y = linalg::GenericOp::create(rewriter, loc, flatType,
-                                        ValueRange{x, adaptor.getWeight()}, ValueRange{acc},
-                                        maps, iterators, macBody)
-                  .getResult(0);
+    Value y = panel ? buildPanelContraction(rewriter, loc, x, adaptor.getWeight(),
+                                            adaptor.getBias(), flatType, dynamicSizes)
+                    : buildRowContraction(rewriter, loc, x, adaptor.getWeight(),
+                                          adaptor.getBias(), flatType, dynamicSizes);
     if (rank == 1) {
       y = tensor::CollapseShapeOp::create(rewriter, loc, resultType, y, reassociation);
     } else if (rank > 2) {

@@ -1,0 +1,203 @@
+//===- PanelKernel.cpp - y += x * w for a weight packed in panels ---------===//
+//
+// tern.linear with `panel_width = P` keeps its weight as [N / P, K, P]
+// (tern-pack-linear-weights): for each k, the P weights of one panel of
+// outputs sit side by side. That is the layout the register-blocked
+// outer-product GEMM wants, without the per-tile copy the MatMul kernel
+// (OuterProductKernel.cpp) makes of a row-major b: an R x V tile of y
+// (R rows, V = P / width vectors, one panel) lives in R * V registers; each
+// step of k loads the V vectors of the panel's row k, broadcasts x[m + r, k]
+// for each of the R rows and issues R * V FMAs. Compared with the
+// dot-product kernel on [N, K] rows there is one weight stream instead of
+// eight rows a power-of-two stride apart, and no reduction across lanes.
+//
+// K is blocked (`tileK`) so that the tileK x P block of the panel stays in
+// L1 while every row tile of x passes over it; an output tile spans many
+// rows (panel-tile-m, 512) so that each panel is read from memory once.
+// Rows with no full tile (decode, M == 1) take K in one block, `group`
+// panels at a time: one broadcast feeds group x V independent FMA chains
+// (enough to hide FMA latency) and group weight streams are in flight,
+// where one stream per thread measured ~8% below the bandwidth the
+// dot-product kernel's eight rows reach. Rows left after the R-row tiles
+// run in 4-row tiles, then one at a time; a single panel left over runs
+// with K unrolled into independent partial sums. In the first K block of a
+// y whose zero fill was dropped, the accumulators start at zero instead of
+// y's contents.
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+namespace ternion::kernels {
+namespace {
+
+/// Independent FMA chains a register tile needs to hide FMA latency: two
+/// FMA ports x 4 cycles.
+constexpr int64_t kMinChains = 8;
+
+struct PanelEmitter {
+  OpBuilder &b;
+  Location loc;
+  Value x, w, y;
+  int64_t width, vectors;
+  VectorType vectorType;
+  /// Set (an i1) when y holds no values yet: true in the first K block.
+  Value firstBlock;
+
+  /// Where accumulator (r, q, v) of a tile of `group` panels lives in y.
+  SmallVector<Value> at(OpBuilder &b, Value m, Value p, int64_t r, int64_t q, int64_t v) {
+    return {addIndex(b, loc, m, r), addIndex(b, loc, p, q), index(b, loc, v * width)};
+  }
+
+  /// The accumulators of y[m .. m + rows, p .. p + group, :] before a K block.
+  SmallVector<Value> loadTile(OpBuilder &b, Value m, Value p, int64_t rows, int64_t group) {
+    SmallVector<Value> accs;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t q = 0; q < group; ++q)
+        for (int64_t v = 0; v < vectors; ++v)
+          accs.push_back(vector::LoadOp::create(b, loc, vectorType, y, at(b, m, p, r, q, v)));
+    return accs;
+  }
+
+  /// One tile of `rows` rows at m and `group` panels at p (rows x group x V
+  /// accumulators) over k in [kBegin, kEnd).
+  void tile(Value m, Value p, int64_t rows, int64_t group, Value kBegin, Value kEnd) {
+    SmallVector<Value> init;
+    if (!firstBlock) {
+      init = loadTile(b, m, p, rows, group);
+    } else {
+      // The result types come from the yields.
+      auto start = scf::IfOp::create(
+          b, loc, firstBlock,
+          [&](OpBuilder &b, Location loc) {
+            Value zero = arith::ConstantOp::create(b, loc, vectorType,
+                                                   b.getZeroAttr(vectorType));
+            scf::YieldOp::create(b, loc, SmallVector<Value>(rows * group * vectors, zero));
+          },
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(b, loc, loadTile(b, m, p, rows, group));
+          });
+      init.assign(start.getResults().begin(), start.getResults().end());
+    }
+    int64_t count = rows * group * vectors;
+    // accs[(r * group + q) * V + v] += x[m + r, k] * w[p + q, k, v * width ...]
+    auto step = [&](OpBuilder &b, Value kIv, ArrayRef<Value> accs) {
+      SmallVector<Value> ws, next(accs.begin(), accs.end());
+
+      for (int64_t q = 0; q < group; ++q)
+        for (int64_t v = 0; v < vectors; ++v)
+          ws.push_back(vector::LoadOp::create(
+              b, loc, vectorType, w,
+              ValueRange{addIndex(b, loc, p, q), kIv, index(b, loc, v * width)}));
+      for (int64_t r = 0; r < rows; ++r) {
+        Value scalar =
+            memref::LoadOp::create(b, loc, x, ValueRange{addIndex(b, loc, m, r), kIv});
+        Value splat = vector::BroadcastOp::create(b, loc, vectorType, scalar);
+        for (int64_t i = 0; i < group * vectors; ++i)
+          next[r * group * vectors + i] =
+              vector::FMAOp::create(b, loc, splat, ws[i], next[r * group * vectors + i]);
+      }
+      return next;
+    };
+    // A tile of few accumulators (a decode row: 1 x V) would wait on FMA
+    // latency, each step on the last: unrolled K keeps `unroll` independent
+    // sets of partial sums (at least kMinChains chains), added at the end.
+    int64_t unroll = std::max<int64_t>(1, llvm::divideCeil(kMinChains, count));
+    SmallVector<Value> accs(init);
+    Value kUnrolledEnd = kBegin;
+    if (unroll > 1) {
+      Value span = arith::SubIOp::create(b, loc, kEnd, kBegin);
+      kUnrolledEnd = arith::AddIOp::create(b, loc, kBegin, roundDown(b, loc, span, unroll));
+      Value zero = arith::ConstantOp::create(b, loc, vectorType, b.getZeroAttr(vectorType));
+      SmallVector<Value> sets(init);
+      sets.append((unroll - 1) * count, zero);
+      auto unrolled = scf::ForOp::create(
+          b, loc, kBegin, kUnrolledEnd, index(b, loc, unroll), sets,
+          [&](OpBuilder &nested, Location, Value kIv, ValueRange iterArgs) {
+            SmallVector<Value> next;
+            for (int64_t u = 0; u < unroll; ++u)
+              llvm::append_range(next, step(nested, addIndex(nested, loc, kIv, u),
+                                            SmallVector<Value>(iterArgs.slice(u * count, count))));
+            scf::YieldOp::create(nested, loc, next);
+          });
+      for (int64_t i = 0; i < count; ++i) {
+        accs[i] = unrolled.getResult(i);
+        for (int64_t u = 1; u < unroll; ++u)
+          accs[i] = arith::AddFOp::create(b, loc, accs[i], unrolled.getResult(u * count + i));
+      }
+    }
+    auto loop = scf::ForOp::create(
+        b, loc, kUnrolledEnd, kEnd, index(b, loc, 1), accs,
+        [&](OpBuilder &nested, Location, Value kIv, ValueRange iterArgs) {
+          scf::YieldOp::create(nested, loc,
+                               step(nested, kIv, SmallVector<Value>(iterArgs.begin(), iterArgs.end())));
+        });
+    for (int64_t r = 0, i = 0; r < rows; ++r)
+      for (int64_t q = 0; q < group; ++q)
+        for (int64_t v = 0; v < vectors; ++v, ++i)
+          vector::StoreOp::create(b, loc, loop.getResult(i), y, at(b, m, p, r, q, v));
+  }
+};
+
+} // namespace
+
+void emitPanelKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
+                     const KernelShape &shape, bool yIsUninitialized) {
+  int64_t width = shape.vectorWidth, rows = shape.panelRows;
+  auto wType = cast<MemRefType>(w.getType());
+  int64_t panelWidth = wType.getDimSize(2);
+  PanelEmitter emitter{b,     loc, x, w, y, width, panelWidth / width,
+                       VectorType::get({width}, wType.getElementType()), Value()};
+  Value zero = index(b, loc, 0);
+  Value m = memref::DimOp::create(b, loc, x, 0);
+  Value k = memref::DimOp::create(b, loc, x, 1);
+  Value panels = memref::DimOp::create(b, loc, w, 0);
+  // Row tiles of `rows`, then of 4, then single rows.
+  int64_t middle = std::min<int64_t>(4, rows);
+  Value mMain = roundDown(b, loc, m, rows);
+  Value mMiddle =
+      arith::AddIOp::create(b, loc, mMain,
+                            roundDown(b, loc, arith::SubIOp::create(b, loc, m, mMain), middle));
+  Value hasRowTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, mMain, zero);
+  // A K of 0 still needs one block when y is uninitialized (it is stored).
+  Value kSpan = arith::MaxUIOp::create(b, loc, k, index(b, loc, 1));
+  Value step = arith::SelectOp::create(b, loc, hasRowTile, index(b, loc, shape.tileK), kSpan);
+  auto blocks = scf::ForOp::create(b, loc, zero, kSpan, step);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(blocks.getBody());
+  Value kBegin = blocks.getInductionVar();
+  if (yIsUninitialized)
+    emitter.firstBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, kBegin, zero);
+  Value kEnd = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, kBegin, step), k);
+  // Panels outside, row tiles inside: a panel's K block stays in L1 while
+  // every row of x passes over it.
+  forLoop(b, loc, zero, panels, 1, [&](OpBuilder &, Value p) {
+    forLoop(b, loc, zero, mMain, rows,
+            [&](OpBuilder &, Value mIv) { emitter.tile(mIv, p, rows, 1, kBegin, kEnd); });
+    if (middle < rows)
+      forLoop(b, loc, mMain, mMiddle, middle,
+              [&](OpBuilder &, Value mIv) { emitter.tile(mIv, p, middle, 1, kBegin, kEnd); });
+  });
+  // Single rows (all of a decode step) take `group` panels at a time: that
+  // many weight streams in flight, and enough accumulators for the FMAs.
+  int64_t group = std::max<int64_t>(1, llvm::divideCeil(kMinChains, emitter.vectors));
+  Value pMain = roundDown(b, loc, panels, group);
+  forLoop(b, loc, mMiddle, m, 1, [&](OpBuilder &, Value mIv) {
+    forLoop(b, loc, zero, pMain, group,
+            [&](OpBuilder &, Value p) { emitter.tile(mIv, p, 1, group, kBegin, kEnd); });
+    forLoop(b, loc, pMain, panels, 1,
+            [&](OpBuilder &, Value p) { emitter.tile(mIv, p, 1, 1, kBegin, kEnd); });
+  });
+}
+
+} // namespace ternion::kernels
