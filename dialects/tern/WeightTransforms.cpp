@@ -9,9 +9,10 @@
 using namespace mlir;
 
 namespace ternion::tern {
+namespace {
 
 /// Raw row-major bytes of a non-splat constant.
-static std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
+std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
       return blob->getData();
@@ -22,52 +23,63 @@ static std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
   return std::nullopt;
 }
 
-ElementsAttr transposeConstant2D(ElementsAttr attr) {
+/// A static 2-D constant of whole-byte elements whose bytes are available:
+/// the input of every rewrite here.
+struct Matrix {
+  Type element;
+  int64_t rows, cols;
+  size_t elementBytes;
+  ArrayRef<char> bytes;
+};
+
+std::optional<Matrix> getMatrix(ElementsAttr attr) {
   auto type = dyn_cast<RankedTensorType>(attr.getType());
   if (!type || type.getRank() != 2 || !type.hasStaticShape() ||
       !type.getElementType().isIntOrFloat() ||
       type.getElementType().getIntOrFloatBitWidth() % 8 != 0)
-    return {};
+    return std::nullopt;
+  Matrix m{type.getElementType(), type.getDimSize(0), type.getDimSize(1),
+           type.getElementType().getIntOrFloatBitWidth() / 8, {}};
   std::optional<ArrayRef<char>> bytes = getRawBytes(attr);
-  size_t width = type.getElementType().getIntOrFloatBitWidth() / 8;
-  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  if (!bytes || bytes->size() != size_t(rows * cols) * width)
-    return {};
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes->size(), /*align=*/64);
+  if (!bytes || bytes->size() != size_t(m.rows * m.cols) * m.elementBytes)
+    return std::nullopt;
+  m.bytes = *bytes;
+  return m;
+}
+
+/// A new dense_resource of `shape` whose element at `to(r, c)` (a flat
+/// index) is the matrix's element (r, c).
+template <typename IndexFn>
+ElementsAttr rearrange(const Matrix &m, ArrayRef<int64_t> shape, StringRef name, IndexFn to) {
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(m.bytes.size(), /*align=*/64);
   char *out = blob.getMutableData().data();
-  const char *in = bytes->data();
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      std::memcpy(out + (c * rows + r) * width, in + (r * cols + c) * width, width);
-  auto transposedType = RankedTensorType::get({cols, rows}, type.getElementType());
-  return DenseResourceElementsAttr::get(transposedType, "transposed", std::move(blob));
+  const char *in = m.bytes.data();
+  for (int64_t r = 0; r < m.rows; ++r)
+    for (int64_t c = 0; c < m.cols; ++c)
+      std::memcpy(out + to(r, c) * m.elementBytes, in + (r * m.cols + c) * m.elementBytes,
+                  m.elementBytes);
+  return DenseResourceElementsAttr::get(RankedTensorType::get(shape, m.element), name,
+                                        std::move(blob));
+}
+
+} // namespace
+
+ElementsAttr transposeConstant2D(ElementsAttr attr) {
+  std::optional<Matrix> m = getMatrix(attr);
+  if (!m)
+    return {};
+  return rearrange(*m, {m->cols, m->rows}, "transposed",
+                   [&](int64_t r, int64_t c) { return c * m->rows + r; });
 }
 
 ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width) {
-  auto type = dyn_cast<RankedTensorType>(attr.getType());
-  if (width < 1 || !type || type.getRank() != 2 || !type.hasStaticShape() ||
-      !type.getElementType().isIntOrFloat() ||
-      type.getElementType().getIntOrFloatBitWidth() % 8 != 0 ||
-      type.getDimSize(0) % width != 0)
+  std::optional<Matrix> m = getMatrix(attr);
+  if (!m || width < 1 || m->rows % width != 0)
     return {};
-  std::optional<ArrayRef<char>> bytes = getRawBytes(attr);
-  size_t size = type.getElementType().getIntOrFloatBitWidth() / 8;
-  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  if (!bytes || bytes->size() != size_t(rows * cols) * size)
-    return {};
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes->size(), /*align=*/64);
-  char *out = blob.getMutableData().data();
-  const char *in = bytes->data();
   // Row r = p * width + j of the input is column j of panel p.
-  for (int64_t r = 0; r < rows; ++r) {
-    int64_t panel = r / width, j = r % width;
-    for (int64_t c = 0; c < cols; ++c)
-      std::memcpy(out + ((panel * cols + c) * width + j) * size, in + (r * cols + c) * size,
-                  size);
-  }
-  auto packedType =
-      RankedTensorType::get({rows / width, cols, width}, type.getElementType());
-  return DenseResourceElementsAttr::get(packedType, "panels", std::move(blob));
+  return rearrange(*m, {m->rows / width, m->cols, width}, "panels", [&](int64_t r, int64_t c) {
+    return ((r / width) * m->cols + c) * width + r % width;
+  });
 }
 
 } // namespace ternion::tern
