@@ -217,7 +217,9 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
   Value lNew = buildGeneric(b, loc, l.getType(), ValueRange{p}, lScaled, {id2, rowOf2},
                             {IT::parallel, IT::reduction},
                             [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                              return {arith::AddFOp::create(b, l, a[0], a[1])};
+                              // reassoc lets LLVM vectorize the row sums.
+                              return {arith::AddFOp::create(b, l, a[0], a[1],
+                                                            arith::FastMathFlags::reassoc)};
                             })
                    .getResult(0);
 

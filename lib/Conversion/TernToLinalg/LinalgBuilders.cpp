@@ -218,7 +218,8 @@ Value reduceWithStats(OpBuilder &b, Location loc, Value x, ValueRange stats,
   return buildGeneric(b, loc, acc.getType(), inputs, acc, maps, getIterators(rank, axes),
                       [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
                         Value t = term(nb, l, args.drop_back());
-                        return {arith::AddFOp::create(nb, l, args.back(), t)};
+                        return {arith::AddFOp::create(nb, l, args.back(), t,
+                                                      arith::FastMathFlags::reassoc)};
                       })
       .getResult(0);
 }

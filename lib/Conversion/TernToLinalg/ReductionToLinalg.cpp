@@ -92,8 +92,10 @@ struct ReducePattern : OpConversionPattern<OpTy> {
               return arith::MaxUIOp::create(b, l, x, acc);
             return arith::MaxSIOp::create(b, l, x, acc);
           }
+          // reassoc: the sum may be computed in any order, so LLVM
+          // vectorizes it instead of running one add after another.
           if (isFloat)
-            return arith::AddFOp::create(b, l, x, acc);
+            return arith::AddFOp::create(b, l, x, acc, arith::FastMathFlags::reassoc);
           return arith::AddIOp::create(b, l, x, acc);
         });
     if (Kind == ReduceKind::Mean) {
