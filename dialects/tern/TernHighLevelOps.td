@@ -41,8 +41,6 @@ def Tern_LinearOp : Tern_Op<"linear"> {
   let extraClassDeclaration = [{
     /// N, the output features (dynamic when the weight's dims are).
     int64_t getOutputFeatures();
-    /// K, the input features.
-    int64_t getInputFeatures();
   }];
 }
 

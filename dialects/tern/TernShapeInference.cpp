@@ -938,6 +938,14 @@ LogicalResult DynamicQuantizeLinearOp::inferReturnTypes(MLIRContext *ctx,
 // High-level ops
 //===----------------------------------------------------------------------===//
 
+/// N of a linear's weight: dim 0 of [N, K], or panels x width of
+/// [N / P, K, P] (dynamic when dim 0 is).
+static int64_t linearOutputFeatures(RankedTensorType weight, std::optional<uint64_t> panel) {
+  if (!panel || weight.isDynamicDim(0))
+    return weight.getDimSize(0);
+  return weight.getDimSize(0) * static_cast<int64_t>(*panel);
+}
+
 LogicalResult LinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                          Adaptor adaptor, SmallVectorImpl<Type> &types) {
   RankedTensorType in = ranked(adaptor.getInput());
@@ -954,8 +962,7 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   if (!in || in.getRank() < 1)
     return fail<LinearOp>(loc, "input must be a ranked tensor of rank >= 1");
   int64_t k = w.getDimSize(1); // K is dim 1 in both layouts
-  int64_t n = panel ? (w.isDynamicDim(0) ? ShapedType::kDynamic : w.getDimSize(0) * int64_t(*panel))
-                    : w.getDimSize(0);
+  int64_t n = linearOutputFeatures(w, panel);
   if (!mergeDims(in.getShape().back(), k))
     return fail<LinearOp>(loc, "input features " + Twine(in.getShape().back()) +
                                    " differ from weight K " + Twine(k));
@@ -971,15 +978,7 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
 }
 
 int64_t LinearOp::getOutputFeatures() {
-  auto w = cast<RankedTensorType>(getWeight().getType());
-  std::optional<uint64_t> panel = getPanelWidth();
-  if (!panel)
-    return w.getDimSize(0);
-  return w.isDynamicDim(0) ? ShapedType::kDynamic : w.getDimSize(0) * int64_t(*panel);
-}
-
-int64_t LinearOp::getInputFeatures() {
-  return cast<RankedTensorType>(getWeight().getType()).getDimSize(1);
+  return linearOutputFeatures(cast<RankedTensorType>(getWeight().getType()), getPanelWidth());
 }
 
 LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

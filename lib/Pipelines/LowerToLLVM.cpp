@@ -33,9 +33,10 @@ static constexpr const char *kLowerToBuffers =
 // vectorized, parallel contractions on buffers); what they leave is cut into
 // parallel chunks when large (tern-parallelize-loops), gets inline
 // polynomials for exp, tanh, erf and log (tern-approximate-math, so LLVM can
-// vectorize the loops) and is lowered to plain loops. Their scf.forall tiles become scf.parallel, then an OpenMP
-// parallel loop (libomp; OMP_NUM_THREADS sets the thread count). Vectors are
-// 1-D, so convert-vector-to-llvm lowers them directly; reductions may
+// vectorize the loops) and is lowered to plain loops. Their scf.forall tiles
+// become scf.parallel, then an OpenMP parallel loop (libomp; OMP_NUM_THREADS
+// sets the thread count). Vectors are 1-D, so convert-vector-to-llvm lowers
+// them directly; reductions may
 // reassociate (the kernels' sums are reassociated already). The canonicalize
 // after convert-scf-to-openmp inlines the memref.alloca_scope it wraps loop
 // bodies in where it can, and tern-lower-alloca-scopes turns the others

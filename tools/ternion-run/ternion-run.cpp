@@ -84,9 +84,8 @@ struct Options {
   GenerateOptions generate;
   /// The first LLM-only option seen, to refuse it in tensor mode.
   std::string llmOption;
-  /// "--prompt" and "--prompt-ids" when given, to refuse both at once.
-  std::string promptOption;
-  std::string idsOption;
+  /// --prompt was given (--prompt-ids sets generate.promptIds).
+  bool textPrompt = false;
 };
 
 int fail(const std::string &message) {
@@ -201,14 +200,13 @@ int parseOptions(int argc, char **argv, Options &options) {
       if (!takeValue(options.generate.prompt))
         return usageError("--prompt needs text");
       options.mode = Mode::Generate;
-      options.promptOption = arg;
+      options.textPrompt = true;
     } else if (arg == "--prompt-ids") {
       std::vector<int32_t> ids;
       if (!takeValue(text) || !parseTokenIds(text, ids))
         return usageError("--prompt-ids needs token ids, e.g. \"1,2,3\"");
       options.generate.promptIds = std::move(ids);
       options.mode = Mode::Generate;
-      options.idsOption = arg;
     } else if (arg == "-n" || arg == "--max-new-tokens" ||
                arg == "--max-context" || arg == "--top-k" || arg == "--seed") {
       int64_t number = 0;
@@ -255,14 +253,14 @@ int parseOptions(int argc, char **argv, Options &options) {
   if (options.mode == Mode::Tensor && !options.llmOption.empty())
     return usageError(options.llmOption +
                       " only applies with --prompt or --prompt-ids");
-  if (!options.promptOption.empty() && !options.idsOption.empty())
+  if (options.textPrompt && options.generate.promptIds)
     return usageError("give either --prompt or --prompt-ids, not both");
-  std::string prompt = options.promptOption + options.idsOption;
+  std::string promptOption = options.textPrompt ? "--prompt" : "--prompt-ids";
   if (options.mode == Mode::Generate &&
       (!options.inputs.empty() || !options.expected.empty() ||
        !options.outputDir.empty()))
-    return usageError(prompt + " does not take --input, --expected or "
-                               "--output-dir");
+    return usageError(promptOption + " does not take --input, --expected or "
+                                     "--output-dir");
   return -1;
 }
 

@@ -64,16 +64,6 @@ std::string fakeLlmWeights(int64_t vocab, int64_t mode) {
   return std::string(reinterpret_cast<const char *>(words), sizeof(words));
 }
 
-std::string errorOf(tnx_status_t status, tnx_status_code_t code) {
-  EXPECT_NE(status, nullptr);
-  EXPECT_EQ(tnx_status_code(status), code)
-      << tnx_status_code_name(tnx_status_code(status)) << ": "
-      << tnx_status_message(status);
-  std::string message = tnx_status_message(status);
-  tnx_status_free(status);
-  return message;
-}
-
 class GeneratorTest : public ::testing::Test {
 protected:
   void TearDown() override {

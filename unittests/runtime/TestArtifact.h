@@ -187,6 +187,17 @@ inline tnx_artifact_t *openArtifact(const std::string &path,
     ASSERT_TRUE(ok_) << #call << ": " << message_;                             \
   } while (0)
 
+/// Expects `status` to fail with `code`; frees it and returns its message.
+inline std::string errorOf(tnx_status_t status, tnx_status_code_t code) {
+  EXPECT_NE(status, nullptr);
+  EXPECT_EQ(tnx_status_code(status), code)
+      << tnx_status_code_name(tnx_status_code(status)) << ": "
+      << tnx_status_message(status);
+  std::string message = tnx_status_message(status);
+  tnx_status_free(status);
+  return message;
+}
+
 } // namespace ternion::test
 
 #endif // TERNION_UNITTESTS_RUNTIME_TESTARTIFACT_H

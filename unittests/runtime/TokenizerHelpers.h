@@ -16,17 +16,6 @@
 
 namespace ternion::test {
 
-/// Expects `status` to fail with `code`; frees it and returns its message.
-inline std::string errorOf(tnx_status_t status, tnx_status_code_t code) {
-  EXPECT_NE(status, nullptr);
-  EXPECT_EQ(tnx_status_code(status), code)
-      << tnx_status_code_name(tnx_status_code(status)) << ": "
-      << tnx_status_message(status);
-  std::string message = tnx_status_message(status);
-  tnx_status_free(status);
-  return message;
-}
-
 inline std::vector<int32_t> encodeText(const tnx_tokenizer_t *tokenizer,
                                        const std::string &text,
                                        int addBos = -1) {

@@ -94,8 +94,13 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
       SmallVector<int64_t> tileSizes{tileM, tileN, 0};
       if (form == kernels::ContractionForm::Panel) {
         int64_t panelWidth = cast<MemRefType>(op.getDpsInputs()[1].getType()).getDimSize(2);
-        if (panelWidth % vectorWidth != 0)
-          continue; // Left to the loop lowering, like any other contraction.
+        if (panelWidth % vectorWidth != 0) {
+          // Correct but slow: say so rather than fall back silently.
+          op.emitWarning() << "tern-contraction-kernels: panels of " << panelWidth
+                           << " are not whole vectors of " << static_cast<int64_t>(vectorWidth)
+                           << "; the contraction is left to the scalar loop lowering";
+          continue;
+        }
         tileSizes = {panelTileM, std::max<int64_t>(1, panelTileN / panelWidth), 0, 0};
       }
       options.setTileSizes(getAsIndexOpFoldResult(&getContext(), tileSizes));

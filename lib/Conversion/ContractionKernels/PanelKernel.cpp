@@ -91,9 +91,8 @@ struct PanelEmitter {
     }
     int64_t count = rows * group * vectors;
     // accs[(r * group + q) * V + v] += x[m + r, k] * w[p + q, k, v * width ...]
-    auto step = [&](OpBuilder &b, Value kIv, ArrayRef<Value> accs) {
+    auto step = [&](OpBuilder &b, Value kIv, ValueRange accs) {
       SmallVector<Value> ws, next(accs.begin(), accs.end());
-
       for (int64_t q = 0; q < group; ++q)
         for (int64_t v = 0; v < vectors; ++v)
           ws.push_back(vector::LoadOp::create(
@@ -127,7 +126,7 @@ struct PanelEmitter {
             SmallVector<Value> next;
             for (int64_t u = 0; u < unroll; ++u)
               llvm::append_range(next, step(nested, addIndex(nested, loc, kIv, u),
-                                            SmallVector<Value>(iterArgs.slice(u * count, count))));
+                                            iterArgs.slice(u * count, count)));
             scf::YieldOp::create(nested, loc, next);
           });
       for (int64_t i = 0; i < count; ++i) {
@@ -139,8 +138,7 @@ struct PanelEmitter {
     auto loop = scf::ForOp::create(
         b, loc, kUnrolledEnd, kEnd, index(b, loc, 1), accs,
         [&](OpBuilder &nested, Location, Value kIv, ValueRange iterArgs) {
-          scf::YieldOp::create(nested, loc,
-                               step(nested, kIv, SmallVector<Value>(iterArgs.begin(), iterArgs.end())));
+          scf::YieldOp::create(nested, loc, step(nested, kIv, iterArgs));
         });
     for (int64_t r = 0, i = 0; r < rows; ++r)
       for (int64_t q = 0; q < group; ++q)
@@ -169,7 +167,8 @@ void emitPanelKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
       arith::AddIOp::create(b, loc, mMain,
                             roundDown(b, loc, arith::SubIOp::create(b, loc, m, mMain), middle));
   Value hasRowTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, mMain, zero);
-  // A K of 0 still needs one block when y is uninitialized (it is stored).
+  // K, but at least 1: a decode row takes all of K as one block, and a
+  // block step of 0 would never end.
   Value kSpan = arith::MaxUIOp::create(b, loc, k, index(b, loc, 1));
   Value step = arith::SelectOp::create(b, loc, hasRowTile, index(b, loc, shape.tileK), kSpan);
   auto blocks = scf::ForOp::create(b, loc, zero, kSpan, step);

@@ -277,7 +277,8 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
         };
         TilePosition blockPos = pos;
         blockPos.keyBase = keyStart;
-        Value kTile = tile(k, headDim);
+        // Prefill reads k^T[d, key] (transposed once per op), decode k itself.
+        Value kTile;
         if (pos.keysTransposed)
           kTile = tensor::ExtractSliceOp::create(
               b, l, RankedTensorType::get({keyTransposed.getType().getDimSize(2),
@@ -289,6 +290,8 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
                                      getAsOpFoldResult(headDim), cols},
               ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
                                      b.getIndexAttr(1), b.getIndexAttr(1)});
+        else
+          kTile = tile(k, headDim);
         auto [m, lsum, acc] = attendBlock(b, l, qTile, kTile, tile(v, valueDim), carried[0],
                                           carried[1], carried[2], blockPos);
         scf::YieldOp::create(b, l, ValueRange{m, lsum, acc});

@@ -1,5 +1,6 @@
 // RUN: ternion-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tern-contraction-kernels))' | FileCheck %s
 // RUN: ternion-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tern-contraction-kernels{parallel=false tile-m=32 dot-rows=2 dot-cols=3}))' | FileCheck %s --check-prefix=SERIAL
+// RUN: ternion-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tern-contraction-kernels))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=WARN
 
 // tern.linear's form, dynamic M, K = 19 (one full vector and a masked tail):
 // 128x32 output tiles in an scf.forall, K blocks of 1024 (one here; the tail
@@ -291,6 +292,28 @@ func.func @linear_panels(%x: memref<?x300xf32>, %w: memref<3x300x32xf32>, %y: me
   linalg.fill ins(%zero : f32) outs(%y : memref<?x3x32xf32>)
   linalg.generic {indexing_maps = [#xk, #pkj, #mpj], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<?x300xf32>, memref<3x300x32xf32>) outs(%y : memref<?x3x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Panels of 8 are not whole 16-lane vectors: no kernel, and a warning says
+// so (the op stays for the scalar loop lowering).
+#xk = affine_map<(m, p, j, k) -> (m, k)>
+#pkj = affine_map<(m, p, j, k) -> (p, k, j)>
+#mpj = affine_map<(m, p, j, k) -> (m, p, j)>
+// WARN: warning: tern-contraction-kernels: panels of 8 are not whole vectors of 16; the contraction is left to the scalar loop lowering
+// CHECK-LABEL: func.func @narrow_panels
+// CHECK-NOT: scf.forall
+// CHECK: linalg.generic
+func.func @narrow_panels(%x: memref<?x5xf32>, %w: memref<2x5x8xf32>, %y: memref<?x2x8xf32>) {
+  linalg.generic {indexing_maps = [#xk, #pkj, #mpj], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x5xf32>, memref<2x5x8xf32>) outs(%y : memref<?x2x8xf32>) {
   ^bb0(%a: f32, %b: f32, %c: f32):
     %p = arith.mulf %a, %b : f32
     %s = arith.addf %c, %p : f32
