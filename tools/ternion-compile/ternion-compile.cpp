@@ -98,7 +98,7 @@ enum class LinearWeights { Panels, Rows };
 cl::opt<LinearWeights> linearWeights(
     "linear-weights", cl::desc("Layout of f32 tern.linear weights (default panels)"),
     cl::values(clEnumValN(LinearWeights::Panels, "panels",
-                          "[N / 32, K, 32] column panels for the outer-product GEMM "
+                          "[N / 64, K, 64] column panels for the outer-product GEMM "
                           "(tern-pack-linear-weights)"),
                clEnumValN(LinearWeights::Rows, "rows",
                           "keep [N, K] rows, for the dot-product kernel")),

@@ -35,8 +35,8 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
       [M, N / P, P]) becomes the outer-product kernel reading the panel in
       place: a register tile of `panel-rows` rows x P / `vector-width`
       vectors, one broadcast of x per row and step of k, K blocked by
-      `tile-k`; a decode step (M below `panel-rows`) streams each panel
-      once.
+      `panel-tile-k`; a decode step (M below `panel-rows`) streams each
+      panel once, as two halves of K read side by side.
 
     All are first tiled into `tile-m` x `tile-n` output tiles with
     scf::tileUsingSCF, as an scf.forall (the 2-core parallel loop, lowered
@@ -74,12 +74,20 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
            "Rows of an output tile of the panel kernel: each tile reads its "
            "panels from memory once, so the more rows share them the better "
            "(512 measured 17% faster than 128 on weights that are not cached)">,
-    Option<"panelTileN", "panel-tile-n", "int64_t", "128",
-           "Columns of an output tile of the panel kernel, whole panels (128: "
-           "four panels of 32, so a decode row streams four at once)">,
-    Option<"panelRows", "panel-rows", "int64_t", "12",
+    Option<"panelTileN", "panel-tile-n", "int64_t", "64",
+           "Columns of a prefill output tile of the panel kernel, whole panels "
+           "(64: one panel; the more tiles, the better two threads balance)">,
+    Option<"panelDecodeTileN", "panel-decode-tile-n", "int64_t", "128",
+           "Columns of an output tile when x has fewer rows than panel-rows "
+           "(decode): a single row takes up to 128 columns at once (two "
+           "panels of 64, each read as two streams)">,
+    Option<"panelRows", "panel-rows", "int64_t", "6",
            "Rows of x in a panel register tile (panel-rows x panel-width / "
-           "vector-width accumulators)">,
+           "vector-width accumulators: 6 x 4 leaves room for the 4 weight "
+           "vectors and a broadcast in 32 registers)">,
+    Option<"panelTileK", "panel-tile-k", "int64_t", "4096",
+           "K block of the panel kernel's row tiles: the accumulators stay in "
+           "registers over the whole block, and the panel streams from L2">,
     Option<"parallel", "parallel", "bool", "true",
            "Tile with scf.forall (parallel) instead of scf.for">
   ];

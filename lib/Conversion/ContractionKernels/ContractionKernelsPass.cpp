@@ -15,6 +15,8 @@
 #include "Kernels.h"
 #include "ternion/Conversion/KernelPasses.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
@@ -57,9 +59,8 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
 
   void runOnOperation() override {
     if (vectorWidth < 1 || dotRows < 1 || dotCols < 1 || outerRows < 1 || outerVectors < 1 ||
-        panelRows < 1 ||
-        tileK < 1 || dotTileK < 1 || tileM < 0 || tileN < 0 || panelTileM < 0 ||
-        panelTileN < 0) {
+        panelRows < 1 || tileK < 1 || dotTileK < 1 || panelTileK < 1 || tileM < 0 ||
+        tileN < 0 || panelTileM < 0 || panelTileN < 0 || panelDecodeTileN < 0) {
       getOperation().emitError("tern-contraction-kernels: sizes must be positive");
       return signalPassFailure();
     }
@@ -71,6 +72,7 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
     shape.outerVectors = outerVectors;
     shape.panelRows = panelRows;
     shape.tileK = tileK;
+    shape.panelTileK = panelTileK;
     shape.dotTileK = dotTileK;
 
     IRRewriter rewriter(&getContext());
@@ -102,8 +104,29 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
           continue;
         }
         tileSizes = {panelTileM, std::max<int64_t>(1, panelTileN / panelWidth), 0, 0};
+        // Fewer rows than a register tile (decode) read each panel once and
+        // are bandwidth-bound: their tiles take more panels, so that a row
+        // streams several at once. Chosen at run time from x's row count.
+        int64_t decodePanels = std::max<int64_t>(1, panelDecodeTileN / panelWidth);
+        if (decodePanels != tileSizes[1]) {
+          int64_t prefillPanels = tileSizes[1], rowTile = panelRows;
+          options.setTileSizeComputationFunction(
+              [=](OpBuilder &b, Operation *target) -> SmallVector<OpFoldResult> {
+                Location loc = target->getLoc();
+                Value x = cast<linalg::GenericOp>(target).getDpsInputs()[0];
+                Value rows = memref::DimOp::create(b, loc, x, 0);
+                Value few = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, rows,
+                                                  kernels::index(b, loc, rowTile));
+                Value panels = arith::SelectOp::create(b, loc, few,
+                                                       kernels::index(b, loc, decodePanels),
+                                                       kernels::index(b, loc, prefillPanels));
+                return {b.getIndexAttr(panelTileM), panels, b.getIndexAttr(0),
+                        b.getIndexAttr(0)};
+              });
+        }
       }
-      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), tileSizes));
+      if (!options.tileSizeComputationFunction)
+        options.setTileSizes(getAsIndexOpFoldResult(&getContext(), tileSizes));
       // A contraction that already runs inside a parallel loop (the tiles of
       // flash attention) gets serial tiles: nested OpenMP regions would only
       // oversubscribe the cores.

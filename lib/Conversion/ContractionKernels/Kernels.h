@@ -48,8 +48,9 @@ struct KernelShape {
   int64_t vectorWidth = 16;
   int64_t dotRows = 3, dotCols = 8;
   int64_t outerRows = 8, outerVectors = 2;
-  int64_t panelRows = 12;
+  int64_t panelRows = 6;
   int64_t tileK = 256;
+  int64_t panelTileK = 4096;
   int64_t dotTileK = 1024;
 };
 

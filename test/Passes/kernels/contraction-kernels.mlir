@@ -246,24 +246,31 @@ func.func @linear_after_bias_fill(%x: memref<?x64xf32>, %w: memref<32x64xf32>, %
 
 // -----
 
-// tern.linear with its weight in panels of 32 (x[m, k] * w[p, k, j] into
-// y[m, p, j]), with the zero fill of y before it: 512-row x 4-panel output
-// tiles in an scf.forall (whole panels: j is not tiled), K blocks of 256
-// (one when no 12-row tile exists). 12-row tiles: per k, two vectors of the
-// panel, one broadcast of x per row, 24 FMAs; in the first K block the
-// accumulators start at zero (the fill is gone), later ones reload y.
-// Then 4-row tiles, then single rows over 4 panels at once (8 chains) and
-// single panels with K unrolled 4 times.
+// tern.linear with its weight in panels of 64 (x[m, k] * w[p, k, j] into
+// y[m, p, j]), with the zero fill of y before it: output tiles of 512 rows
+// in an scf.forall (whole panels: j is not tiled), one panel per tile, or
+// two when x has fewer rows than a register tile (decode), chosen at run
+// time; K blocks of 4096 (one when no 6-row tile exists). 6-row tiles: per
+// k, the four vectors of the panel, one broadcast of x per row, 24 FMAs; in
+// the first K block the accumulators start at zero (the fill is gone),
+// later ones reload y. Then 4-row tiles, then single rows over two panels
+// at once with K split in two ranges read side by side (16 chains, four
+// streams), then a lone panel with K split four ways.
 #xk = affine_map<(m, p, j, k) -> (m, k)>
 #pkj = affine_map<(m, p, j, k) -> (p, k, j)>
 #mpj = affine_map<(m, p, j, k) -> (m, p, j)>
 // CHECK-LABEL: func.func @linear_panels
 // CHECK-NOT: linalg.fill
-// CHECK: scf.forall (%[[M:.*]], %[[P:.*]]) = (0, 0) to (%{{.*}}, 3) step (512, 4)
+// CHECK: memref.dim %arg0
+// CHECK: %[[ROWS:.*]] = memref.dim %arg0, %{{.*}} : memref<?x300xf32>
+// CHECK-NEXT: %c6 = arith.constant 6
+// CHECK-NEXT: %[[FEW:.*]] = arith.cmpi ult, %[[ROWS]], %c6
+// CHECK: %[[PANELS:.*]] = arith.select %[[FEW]], %c2, %c1 : index
+// CHECK: scf.forall (%[[M:.*]], %[[P:.*]]) = (0, 0) to (%{{.*}}, 3) step (512, %[[PANELS]])
 // CHECK: %[[X:.*]] = memref.subview %arg0[%[[M]], 0]
 // CHECK: %[[W:.*]] = memref.subview %arg1[%[[P]], 0, 0]
 // CHECK: %[[Y:.*]] = memref.subview %arg2[%[[M]], %[[P]], 0]
-// CHECK: %[[STEP:.*]] = arith.select %{{.*}}, %c256, %{{.*}} : index
+// CHECK: %[[STEP:.*]] = arith.select %{{.*}}, %c4096, %{{.*}} : index
 // CHECK: scf.for %[[KB:.*]] = %{{.*}} to %{{.*}} step %[[STEP]]
 // CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[KB]], %c0
 // CHECK: scf.for
@@ -272,26 +279,32 @@ func.func @linear_after_bias_fill(%x: memref<?x64xf32>, %w: memref<32x64xf32>, %
 // CHECK: } else {
 // CHECK: vector.load %[[Y]]
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){23} *}})
-// CHECK-COUNT-2: vector.load %[[W]]{{.*}} : memref<?x300x32xf32, strided<[9600, 32, 1], offset: ?>>, vector<16xf32>
+// CHECK-COUNT-4: vector.load %[[W]]{{.*}} : memref<?x300x64xf32, strided<[19200, 64, 1], offset: ?>>, vector<16xf32>
 // CHECK: memref.load %[[X]]
 // CHECK: vector.broadcast %{{.*}} : f32 to vector<16xf32>
-// CHECK-COUNT-2: vector.fma
+// CHECK-COUNT-4: vector.fma
 // CHECK: scf.yield
 // CHECK-COUNT-24: vector.store %{{.*}}, %[[Y]]
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
-// Single rows, four panels: eight chains, one broadcast.
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){15} *}})
+// Single rows, two panels, K in two ranges: 16 chains, four weight streams.
+// CHECK: arith.divui %{{.*}}, %c2
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){15} *}})
 // CHECK-COUNT-8: vector.load %[[W]]
 // CHECK: vector.broadcast
-// Single rows, one panel: four sets of two accumulators, added at the end.
-// CHECK: scf.for {{.*}} step %c4{{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
+// CHECK-COUNT-8: vector.fma
+// CHECK: vector.load %[[W]]
 // CHECK: arith.addf {{.*}} : vector<16xf32>
-// CHECK: scf.for {{.*}} step %c1{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
-func.func @linear_panels(%x: memref<?x300xf32>, %w: memref<3x300x32xf32>, %y: memref<?x3x32xf32>) {
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
+// Single rows, one panel: K in four ranges, four sets of four accumulators.
+// CHECK: arith.divui %{{.*}}, %c4
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){15} *}})
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: scf.for {{.*}} step %c1{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+func.func @linear_panels(%x: memref<?x300xf32>, %w: memref<3x300x64xf32>, %y: memref<?x3x64xf32>) {
   %zero = arith.constant 0.0 : f32
-  linalg.fill ins(%zero : f32) outs(%y : memref<?x3x32xf32>)
+  linalg.fill ins(%zero : f32) outs(%y : memref<?x3x64xf32>)
   linalg.generic {indexing_maps = [#xk, #pkj, #mpj], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
-      ins(%x, %w : memref<?x300xf32>, memref<3x300x32xf32>) outs(%y : memref<?x3x32xf32>) {
+      ins(%x, %w : memref<?x300xf32>, memref<3x300x64xf32>) outs(%y : memref<?x3x64xf32>) {
   ^bb0(%a: f32, %b: f32, %c: f32):
     %p = arith.mulf %a, %b : f32
     %s = arith.addf %c, %p : f32
