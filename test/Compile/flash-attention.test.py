@@ -8,7 +8,7 @@ out = sys.argv[1]
 rng = np.random.default_rng(7)
 
 
-def attention(q, k, v, mask, scale):
+def attention(q, k, v, mask, scale, causal=True):
     group = q.shape[1] // k.shape[1]
     k = np.repeat(k, group, axis=1)
     v = np.repeat(v, group, axis=1)
@@ -16,8 +16,9 @@ def attention(q, k, v, mask, scale):
     S, T = q.shape[2], k.shape[2]
     if mask is not None:
         s = s + mask
-    future = np.arange(T)[None, :] > (np.arange(S)[:, None] + (T - S))
-    s = np.where(future, -np.inf, s)
+    if causal:
+        future = np.arange(T)[None, :] > (np.arange(S)[:, None] + (T - S))
+        s = np.where(future, -np.inf, s)
     s = s - s.max(axis=-1, keepdims=True)
     p = np.exp(s)
     return ((p / p.sum(axis=-1, keepdims=True)) @ v).astype(np.float32)
@@ -39,6 +40,32 @@ def case(name, S, T, with_mask):
     np.save(f"{out}/{name}_y.npy", attention(q, k, v, mask, 0.25))
 
 
+def graph_mask_case(name, S, T, padding):
+    # How exported models pass causality: no causal flag, a mask holding the
+    # lowest f32 above the diagonal and on `padding` left-padded keys (whose
+    # own query rows are then fully masked: the unfused graph averages V
+    # over every key there, and so must the lowering that skips blocks).
+    q = rng.standard_normal((1, 4, S, 16), dtype=np.float32)
+    k = rng.standard_normal((1, 2, T, 16), dtype=np.float32)
+    v = rng.standard_normal((1, 2, T, 8), dtype=np.float32)
+    lowest = np.finfo(np.float32).min
+    future = np.arange(T)[None, :] > (np.arange(S)[:, None] + (T - S))
+    mask = np.where(future, lowest, 0).astype(np.float32)
+    mask[:, :padding] = lowest
+    mask = mask[None, None]
+    arrays = {"q": q, "k": k, "v": v, "mask": mask}
+    for key, value in arrays.items():
+        np.save(f"{out}/{name}_{key}.npy", value)
+    # In float32, s + lowest rounds to lowest: a fully masked row is uniform.
+    s = (0.25 * (q @ np.repeat(k, 2, axis=1).transpose(0, 1, 3, 2)) + mask).astype(np.float32)
+    s = s - s.max(axis=-1, keepdims=True)
+    p = np.exp(s.astype(np.float64))
+    y = (p / p.sum(axis=-1, keepdims=True)) @ np.repeat(v, 2, axis=1)
+    np.save(f"{out}/{name}_y.npy", y.astype(np.float32))
+
+
 case("prefill", 150, 150, False)   # full sequence: 5 query tiles, 3 key blocks
 case("step", 40, 170, True)        # a KV-cache step with a mask
 case("decode", 1, 200, True)       # one query: the decode tiling
+graph_mask_case("graph", 200, 200, 3)       # 7 query tiles, 4 key blocks, 3 padding rows
+graph_mask_case("graph_step", 40, 170, 0)   # a KV-cache step: the diagonal mid-block

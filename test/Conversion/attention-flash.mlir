@@ -41,3 +41,49 @@ func.func @dynamic_heads(%q: tensor<1x?x4x8xf32>, %k: tensor<1x?x4x8xf32>, %v: t
   %y = tern.attention %q, %k, %v {scale = 0.5 : f32} : (tensor<1x?x4x8xf32>, tensor<1x?x4x8xf32>, tensor<1x?x4x8xf32>) -> tensor<1x?x4x8xf32>
   return %y : tensor<1x?x4x8xf32>
 }
+
+// -----
+
+// A mask without the causal flag (how exported models give their causal
+// mask): the prefill key loop carries whether every row of the tile has met
+// an allowed key; from then on a block whose mask entries are all at most
+// -1e30 is skipped (its contribution would be exactly zero). Until then the
+// rows' running maxima are tested against -1e29 after each block.
+// CHECK-LABEL: func.func @mask_prefill
+// CHECK: } else {
+// CHECK: scf.forall
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c64 iter_args(%[[M:.*]] = %{{.*}}, %[[L:.*]] = %{{.*}}, %[[ACC:.*]] = %{{.*}}, %[[SEEN:.*]] = %false) -> (tensor<?xf32>, tensor<?xf32>, tensor<?x16xf32>, i1)
+// CHECK: %[[MASKED:.*]] = scf.if %[[SEEN]] -> (i1)
+// CHECK: arith.constant -1.000000e+30 : f32
+// CHECK: tensor.extract %arg3
+// CHECK: arith.cmpf ugt
+// CHECK: arith.xori
+// CHECK: } else {
+// CHECK: scf.yield %false
+// CHECK: %[[STATE:.*]]:3 = scf.if %[[MASKED]] -> (tensor<?xf32>, tensor<?xf32>, tensor<?x16xf32>)
+// CHECK-NEXT: scf.yield %[[M]], %[[L]], %[[ACC]]
+// CHECK: } else {
+// CHECK: math.exp
+// CHECK: %[[NOW:.*]] = scf.if %[[SEEN]] -> (i1)
+// CHECK: scf.yield %true
+// CHECK: arith.constant -1.000000e+29 : f32
+// CHECK: tensor.extract %[[STATE]]#0
+// CHECK: arith.cmpf ogt
+// CHECK: scf.yield %[[STATE]]#0, %[[STATE]]#1, %[[STATE]]#2, %[[NOW]]
+func.func @mask_prefill(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>, %mask: tensor<1x1x?x?xf32>) -> tensor<1x4x?x16xf32> {
+  %y = tern.attention %q, %k, %v mask %mask {scale = 0.25 : f32} : (tensor<1x4x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x1x?x?xf32>) -> tensor<1x4x?x16xf32>
+  return %y : tensor<1x4x?x16xf32>
+}
+
+// -----
+
+// With the causal flag the loop already ends at the diagonal: no test.
+// CHECK-LABEL: func.func @mask_and_causal
+// CHECK: } else {
+// CHECK: scf.forall
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}}, %{{.*}}, %{{.*}}) -> (tensor<?xf32>, tensor<?xf32>, tensor<?x16xf32>)
+// CHECK-NOT: -1.000000e+30
+func.func @mask_and_causal(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>, %mask: tensor<1x1x?x?xf32>) -> tensor<1x4x?x16xf32> {
+  %y = tern.attention %q, %k, %v mask %mask {scale = 0.25 : f32, causal = true} : (tensor<1x4x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x1x?x?xf32>) -> tensor<1x4x?x16xf32>
+  return %y : tensor<1x4x?x16xf32>
+}

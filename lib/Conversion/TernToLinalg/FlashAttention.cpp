@@ -19,6 +19,12 @@
 //   query heads of the group, so each K/V block is read once for all of
 //   them (grouped-query heads share K/V without copies in both tilings).
 //
+// A prefill with a mask operand instead of the causal flag (exported
+// models build their causal mask in the graph) skips the key blocks whose
+// mask entries are all forbidden once every row of the tile has met an
+// allowed key: the blocks above the diagonal, at the cost of reading the
+// mask block (see kMaskedBelow for why that is exact).
+//
 // Memory per (batch, head) is O(rows * (D + kBlock)), independent of T.
 // A row whose every key is masked yields NaN, like the unfused graph.
 //
@@ -46,6 +52,16 @@ namespace {
 /// 8 KiB, small enough to stay in L1 next to the Q, K and V tiles.
 constexpr int64_t kRows = 32;
 constexpr int64_t kBlock = 64;
+
+/// Mask entries at or below kMaskedBelow forbid their key (exported causal
+/// masks hold the lowest finite float or -inf there). Once every row of a
+/// prefill tile has a running max above kSeenAbove, a block whose entries
+/// are all forbidden contributes exp(s + mask - m) == 0 exactly to every
+/// row (the exponent is below -8e29), so skipping it changes no bit of the
+/// result. Until then it is computed: a row that meets only forbidden keys
+/// (a padding row) gets the unfused graph's answer.
+constexpr double kMaskedBelow = -1e30;
+constexpr double kSeenAbove = -1e29;
 
 /// Where a tile's rows and columns sit in the op's index space, for masks
 /// and causality. A prefill tile's rows are consecutive queries of one head;
@@ -92,6 +108,12 @@ private:
   /// The mask value at (row, column) of a tile, read with tensor.extract
   /// (broadcast dims of the mask read index 0).
   Value maskAt(OpBuilder &b, Location loc, const TilePosition &pos, Value row, Value col);
+  /// True when every mask entry of the block (rows x cols at `pos`) is at
+  /// most kMaskedBelow: a block above the diagonal of a causal mask.
+  Value blockMasked(OpBuilder &b, Location loc, const TilePosition &pos, Value rows, Value cols);
+  /// True when every row of m has a maximum above kSeenAbove, i.e. has met
+  /// a key its mask allows.
+  Value rowsSeen(OpBuilder &b, Location loc, Value m);
   /// acc / l, the finished rows of a tile.
   Value normalize(OpBuilder &b, Location loc, Value acc, Value l);
   /// Runs the key loop for one tile of rows and returns its output [rows, Dv].
@@ -125,6 +147,43 @@ Value FlashAttentionBuilder::maskAt(OpBuilder &b, Location loc, const TilePositi
     indices.push_back(maskType.getDimSize(i) == 1 ? indexConstant(b, loc, 0) : full[4 - rank + i]);
   Value value = tensor::ExtractOp::create(b, loc, mask, indices);
   return convertFloat(b, loc, value, element);
+}
+
+Value FlashAttentionBuilder::blockMasked(OpBuilder &b, Location loc, const TilePosition &pos,
+                                         Value rows, Value cols) {
+  // Plain loops with a scalar result: a linalg reduction would allocate its
+  // 0-d output once per block after bufferization.
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
+  Value limit = floatConst(b, loc, element, kMaskedBelow);
+  Value none = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+  auto rowLoop = scf::ForOp::create(
+      b, loc, c0, rows, c1, ValueRange{none},
+      [&](OpBuilder &b, Location l, Value row, ValueRange rowAllowed) {
+        auto colLoop = scf::ForOp::create(
+            b, l, c0, cols, c1, rowAllowed,
+            [&](OpBuilder &b, Location l, Value col, ValueRange allowed) {
+              Value open = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT,
+                                                 maskAt(b, l, pos, row, col), limit);
+              scf::YieldOp::create(b, l, ValueRange{arith::OrIOp::create(b, l, allowed[0], open)});
+            });
+        scf::YieldOp::create(b, l, colLoop.getResults());
+      });
+  return arith::XOrIOp::create(b, loc, rowLoop.getResult(0),
+                               arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+}
+
+Value FlashAttentionBuilder::rowsSeen(OpBuilder &b, Location loc, Value m) {
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
+  Value floor = floatConst(b, loc, element, kSeenAbove);
+  Value all = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+  auto loop = scf::ForOp::create(
+      b, loc, c0, tensor::DimOp::create(b, loc, m, 0), c1, ValueRange{all},
+      [&](OpBuilder &b, Location l, Value row, ValueRange seen) {
+        Value value = tensor::ExtractOp::create(b, l, m, ValueRange{row});
+        Value above = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, value, floor);
+        scf::YieldOp::create(b, l, ValueRange{arith::AndIOp::create(b, l, seen[0], above)});
+      });
+  return loop.getResult(0);
 }
 
 std::tuple<Value, Value, Value>
@@ -258,8 +317,15 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
   Value l0 = filledTensor(b, loc, {rowsFold}, zero);
   Value acc0 = filledTensor(b, loc, {rowsFold, getAsOpFoldResult(valueDim)}, zero);
   Value c0 = indexConstant(b, loc, 0), block = indexConstant(b, loc, kBlock);
+  // Prefill with a mask but no causal flag carries whether every row has
+  // met an allowed key; from then on fully masked blocks are skipped (see
+  // kMaskedBelow). With the flag the loop already stops at the diagonal.
+  bool skipMasked = mask && pos.keysTransposed && !op.getCausal();
+  SmallVector<Value> state{m0, l0, acc0};
+  if (skipMasked)
+    state.push_back(arith::ConstantOp::create(b, loc, b.getBoolAttr(false)));
   auto loop = scf::ForOp::create(
-      b, loc, c0, keyEnd, block, ValueRange{m0, l0, acc0},
+      b, loc, c0, keyEnd, block, state,
       [&](OpBuilder &b, Location l, Value keyStart, ValueRange carried) {
         Value cols = minIndex(b, l, block, arith::SubIOp::create(b, l, keyEnd, keyStart));
         auto tile = [&](Value source, Value width) {
@@ -277,24 +343,67 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
         };
         TilePosition blockPos = pos;
         blockPos.keyBase = keyStart;
-        // Prefill reads k^T[d, key] (transposed once per op), decode k itself.
-        Value kTile;
-        if (pos.keysTransposed)
-          kTile = tensor::ExtractSliceOp::create(
-              b, l, RankedTensorType::get({keyTransposed.getType().getDimSize(2),
-                                           ShapedType::kDynamic},
-                                          element),
-              keyTransposed,
-              ArrayRef<OpFoldResult>{pos.batch, kvHead, b.getIndexAttr(0), keyStart},
-              ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
-                                     getAsOpFoldResult(headDim), cols},
-              ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
-                                     b.getIndexAttr(1), b.getIndexAttr(1)});
-        else
-          kTile = tile(k, headDim);
-        auto [m, lsum, acc] = attendBlock(b, l, qTile, kTile, tile(v, valueDim), carried[0],
-                                          carried[1], carried[2], blockPos);
-        scf::YieldOp::create(b, l, ValueRange{m, lsum, acc});
+        auto attend = [&](OpBuilder &b, Location l) -> SmallVector<Value> {
+          // Prefill reads k^T[d, key] (transposed once per op), decode k itself.
+          Value kTile;
+          if (pos.keysTransposed)
+            kTile = tensor::ExtractSliceOp::create(
+                b, l, RankedTensorType::get({keyTransposed.getType().getDimSize(2),
+                                             ShapedType::kDynamic},
+                                            element),
+                keyTransposed,
+                ArrayRef<OpFoldResult>{pos.batch, kvHead, b.getIndexAttr(0), keyStart},
+                ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
+                                       getAsOpFoldResult(headDim), cols},
+                ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
+                                       b.getIndexAttr(1), b.getIndexAttr(1)});
+          else
+            kTile = tile(k, headDim);
+          auto [m, lsum, acc] = attendBlock(b, l, qTile, kTile, tile(v, valueDim), carried[0],
+                                            carried[1], carried[2], blockPos);
+          return {m, lsum, acc};
+        };
+        if (!skipMasked) {
+          scf::YieldOp::create(b, l, attend(b, l));
+          return;
+        }
+        // Both tests only run when they can change the outcome: the mask
+        // block is read once every row has been seen, the rows' maxima
+        // until then.
+        Value seen = carried[3];
+        using Build = llvm::function_ref<Value(OpBuilder &, Location)>;
+        auto ifElse = [&](Value condition, Build then, Build otherwise) {
+          return scf::IfOp::create(
+                     b, l, condition,
+                     [&](OpBuilder &b, Location l) {
+                       scf::YieldOp::create(b, l, ValueRange{then(b, l)});
+                     },
+                     [&](OpBuilder &b, Location l) {
+                       scf::YieldOp::create(b, l, ValueRange{otherwise(b, l)});
+                     })
+              .getResult(0);
+        };
+        auto constant = [](bool value) {
+          return [value](OpBuilder &b, Location l) -> Value {
+            return arith::ConstantOp::create(b, l, b.getBoolAttr(value));
+          };
+        };
+        Value skip = ifElse(
+            seen,
+            [&](OpBuilder &b, Location l) { return blockMasked(b, l, blockPos, rows, cols); },
+            constant(false));
+        auto branch = scf::IfOp::create(
+            b, l, skip,
+            [&](OpBuilder &b, Location l) {
+              scf::YieldOp::create(b, l, carried.take_front(3));
+            },
+            [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, attend(b, l)); });
+        Value nowSeen = ifElse(seen, constant(true), [&](OpBuilder &b, Location l) {
+          return rowsSeen(b, l, branch.getResult(0));
+        });
+        SmallVector<Value> next(branch.getResults());
+        next.push_back(nowSeen);
+        scf::YieldOp::create(b, l, next);
       });
   return normalize(b, loc, loop.getResult(2), loop.getResult(1));
 }
