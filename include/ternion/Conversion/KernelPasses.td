@@ -124,7 +124,10 @@ def ParallelizeLoops : Pass<"tern-parallelize-loops", "mlir::func::FuncOp"> {
     run on one core while the other waits. This pass cuts each such linalg
     op, on buffers, into `chunks` pieces along its outermost parallel dim
     whose extent is not statically 1, as an scf.forall that the pipeline
-    turns into an OpenMP loop. Tiling a parallel dim never races: every
+    turns into an OpenMP loop. When that dim is dynamic and a later parallel
+    dim is dynamic too, the later one is cut instead: a model's activations
+    are [batch, sequence, ...] with both dynamic, and the batch is 1 when
+    one prompt is served. Tiling a parallel dim never races: every
     piece owns its outputs.
 
     A fork-join costs a few microseconds, more than a small op takes (a

@@ -24,15 +24,26 @@ using namespace mlir;
 namespace ternion {
 namespace {
 
-/// The outermost parallel loop whose extent is not statically 1 (batch dims
-/// of 1 would give one chunk), if any.
+/// The parallel loop to cut into chunks: the outermost one whose extent is
+/// not statically 1 (batch dims of 1 would give one chunk), except that a
+/// dynamic outermost one gives way to the next dynamic one, if any. In the
+/// [batch, sequence, ...] activations of a model both are dynamic, and the
+/// batch is 1 when serving one prompt: chunks of it would leave every core
+/// but one waiting.
 std::optional<unsigned> chunkedLoop(linalg::LinalgOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<unsigned> candidates;
   for (unsigned i = 0, e = iterators.size(); i < e; ++i)
     if (iterators[i] == utils::IteratorType::parallel && ranges[i] != 1)
-      return i;
-  return std::nullopt;
+      candidates.push_back(i);
+  if (candidates.empty())
+    return std::nullopt;
+  if (ShapedType::isDynamic(ranges[candidates.front()]))
+    for (unsigned i : llvm::drop_begin(candidates))
+      if (ShapedType::isDynamic(ranges[i]))
+        return i;
+  return candidates.front();
 }
 
 /// The number of iteration points, when every loop extent is static.

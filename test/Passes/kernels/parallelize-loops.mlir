@@ -35,6 +35,45 @@ func.func @silu_like(%x: memref<1x?x768xf32>, %y: memref<1x?x768xf32>) {
 
 // -----
 
+// A model's activations have a dynamic batch and a dynamic sequence: the
+// batch (1 when one prompt is served) gives way to the sequence. With only
+// one dynamic dim, or a static one first, the outermost is cut as before.
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @dynamic_batch
+// CHECK: scf.forall (%{{.*}}) in (16) {
+// CHECK:   memref.subview %arg0[0, %{{.*}}, 0] [%{{.*}}, %{{.*}}, 768] [1, 1, 1] : memref<?x?x768xf32>
+// CHECK: scf.forall (%{{.*}}) in (16) {
+// CHECK:   memref.subview %arg2[0, 0, %{{.*}}, 0] [%{{.*}}, 12, %{{.*}}, 64] [1, 1, 1, 1] : memref<?x12x?x64xf32>
+// CHECK: scf.forall (%{{.*}}) in (16) {
+// CHECK:   memref.subview %arg4[%{{.*}}, 0] [%{{.*}}, 768] [1, 1] : memref<?x768xf32>
+func.func @dynamic_batch(%x: memref<?x?x768xf32>, %y: memref<?x?x768xf32>,
+                         %q: memref<?x12x?x64xf32>, %r: memref<?x12x?x64xf32>,
+                         %a: memref<?x768xf32>, %b: memref<?x768xf32>) {
+  linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : memref<?x?x768xf32>) outs(%y : memref<?x?x768xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%q : memref<?x12x?x64xf32>) outs(%r : memref<?x12x?x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = arith.negf %in : f32
+    linalg.yield %n : f32
+  }
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<?x768xf32>) outs(%b : memref<?x768xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = arith.negf %in : f32
+    linalg.yield %n : f32
+  }
+  return
+}
+
+// -----
+
 // Static extents decide at compile time: 64x768 points are enough, 4x768
 // are not (SMALL lowers the threshold below both).
 // CHECK-LABEL: func.func @copies
