@@ -29,6 +29,10 @@ namespace {
 struct Case {
   std::string name, model, kind;
   int m = 0, n = 0, k = 0;
+  /// Kind "layers" (a model of many linear layers, make_llm_layers.py): the
+  /// multiply-adds per row of x over all of them. M x K in, M x N out.
+  long macsPerRow = 0;
+  bool isLayers() const { return kind == "layers"; }
 };
 
 double seconds() {
@@ -114,15 +118,18 @@ TernionResult runTernion(const std::string &dir, const Case &c, double minSecond
   check(tnx_session_output(session, 0, &y), "output");
   const float *data = static_cast<const float *>(tnx_tensor_data(y));
   output.assign(data, data + size_t(c.m) * c.n);
-  // The same product by the naive loops, for the error column.
+  // The same product by the naive loops, for the error column (a model of
+  // many layers has no such reference: its column shows "-").
   std::vector<float> reference(size_t(c.m) * c.n);
-  if (!b.empty()) {
+  if (c.isLayers()) {
+    result.maxError = NAN;
+  } else if (!b.empty()) {
     bench::naiveMatmul(x.data(), b.data(), reference.data(), c.m, c.n, c.k, 2);
   } else {
     std::vector<float> w = readFloats(dir + "/" + c.model + ".wt.bin", size_t(c.n) * c.k);
     bench::naiveLinear(x.data(), w.data(), reference.data(), c.m, c.n, c.k, 2);
   }
-  for (size_t i = 0; i < reference.size(); ++i)
+  for (size_t i = 0; i < reference.size() && !c.isLayers(); ++i)
     result.maxError = std::max(result.maxError, double(std::fabs(reference[i] - output[i])) /
                                                     (1.0 + std::fabs(reference[i])));
   for (tnx_tensor_t *t : inputs)
@@ -183,6 +190,8 @@ int main(int argc, char **argv) {
     std::istringstream fields(line);
     Case c;
     fields >> c.name >> c.model >> c.kind >> c.m >> c.n >> c.k;
+    if (c.isLayers() && !(fields >> c.macsPerRow))
+      die("case " + c.name + " of kind layers needs a 7th field, the multiply-adds per row");
     if (!c.name.empty() && (only.empty() || c.name == only))
       cases.push_back(c);
   }
@@ -214,21 +223,30 @@ int main(int argc, char **argv) {
   for (const Case &c : cases) {
     std::vector<float> out;
     TernionResult t = runTernion(dir, c, minSeconds, out);
-    double flops = 2.0 * c.m * c.n * c.k;
-    double weightBytes = 4.0 * c.n * c.k;
+    double macs = c.isLayers() ? double(c.macsPerRow) : double(c.n) * c.k;
+    double flops = 2.0 * c.m * macs;
+    double weightBytes = 4.0 * macs;
     double gflops = flops / t.seconds / 1e9, gbs = weightBytes / t.seconds / 1e9;
-    double naive1 = flops / runNaive(dir, c, 1) / 1e9;
-    double naive2 = flops / runNaive(dir, c, threads) / 1e9;
+    // Not applicable (NaN, printed "-"): the naive loops know one matrix.
+    double naive1 = c.isLayers() ? NAN : flops / runNaive(dir, c, 1) / 1e9;
+    double naive2 = c.isLayers() ? NAN : flops / runNaive(dir, c, threads) / 1e9;
     std::string wsColumn = "-";
     if (c.kind == "gemv") {
       double hot = bench::measureReadBandwidth(threads, size_t(weightBytes));
       wsColumn = std::to_string(int(std::lround(100 * gbs / hot))) + "%";
     }
-    std::printf("%-22s %5d %5d %5d | %8.3f %8.1f %5.1f%% %7.1f %5.1f%% %6s %8.1e | %7.2f %7.2f "
-                "%6.1f |",
+    auto cell = [](double v, const char *format) {
+      char text[32] = "-";
+      if (!std::isnan(v))
+        std::snprintf(text, sizeof(text), format, v);
+      return std::string(text);
+    };
+    std::printf("%-22s %5d %5d %5d | %8.3f %8.1f %5.1f%% %7.1f %5.1f%% %6s %8s | %7s %7s "
+                "%6s |",
                 c.name.c_str(), c.m, c.n, c.k, t.seconds * 1e3, gflops, 100 * gflops / peak, gbs,
-                100 * gbs / bandwidth, wsColumn.c_str(), t.maxError, naive1, naive2,
-                gflops / naive2);
+                100 * gbs / bandwidth, wsColumn.c_str(), cell(t.maxError, "%.1e").c_str(),
+                cell(naive1, "%.2f").c_str(), cell(naive2, "%.2f").c_str(),
+                cell(gflops / naive2, "%.1f").c_str());
     if (auto it = ort.find(c.name); it != ort.end()) {
       double ortGflops = flops / it->second / 1e9;
       std::printf(" %7.1f %6.2f\n", ortGflops, gflops / ortGflops);
