@@ -66,7 +66,33 @@ Expected<Target> createTarget(const TargetOptions &options) {
                                                    Reloc::PIC_, std::nullopt, level));
   if (!result.machine)
     return createStringError("cannot create a target machine for '" + result.triple + "'");
+  const MCSubtargetInfo *subtarget = result.machine->getMCSubtargetInfo();
+  auto has = [&](StringRef feature) {
+    return StringRef(result.features).contains(("+" + feature).str()) ||
+           subtarget->checkFeatures(("+" + feature).str());
+  };
+  if (result.machine->getTargetTriple().isX86()) {
+    if (has("avx512f")) {
+      result.vectorLanes = 16;
+      result.vectorRegisters = 32;
+    } else if (has("avx")) {
+      result.vectorLanes = 8;
+    }
+  }
   return result;
+}
+
+KernelTuning kernelTuningFor(const Target &target) {
+  if (target.vectorLanes == 16 && target.vectorRegisters == 32)
+    return {64, ""};
+  // 16 registers: 6 x 2-vector panel tiles (12 accumulators, 2 weight
+  // vectors, a broadcast), 2 x 4 dot-product and 6 x 2 outer-product tiles;
+  // a decode row takes 4 panels (8 FMA chains, 4 weight streams).
+  int64_t lanes = target.vectorLanes;
+  return {2 * lanes, "vector-width=" + std::to_string(lanes) +
+                         " panel-rows=6 panel-tile-n=" + std::to_string(8 * lanes) +
+                         " panel-decode-tile-n=" + std::to_string(8 * lanes) +
+                         " dot-rows=2 dot-cols=4 outer-rows=6 outer-vectors=2"};
 }
 
 void optimizeModule(Module &module, const Target &target, unsigned optLevel) {
@@ -74,8 +100,7 @@ void optimizeModule(Module &module, const Target &target, unsigned optLevel) {
   module.setDataLayout(target.machine->createDataLayout());
   // Function attributes carry the CPU to every function, so inlining and the
   // vectorizers' cost models see the same subtarget as code generation.
-  bool avx512 = StringRef(target.features).contains("+avx512f") ||
-                target.machine->getMCSubtargetInfo()->checkFeatures("+avx512f");
+  bool avx512 = target.vectorLanes == 16;
   for (Function &fn : module) {
     if (fn.isDeclaration())
       continue;

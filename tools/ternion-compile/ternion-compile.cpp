@@ -98,8 +98,8 @@ enum class LinearWeights { Panels, Rows };
 cl::opt<LinearWeights> linearWeights(
     "linear-weights", cl::desc("Layout of f32 tern.linear weights (default panels)"),
     cl::values(clEnumValN(LinearWeights::Panels, "panels",
-                          "[N / 64, K, 64] column panels for the outer-product GEMM "
-                          "(tern-pack-linear-weights)"),
+                          "[N / P, K, P] column panels for the outer-product GEMM, P = 64 "
+                          "with AVX-512 and 16 with AVX2 (tern-pack-linear-weights)"),
                clEnumValN(LinearWeights::Rows, "rows",
                           "keep [N, K] rows, for the dot-product kernel")),
     cl::init(LinearWeights::Panels), cl::cat(category));
@@ -361,8 +361,14 @@ int compile() {
   if (kvCache == KvCache::InPlace)
     optimize.addNestedPass<func::FuncOp>(ternion::createTernKvCacheInPlace());
   // Last: the weight rewrites before it (quantization, ternary) want rows.
-  if (linearWeights == LinearWeights::Panels)
-    optimize.addNestedPass<func::FuncOp>(ternion::createTernPackLinearWeights());
+  // The kernels' register tiles, and so the panel width, follow the
+  // target's vector registers (--mcpu).
+  ternion::KernelTuning tuning = ternion::kernelTuningFor(*target);
+  if (linearWeights == LinearWeights::Panels) {
+    ternion::TernPackLinearWeightsOptions packing;
+    packing.panelWidth = tuning.panelWidth;
+    optimize.addNestedPass<func::FuncOp>(ternion::createTernPackLinearWeights(packing));
+  }
   steps.stage("optimizing (tern-optimize)");
   if (failed(optimize.run(*module)))
     return 1;
@@ -417,7 +423,9 @@ int compile() {
 
   steps.stage("lowering to the LLVM dialect");
   PassManager toLLVM(&ctx);
-  if (failed(ternion::buildBuffersToLLVMPipeline(toLLVM, kernelOptions)))
+  // --kernel-options come after the target's tuning: the last value wins.
+  if (failed(ternion::buildBuffersToLLVMPipeline(toLLVM,
+                                                 tuning.kernelOptions + " " + kernelOptions)))
     return fail("invalid --kernel-options '" + kernelOptions + "'");
   if (failed(toLLVM.run(*module)))
     return 1;

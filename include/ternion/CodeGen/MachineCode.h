@@ -43,7 +43,21 @@ struct Target {
   std::string triple;
   std::string cpu;
   std::string features;
+  /// f32 lanes of the widest vector registers (16 with AVX-512, 8 with AVX,
+  /// 4 otherwise) and how many there are (32 with AVX-512, else 16).
+  unsigned vectorLanes = 4;
+  unsigned vectorRegisters = 16;
 };
+
+/// The register-tile shapes of the CPU kernels for a target: the panel
+/// width tern-pack-linear-weights packs weights in, and the options of
+/// tern-contraction-kernels (empty: its defaults, tuned for 32 registers of
+/// 16 lanes). The tiles must fit the register file, or every FMA spills.
+struct KernelTuning {
+  int64_t panelWidth;
+  std::string kernelOptions;
+};
+KernelTuning kernelTuningFor(const Target &target);
 
 /// Creates the TargetMachine (PIC, for a shared object). Errors name an
 /// unknown triple or CPU.
