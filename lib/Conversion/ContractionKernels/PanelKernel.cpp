@@ -127,7 +127,7 @@ struct PanelEmitter {
     if (rows == 1)
       splits = std::max<int64_t>(splits, llvm::divideCeil(kMinStreams, group));
     SmallVector<Value> accs(init);
-    Value kUnrolledEnd = kBegin;
+    Value kSplitEnd = kBegin;
     if (splits > 1) {
       Value span = arith::SubIOp::create(b, loc, kEnd, kBegin);
       Value chunk = arith::DivUIOp::create(b, loc, span, index(b, loc, splits));
@@ -135,7 +135,7 @@ struct PanelEmitter {
       for (int64_t u = 0; u < splits; ++u)
         bases.push_back(arith::AddIOp::create(
             b, loc, kBegin, arith::MulIOp::create(b, loc, chunk, index(b, loc, u))));
-      kUnrolledEnd = arith::AddIOp::create(
+      kSplitEnd = arith::AddIOp::create(
           b, loc, kBegin, arith::MulIOp::create(b, loc, chunk, index(b, loc, splits)));
       Value zero = arith::ConstantOp::create(b, loc, vectorType, b.getZeroAttr(vectorType));
       SmallVector<Value> sets(init);
@@ -157,7 +157,7 @@ struct PanelEmitter {
       }
     }
     auto loop = scf::ForOp::create(
-        b, loc, kUnrolledEnd, kEnd, index(b, loc, 1), accs,
+        b, loc, kSplitEnd, kEnd, index(b, loc, 1), accs,
         [&](OpBuilder &nested, Location, Value kIv, ValueRange iterArgs) {
           scf::YieldOp::create(nested, loc, step(nested, kIv, iterArgs));
         });
