@@ -30,7 +30,7 @@ def Tern_LinearOp : Tern_Op<"linear"> {
     contiguous vector and each panel as one stream.
 
     ```mlir
-    %y = tern.linear %x, %w {panel_width = 32 : i64} : (tensor<?x256xf32>, tensor<16x256x32xf32>) -> tensor<?x512xf32>
+    %y = tern.linear %x, %w {panel_width = 64 : i64} : (tensor<?x256xf32>, tensor<8x256x64xf32>) -> tensor<?x512xf32>
     ```
   }];
   let arguments = (ins Tern_FloatTensor:$input, Tern_FloatTensor:$weight,

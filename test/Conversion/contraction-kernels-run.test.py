@@ -31,7 +31,7 @@ w_long = rand(20, 1030)
 b_big = rand(300, 130)
 b_3d = rand(40, 70)
 w_pbias, b_pbias = rand(64, 19), rand(64)
-w_p3d = rand(128, 300)
+w_p3d = rand(192, 301)
 w_pk1 = rand(64, 1)
 functions = {
     # tern.linear with a bias: N = 67, K = 19 (tails in M, N and K).
@@ -51,17 +51,18 @@ functions = {
     "lin_exact": ([(None, 64), (64, 64)], lambda x, w: x @ w.T, f"""
   %y = tern.linear %x0, %x1 : ({ttype((None, 64))}, {ttype((64, 64))}) -> {ttype((None, 64))}"""),
     # Weights ternion-compile packs in panels of 64 (N a multiple of 64): one
-    # panel with a bias, K = 19; two panels, a 3-D input with K = 300 (three
-    # K blocks under panel-tile-k=128 in the .test); K = 1. M = 130 runs
-    # 6-row and 4-row register tiles, M = 7 and 33 single rows after them,
-    # M = 1 the decode tiles (two panels, or a lone one, K split in ranges).
+    # panel with a bias, K = 19; three panels, a 3-D input with K = 301
+    # (three K blocks under panel-tile-k=128 in the .test; K ranges with a
+    # tail); K = 1. M = 130 runs 6-row and 4-row register tiles, M = 7 and
+    # 33 single rows after them, M = 1 the decode tiles (two panels and a
+    # partial tile of one, or a lone panel, K split in ranges).
     "lin_panel_bias": ([(None, 19)], lambda x: x @ w_pbias.T + b_pbias, f"""
   %w = tern.constant {dense(w_pbias)} : {ttype((64, 19))}
   %b = tern.constant {dense(b_pbias)} : {ttype((64,))}
   %y = tern.linear %x0, %w, %b : ({ttype((None, 19))}, {ttype((64, 19))}, {ttype((64,))}) -> {ttype((None, 64))}"""),
-    "lin_panel_3d": ([(2, None, 300)], lambda x: x @ w_p3d.T, f"""
-  %w = tern.constant {dense(w_p3d)} : {ttype((128, 300))}
-  %y = tern.linear %x0, %w : ({ttype((2, None, 300))}, {ttype((128, 300))}) -> {ttype((2, None, 128))}"""),
+    "lin_panel_3d": ([(2, None, 301)], lambda x: x @ w_p3d.T, f"""
+  %w = tern.constant {dense(w_p3d)} : {ttype((192, 301))}
+  %y = tern.linear %x0, %w : ({ttype((2, None, 301))}, {ttype((192, 301))}) -> {ttype((2, None, 192))}"""),
     "lin_panel_k1": ([(None, 1)], lambda x: x @ w_pk1.T, f"""
   %w = tern.constant {dense(w_pk1)} : {ttype((64, 1))}
   %y = tern.linear %x0, %w : ({ttype((None, 1))}, {ttype((64, 1))}) -> {ttype((None, 64))}"""),

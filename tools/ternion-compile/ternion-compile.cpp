@@ -364,6 +364,10 @@ int compile() {
   // The kernels' register tiles, and so the panel width, follow the
   // target's vector registers (--mcpu).
   ternion::KernelTuning tuning = ternion::kernelTuningFor(*target);
+  if (!target->hasFma)
+    llvm::errs() << "ternion-compile: warning: CPU '" << target->cpu
+                 << "' has no FMA instructions; the kernels' fused multiply-adds become "
+                    "calls to fmaf (correct, but slow: try --mcpu=host or x86-64-v3)\n";
   if (linearWeights == LinearWeights::Panels) {
     ternion::TernPackLinearWeightsOptions packing;
     packing.panelWidth = tuning.panelWidth;
@@ -426,7 +430,8 @@ int compile() {
   // --kernel-options come after the target's tuning: the last value wins.
   if (failed(ternion::buildBuffersToLLVMPipeline(toLLVM,
                                                  tuning.kernelOptions + " " + kernelOptions)))
-    return fail("invalid --kernel-options '" + kernelOptions + "'");
+    return fail("invalid --kernel-options '" + kernelOptions + "' (after the target's '" +
+                tuning.kernelOptions + "')");
   if (failed(toLLVM.run(*module)))
     return 1;
   if (emit == Emit::Mlir)

@@ -47,6 +47,9 @@ struct Target {
   /// 4 otherwise) and how many there are (32 with AVX-512, else 16).
   unsigned vectorLanes = 4;
   unsigned vectorRegisters = 16;
+  /// Fused multiply-add instructions: without them every vector.fma of the
+  /// kernels becomes calls to fmaf, correct but far slower.
+  bool hasFma = true;
 };
 
 /// The register-tile shapes of the CPU kernels for a target: the panel
@@ -54,7 +57,7 @@ struct Target {
 /// tern-contraction-kernels (empty: its defaults, tuned for 32 registers of
 /// 16 lanes). The tiles must fit the register file, or every FMA spills.
 struct KernelTuning {
-  int64_t panelWidth;
+  int64_t panelWidth = 64;
   std::string kernelOptions;
 };
 KernelTuning kernelTuningFor(const Target &target);

@@ -36,9 +36,12 @@ def ContractionKernels : Pass<"tern-contraction-kernels", "mlir::func::FuncOp"> 
       place: a register tile of `panel-rows` rows x P / `vector-width`
       vectors, one broadcast of x per row and step of k, K blocked by
       `panel-tile-k`; a decode step (M below `panel-rows`) streams each
-      panel once, as two halves of K read side by side.
+      panel once, with K split into ranges read side by side (at least four
+      weight streams per thread).
 
-    All are first tiled into `tile-m` x `tile-n` output tiles with
+    All are first tiled into `tile-m` x `tile-n` output tiles (the panel
+    kernel: `panel-tile-m` x `panel-tile-n`, or `panel-decode-tile-n` for a
+    decode step) with
     scf::tileUsingSCF, as an scf.forall (the 2-core parallel loop, lowered
     through scf.parallel to OpenMP) unless `parallel=false`. Inside a tile
     every dim is dynamic: full register tiles run unmasked, rows and columns

@@ -199,8 +199,8 @@ void emitPanelKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
   if (yIsUninitialized)
     emitter.firstBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, kBegin, zero);
   Value kEnd = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, kBegin, step), k);
-  // Panels outside, row tiles inside: a panel's K block stays in L1 while
-  // every row of x passes over it.
+  // Panels outside, row tiles inside: every row tile of x streams the same
+  // panel column (its K block) from L2 while its own rows stay in L1.
   forLoop(b, loc, zero, panels, 1, [&](OpBuilder &, Value p) {
     forLoop(b, loc, zero, mMain, rows,
             [&](OpBuilder &, Value mIv) { emitter.tile(mIv, p, rows, 1, kBegin, kEnd); });
@@ -208,8 +208,9 @@ void emitPanelKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
       forLoop(b, loc, mMain, mMiddle, middle,
               [&](OpBuilder &, Value mIv) { emitter.tile(mIv, p, middle, 1, kBegin, kEnd); });
   });
-  // Single rows (all of a decode step) take `group` panels at a time: that
-  // many weight streams in flight, and enough accumulators for the FMAs.
+  // Single rows (all of a decode step) take `group` panels at a time, enough
+  // accumulators for the FMAs; tile() splits K so that at least kMinStreams
+  // weight streams are in flight.
   int64_t group = std::max<int64_t>(1, llvm::divideCeil(kMinChains, emitter.vectors));
   Value pMain = roundDown(b, loc, panels, group);
   forLoop(b, loc, mMiddle, m, 1, [&](OpBuilder &, Value mIv) {

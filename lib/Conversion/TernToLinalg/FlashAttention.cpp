@@ -56,12 +56,16 @@ constexpr int64_t kBlock = 64;
 /// Mask entries at or below kMaskedBelow forbid their key (exported causal
 /// masks hold the lowest finite float or -inf there). Once every row of a
 /// prefill tile has a running max above kSeenAbove, a block whose entries
-/// are all forbidden contributes exp(s + mask - m) == 0 exactly to every
-/// row (the exponent is below -8e29), so skipping it changes no bit of the
-/// result. Until then it is computed: a row that meets only forbidden keys
-/// (a padding row) gets the unfused graph's answer.
+/// are all forbidden would add p = 0 to every row (s + mask - m is below
+/// -8e29, and p is 0 below kExpUnderflow) and leave m, so skipping it
+/// changes no bit of the result, for finite q, k, v with |scale q.k| below
+/// 1e29. Until then blocks are computed: a row that meets only forbidden
+/// keys (a padding row) gets the unfused graph's answer. In f16 both
+/// limits round to -inf, so only -inf masks are skipped there.
 constexpr double kMaskedBelow = -1e30;
 constexpr double kSeenAbove = -1e29;
+/// exp(x) is below the smallest normal f32 (and 0 in f32 below ~-104).
+constexpr double kExpUnderflow = -88.0;
 
 /// Where a tile's rows and columns sit in the op's index space, for masks
 /// and causality. A prefill tile's rows are consecutive queries of one head;
@@ -110,7 +114,7 @@ private:
   Value maskAt(OpBuilder &b, Location loc, const TilePosition &pos, Value row, Value col);
   /// True when every mask entry of the block (rows x cols at `pos`) is at
   /// most kMaskedBelow: a block above the diagonal of a causal mask.
-  Value blockMasked(OpBuilder &b, Location loc, const TilePosition &pos, Value rows, Value cols);
+  Value blockFullyMasked(OpBuilder &b, Location loc, const TilePosition &pos, Value rows, Value cols);
   /// True when every row of m has a maximum above kSeenAbove, i.e. has met
   /// a key its mask allows.
   Value rowsSeen(OpBuilder &b, Location loc, Value m);
@@ -149,25 +153,28 @@ Value FlashAttentionBuilder::maskAt(OpBuilder &b, Location loc, const TilePositi
   return convertFloat(b, loc, value, element);
 }
 
-Value FlashAttentionBuilder::blockMasked(OpBuilder &b, Location loc, const TilePosition &pos,
+Value FlashAttentionBuilder::blockFullyMasked(OpBuilder &b, Location loc, const TilePosition &pos,
                                          Value rows, Value cols) {
   // Plain loops with a scalar result: a linalg reduction would allocate its
   // 0-d output once per block after bufferization.
   Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
   Value limit = floatConst(b, loc, element, kMaskedBelow);
-  Value none = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+  Value noneYet = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
   auto rowLoop = scf::ForOp::create(
-      b, loc, c0, rows, c1, ValueRange{none},
+      b, loc, c0, rows, c1, ValueRange{noneYet},
       [&](OpBuilder &b, Location l, Value row, ValueRange rowAllowed) {
         auto colLoop = scf::ForOp::create(
             b, l, c0, cols, c1, rowAllowed,
             [&](OpBuilder &b, Location l, Value col, ValueRange allowed) {
-              Value open = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT,
-                                                 maskAt(b, l, pos, row, col), limit);
-              scf::YieldOp::create(b, l, ValueRange{arith::OrIOp::create(b, l, allowed[0], open)});
+              // UGT: a NaN entry counts as allowed, so it is not skipped.
+              Value allows = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UGT,
+                                                   maskAt(b, l, pos, row, col), limit);
+              scf::YieldOp::create(b, l,
+                                   ValueRange{arith::OrIOp::create(b, l, allowed[0], allows)});
             });
         scf::YieldOp::create(b, l, colLoop.getResults());
       });
+  // Fully masked = no entry allows its key.
   return arith::XOrIOp::create(b, loc, rowLoop.getResult(0),
                                arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
 }
@@ -257,12 +264,19 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
                                return {math::ExpOp::create(b, l, diff)};
                              })
                     .getResult(0);
+  // p = exp(s - m'), exactly 0 where exp underflows: the polynomial exp of
+  // tern-approximate-math returns the smallest normal float there, and a
+  // masked key must add nothing (see kMaskedBelow).
   Value pOut = emptyTensor(b, loc, {rows, cols}, element);
+  Value underflow = floatConst(b, loc, element, kExpUnderflow);
   Value p = buildGeneric(b, loc, pOut.getType(), ValueRange{s, mNew}, pOut,
                          {id2, rowOf2, id2}, {IT::parallel, IT::parallel},
                          [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
                            Value diff = arith::SubFOp::create(b, l, a[0], safeMax(b, l, a[1]));
-                           return {math::ExpOp::create(b, l, diff)};
+                           Value tiny = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT,
+                                                              diff, underflow);
+                           return {arith::SelectOp::create(b, l, tiny, zero,
+                                                           math::ExpOp::create(b, l, diff))};
                          })
                 .getResult(0);
 
@@ -371,8 +385,8 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
         // block is read once every row has been seen, the rows' maxima
         // until then.
         Value seen = carried[3];
-        using Build = llvm::function_ref<Value(OpBuilder &, Location)>;
-        auto ifElse = [&](Value condition, Build then, Build otherwise) {
+        using BuildValue = llvm::function_ref<Value(OpBuilder &, Location)>;
+        auto ifElse = [&](Value condition, BuildValue then, BuildValue otherwise) {
           return scf::IfOp::create(
                      b, l, condition,
                      [&](OpBuilder &b, Location l) {
@@ -383,22 +397,22 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
                      })
               .getResult(0);
         };
-        auto constant = [](bool value) {
+        auto boolConstant = [](bool value) {
           return [value](OpBuilder &b, Location l) -> Value {
             return arith::ConstantOp::create(b, l, b.getBoolAttr(value));
           };
         };
         Value skip = ifElse(
             seen,
-            [&](OpBuilder &b, Location l) { return blockMasked(b, l, blockPos, rows, cols); },
-            constant(false));
+            [&](OpBuilder &b, Location l) { return blockFullyMasked(b, l, blockPos, rows, cols); },
+            boolConstant(false));
         auto branch = scf::IfOp::create(
             b, l, skip,
             [&](OpBuilder &b, Location l) {
               scf::YieldOp::create(b, l, carried.take_front(3));
             },
             [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, attend(b, l)); });
-        Value nowSeen = ifElse(seen, constant(true), [&](OpBuilder &b, Location l) {
+        Value nowSeen = ifElse(seen, boolConstant(true), [&](OpBuilder &b, Location l) {
           return rowsSeen(b, l, branch.getResult(0));
         });
         SmallVector<Value> next(branch.getResults());
