@@ -40,19 +40,29 @@ def case(name, S, T, with_mask):
     np.save(f"{out}/{name}_y.npy", attention(q, k, v, mask, 0.25))
 
 
-def graph_mask_case(name, S, T, padding):
+def graph_mask_case(name, S, T, padding, batch=1, forbid=None):
     # How exported models pass causality: no causal flag, a mask holding the
-    # lowest f32 above the diagonal and on `padding` left-padded keys (whose
-    # own query rows are then fully masked: the unfused graph averages V
-    # over every key there, and so must the lowering that skips blocks).
-    q = rng.standard_normal((1, 4, S, 16), dtype=np.float32)
-    k = rng.standard_normal((1, 2, T, 16), dtype=np.float32)
-    v = rng.standard_normal((1, 2, T, 8), dtype=np.float32)
-    lowest = np.finfo(np.float32).min
+    # lowest f32 (or `forbid`) above the diagonal and on `padding[b]`
+    # left-padded keys of batch b (whose own query rows are then fully
+    # masked: the unfused graph averages V over every key there, and so must
+    # the lowering that skips blocks). With batch > 1 the mask is per batch
+    # and per head ([B, H, S, T]; head h also forbids keys 40h .. 40h + 9).
+    q = rng.standard_normal((batch, 4, S, 16), dtype=np.float32)
+    k = rng.standard_normal((batch, 2, T, 16), dtype=np.float32)
+    v = rng.standard_normal((batch, 2, T, 8), dtype=np.float32)
+    lowest = np.finfo(np.float32).min if forbid is None else forbid
     future = np.arange(T)[None, :] > (np.arange(S)[:, None] + (T - S))
-    mask = np.where(future, lowest, 0).astype(np.float32)
-    mask[:, :padding] = lowest
-    mask = mask[None, None]
+    if batch == 1:
+        mask = np.where(future, lowest, 0).astype(np.float32)
+        mask[:, :padding] = lowest
+        mask = mask[None, None]
+    else:
+        mask = np.zeros((batch, 4, S, T), np.float32)
+        mask[:, :, future] = lowest
+        for b in range(batch):
+            mask[b, :, :, :padding[b]] = lowest
+            for h in range(4):
+                mask[b, h, :, 40 * h + 10:40 * h + 20] = lowest
     arrays = {"q": q, "k": k, "v": v, "mask": mask}
     for key, value in arrays.items():
         np.save(f"{out}/{name}_{key}.npy", value)
@@ -69,3 +79,5 @@ case("step", 40, 170, True)        # a KV-cache step with a mask
 case("decode", 1, 200, True)       # one query: the decode tiling
 graph_mask_case("graph", 200, 200, 3)       # 7 query tiles, 4 key blocks, 3 padding rows
 graph_mask_case("graph_step", 40, 170, 0)   # a KV-cache step: the diagonal mid-block
+graph_mask_case("graph_inf", 150, 150, 0, forbid=-np.inf)          # -inf instead of lowest
+graph_mask_case("graph_batch", 130, 130, [0, 5], batch=2)          # per batch and head
