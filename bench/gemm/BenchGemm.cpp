@@ -120,18 +120,20 @@ TernionResult runTernion(const std::string &dir, const Case &c, double minSecond
   output.assign(data, data + size_t(c.m) * c.n);
   // The same product by the naive loops, for the error column (a model of
   // many layers has no such reference: its column shows "-").
-  std::vector<float> reference(size_t(c.m) * c.n);
   if (c.isLayers()) {
     result.maxError = NAN;
-  } else if (!b.empty()) {
-    bench::naiveMatmul(x.data(), b.data(), reference.data(), c.m, c.n, c.k, 2);
   } else {
-    std::vector<float> w = readFloats(dir + "/" + c.model + ".wt.bin", size_t(c.n) * c.k);
-    bench::naiveLinear(x.data(), w.data(), reference.data(), c.m, c.n, c.k, 2);
+    std::vector<float> reference(size_t(c.m) * c.n);
+    if (!b.empty()) {
+      bench::naiveMatmul(x.data(), b.data(), reference.data(), c.m, c.n, c.k, 2);
+    } else {
+      std::vector<float> w = readFloats(dir + "/" + c.model + ".wt.bin", size_t(c.n) * c.k);
+      bench::naiveLinear(x.data(), w.data(), reference.data(), c.m, c.n, c.k, 2);
+    }
+    for (size_t i = 0; i < reference.size(); ++i)
+      result.maxError = std::max(result.maxError, double(std::fabs(reference[i] - output[i])) /
+                                                      (1.0 + std::fabs(reference[i])));
   }
-  for (size_t i = 0; i < reference.size() && !c.isLayers(); ++i)
-    result.maxError = std::max(result.maxError, double(std::fabs(reference[i] - output[i])) /
-                                                    (1.0 + std::fabs(reference[i])));
   for (tnx_tensor_t *t : inputs)
     tnx_tensor_release(t);
   tnx_session_release(session);

@@ -69,20 +69,19 @@ Expected<Target> createTarget(const TargetOptions &options) {
   const MCSubtargetInfo *subtarget = result.machine->getMCSubtargetInfo();
   auto has = [&](const char *feature) { return subtarget->checkFeatures(feature); };
   if (result.machine->getTargetTriple().isX86()) {
-    if (has("+avx512f")) {
+    if (has("+avx512f"))
       result.vectorLanes = 16;
-      result.vectorRegisters = 32;
-    } else if (has("+avx")) {
+    else if (has("+avx"))
       result.vectorLanes = 8;
-    }
     result.hasFma = has("+fma");
   }
   return result;
 }
 
 KernelTuning kernelTuningFor(const Target &target) {
-  // The passes' defaults (Passes.td, KernelPasses.td) are this shape.
-  if (target.vectorLanes == 16 && target.vectorRegisters == 32)
+  // AVX-512, 32 registers of 16 lanes: the passes' defaults (Passes.td,
+  // KernelPasses.td) are this shape.
+  if (target.vectorLanes == 16)
     return {64, ""};
   // 16 registers: 6 x 2-vector panel tiles (12 accumulators, 2 weight
   // vectors, a broadcast), 2 x 4 dot-product and 6 x 2 outer-product tiles;

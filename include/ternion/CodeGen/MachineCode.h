@@ -43,10 +43,9 @@ struct Target {
   std::string triple;
   std::string cpu;
   std::string features;
-  /// f32 lanes of the widest vector registers (16 with AVX-512, 8 with AVX,
-  /// 4 otherwise) and how many there are (32 with AVX-512, else 16).
+  /// f32 lanes of the widest vector registers: 16 with AVX-512 (which has 32
+  /// of them), 8 with AVX, 4 otherwise (16 registers either way).
   unsigned vectorLanes = 4;
-  unsigned vectorRegisters = 16;
   /// Fused multiply-add instructions: without them every vector.fma of the
   /// kernels becomes calls to fmaf, correct but far slower.
   bool hasFma = true;

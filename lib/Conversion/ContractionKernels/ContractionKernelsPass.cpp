@@ -93,7 +93,6 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
       scf::SCFTilingOptions options;
       // k stays whole: a tile owns its outputs, so tiles never race. A panel
       // contraction tiles (m, p) and keeps whole panels (j).
-      SmallVector<int64_t> tileSizes{tileM, tileN, 0};
       if (form == kernels::ContractionForm::Panel) {
         int64_t panelWidth = cast<MemRefType>(op.getDpsInputs()[1].getType()).getDimSize(2);
         if (panelWidth % vectorWidth != 0) {
@@ -103,30 +102,31 @@ struct ContractionKernelsPass : impl::ContractionKernelsBase<ContractionKernelsP
                            << "; the contraction is left to the scalar loop lowering";
           continue;
         }
-        tileSizes = {panelTileM, std::max<int64_t>(1, panelTileN / panelWidth), 0, 0};
         // Fewer rows than a register tile (decode) read each panel once and
         // are bandwidth-bound: their tiles take more panels, so that a row
         // streams several at once. Chosen at run time from x's row count.
+        int64_t prefillPanels = std::max<int64_t>(1, panelTileN / panelWidth);
         int64_t decodePanels = std::max<int64_t>(1, panelDecodeTileN / panelWidth);
-        if (decodePanels != tileSizes[1]) {
-          int64_t prefillPanels = tileSizes[1], rowTile = panelRows;
-          options.setTileSizeComputationFunction(
-              [=](OpBuilder &b, Operation *target) -> SmallVector<OpFoldResult> {
+        int64_t rowTile = panelRows, rowsPerTile = panelTileM;
+        options.setTileSizeComputationFunction(
+            [=](OpBuilder &b, Operation *target) -> SmallVector<OpFoldResult> {
+              OpFoldResult panels = b.getIndexAttr(prefillPanels);
+              if (decodePanels != prefillPanels) {
                 Location loc = target->getLoc();
                 Value x = cast<linalg::GenericOp>(target).getDpsInputs()[0];
                 Value rows = memref::DimOp::create(b, loc, x, 0);
-                Value few = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, rows,
-                                                  kernels::index(b, loc, rowTile));
-                Value panels = arith::SelectOp::create(b, loc, few,
-                                                       kernels::index(b, loc, decodePanels),
-                                                       kernels::index(b, loc, prefillPanels));
-                return {b.getIndexAttr(panelTileM), panels, b.getIndexAttr(0),
-                        b.getIndexAttr(0)};
-              });
-        }
+                Value isDecode = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, rows,
+                                                       kernels::index(b, loc, rowTile));
+                panels = arith::SelectOp::create(b, loc, isDecode,
+                                                 kernels::index(b, loc, decodePanels),
+                                                 kernels::index(b, loc, prefillPanels))
+                             .getResult();
+              }
+              return {b.getIndexAttr(rowsPerTile), panels, b.getIndexAttr(0), b.getIndexAttr(0)};
+            });
+      } else {
+        options.setTileSizes(getAsIndexOpFoldResult(&getContext(), {tileM, tileN, 0}));
       }
-      if (!options.tileSizeComputationFunction)
-        options.setTileSizes(getAsIndexOpFoldResult(&getContext(), tileSizes));
       // A contraction that already runs inside a parallel loop (the tiles of
       // flash attention) gets serial tiles: nested OpenMP regions would only
       // oversubscribe the cores.

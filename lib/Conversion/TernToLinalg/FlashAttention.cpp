@@ -118,6 +118,13 @@ private:
   /// True when every row of m has a maximum above kSeenAbove, i.e. has met
   /// a key its mask allows.
   Value rowsSeen(OpBuilder &b, Location loc, Value m);
+  /// The next (m, l, acc, seen) of a prefill key loop with a mask, given
+  /// its carried state: `attend` computes the block unless every row has
+  /// been seen and the block at `pos` is fully masked.
+  SmallVector<Value>
+  attendUnlessMasked(OpBuilder &b, Location loc, ValueRange carried, const TilePosition &pos,
+                     Value rows, Value cols,
+                     function_ref<SmallVector<Value>(OpBuilder &, Location)> attend);
   /// acc / l, the finished rows of a tile.
   Value normalize(OpBuilder &b, Location loc, Value acc, Value l);
   /// Runs the key loop for one tile of rows and returns its output [rows, Dv].
@@ -324,6 +331,42 @@ Value FlashAttentionBuilder::normalize(OpBuilder &b, Location loc, Value acc, Va
       .getResult(0);
 }
 
+SmallVector<Value> FlashAttentionBuilder::attendUnlessMasked(
+    OpBuilder &b, Location loc, ValueRange carried, const TilePosition &pos, Value rows,
+    Value cols, function_ref<SmallVector<Value>(OpBuilder &, Location)> attend) {
+  // Both tests only run when they can change the outcome: the mask block is
+  // read once every row has been seen, the rows' maxima until then.
+  Value seen = carried[3];
+  using BuildValue = function_ref<Value(OpBuilder &, Location)>;
+  auto ifElse = [&](Value condition, BuildValue then, BuildValue otherwise) {
+    return scf::IfOp::create(
+               b, loc, condition,
+               [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, ValueRange{then(b, l)}); },
+               [&](OpBuilder &b, Location l) {
+                 scf::YieldOp::create(b, l, ValueRange{otherwise(b, l)});
+               })
+        .getResult(0);
+  };
+  auto boolConstant = [](bool value) {
+    return [value](OpBuilder &b, Location l) -> Value {
+      return arith::ConstantOp::create(b, l, b.getBoolAttr(value));
+    };
+  };
+  Value skip = ifElse(
+      seen, [&](OpBuilder &b, Location l) { return blockFullyMasked(b, l, pos, rows, cols); },
+      boolConstant(false));
+  auto branch = scf::IfOp::create(
+      b, loc, skip,
+      [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, carried.take_front(3)); },
+      [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, attend(b, l)); });
+  Value nowSeen = ifElse(seen, boolConstant(true), [&](OpBuilder &b, Location l) {
+    return rowsSeen(b, l, branch.getResult(0));
+  });
+  SmallVector<Value> next(branch.getResults());
+  next.push_back(nowSeen);
+  return next;
+}
+
 Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile, Value rows,
                                         Value kvHead, Value keyEnd, const TilePosition &pos) {
   OpFoldResult rowsFold = getAsOpFoldResult(rows);
@@ -377,47 +420,10 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
                                             carried[1], carried[2], blockPos);
           return {m, lsum, acc};
         };
-        if (!skipMasked) {
-          scf::YieldOp::create(b, l, attend(b, l));
-          return;
-        }
-        // Both tests only run when they can change the outcome: the mask
-        // block is read once every row has been seen, the rows' maxima
-        // until then.
-        Value seen = carried[3];
-        using BuildValue = llvm::function_ref<Value(OpBuilder &, Location)>;
-        auto ifElse = [&](Value condition, BuildValue then, BuildValue otherwise) {
-          return scf::IfOp::create(
-                     b, l, condition,
-                     [&](OpBuilder &b, Location l) {
-                       scf::YieldOp::create(b, l, ValueRange{then(b, l)});
-                     },
-                     [&](OpBuilder &b, Location l) {
-                       scf::YieldOp::create(b, l, ValueRange{otherwise(b, l)});
-                     })
-              .getResult(0);
-        };
-        auto boolConstant = [](bool value) {
-          return [value](OpBuilder &b, Location l) -> Value {
-            return arith::ConstantOp::create(b, l, b.getBoolAttr(value));
-          };
-        };
-        Value skip = ifElse(
-            seen,
-            [&](OpBuilder &b, Location l) { return blockFullyMasked(b, l, blockPos, rows, cols); },
-            boolConstant(false));
-        auto branch = scf::IfOp::create(
-            b, l, skip,
-            [&](OpBuilder &b, Location l) {
-              scf::YieldOp::create(b, l, carried.take_front(3));
-            },
-            [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, attend(b, l)); });
-        Value nowSeen = ifElse(seen, boolConstant(true), [&](OpBuilder &b, Location l) {
-          return rowsSeen(b, l, branch.getResult(0));
-        });
-        SmallVector<Value> next(branch.getResults());
-        next.push_back(nowSeen);
-        scf::YieldOp::create(b, l, next);
+        scf::YieldOp::create(b, l,
+                             skipMasked
+                                 ? attendUnlessMasked(b, l, carried, blockPos, rows, cols, attend)
+                                 : attend(b, l));
       });
   return normalize(b, loc, loop.getResult(2), loop.getResult(1));
 }
