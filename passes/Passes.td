@@ -55,42 +55,6 @@ def TernFuseLinear : Pass<"tern-fuse-linear", "mlir::func::FuncOp"> {
   ];
 }
 
-def TernPackLinearWeights : Pass<"tern-pack-linear-weights", "mlir::func::FuncOp"> {
-  let summary = "Pack f32 tern.linear weights into column panels for the CPU GEMM kernel";
-  let description = [{
-    Rewrites the constant `[N, K]` weight of each f32 `tern.linear` into
-    `[N / P, K, P]` panels (`panel_width = P`): panel `p` holds, for every
-    k, the P weights of outputs `p * P ... p * P + P - 1` side by side. The
-    CPU kernel for this layout (tern-contraction-kernels) is the classic
-    outer-product GEMM: per step of k it loads the P weights as P / 16
-    vectors, broadcasts one input element per row of its register tile and
-    issues the FMAs; the panel is one contiguous stream, where the `[N, K]`
-    dot-product kernel reads eight weight rows a power-of-two stride apart
-    (eight streams, the same L1 sets) and reduces its accumulators across
-    lanes. bench/gemm on this machine (2 threads, M = 512, K and N of 768
-    and 2048): 335-365 GFLOP/s against 280-320 with `[N, K]` rows.
-
-    Run it last among the passes that rewrite `tern.linear` weights (the
-    ternary and quantization passes want `[N, K]` rows). Weights whose N is
-    not a multiple of P, or that are not constant f32, keep `[N, K]`; a
-    constant also used elsewhere is copied (the embedding of a tied
-    `lm_head` stays as it was).
-  }];
-  let dependentDialects = ["::ternion::tern::TernDialect"];
-  let options = [
-    Option<"panelWidth", "panel-width", "int64_t", /*default=*/"64",
-           "Outputs per panel: a multiple of the 16 f32 lanes of an AVX-512 "
-           "register; 64 lets 6 rows x 4 vectors of accumulators fit the 32 "
-           "registers with 10 loads per 24 FMAs">,
-    Option<"report", "report", "bool", /*default=*/"false",
-           "Emit a remark per function with this pass's counts">
-  ];
-  let statistics = [
-    Statistic<"numPacked", "packed", "Number of tern.linear weights packed into panels">,
-    Statistic<"numKept", "kept", "Number of tern.linear weights left [N, K]">
-  ];
-}
-
 def TernFuseAttention : Pass<"tern-fuse-attention", "mlir::func::FuncOp"> {
   let summary = "Form tern.attention from MatMul/Softmax/MatMul chains";
   let description = [{

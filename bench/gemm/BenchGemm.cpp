@@ -212,9 +212,16 @@ int main(int argc, char **argv) {
   size_t bwBytes = size_t(bandwidthMiB) << 20;
   double bandwidth = bench::measureReadBandwidth(threads, bwBytes);
   double bandwidth1 = bench::measureReadBandwidth(1, bwBytes);
-  std::printf("machine: FMA peak %.1f GFLOP/s (%d threads), %.1f (1 thread); read bandwidth "
-              "%.1f GB/s (%d threads), %.1f (1 thread) over %ld MiB\n",
-              peak, threads, peak1, bandwidth, threads, bandwidth1, bandwidthMiB);
+  std::printf("cpu: %s; probes' vector ISA: %s (chosen at run time; TERNION_BENCH_ISA overrides)\n",
+              bench::cpuModel().c_str(), bench::vectorIsa());
+  if (std::isnan(peak))
+    std::printf("machine: no FMA peak (no AVX2+FMA or AVX-512: %%peak shows \"-\"); ");
+  else
+    std::printf("machine: FMA peak %.1f GFLOP/s (%d threads), %.1f (1 thread); ", peak, threads,
+                peak1);
+  std::printf("read bandwidth %.1f GB/s (%d threads), %.1f (1 thread) over %ld MiB, best of 1, 2, "
+              "4 and 8 read streams per thread\n",
+              bandwidth, threads, bandwidth1, bandwidthMiB);
   std::printf("%%bw: weight bytes per second / read bandwidth from memory (%ld MiB buffer); "
               "%%bwWS: / read bandwidth over a buffer of the weights' size, read again and "
               "again like the weights of a repeated GEMV (cache-resident when it fits)\n",
@@ -243,9 +250,10 @@ int main(int argc, char **argv) {
         std::snprintf(text, sizeof(text), format, v);
       return std::string(text);
     };
-    std::printf("%-22s %5d %5d %5d | %8.3f %8.1f %5.1f%% %7.1f %5.1f%% %6s %8s | %7s %7s "
+    std::printf("%-22s %5d %5d %5d | %8.3f %8.1f %6s %7.1f %5.1f%% %6s %8s | %7s %7s "
                 "%6s |",
-                c.name.c_str(), c.m, c.n, c.k, t.seconds * 1e3, gflops, 100 * gflops / peak, gbs,
+                c.name.c_str(), c.m, c.n, c.k, t.seconds * 1e3, gflops,
+                (cell(100 * gflops / peak, "%.1f") + (std::isnan(peak) ? "" : "%")).c_str(), gbs,
                 100 * gbs / bandwidth, wsColumn.c_str(), cell(t.maxError, "%.1e").c_str(),
                 cell(naive1, "%.2f").c_str(), cell(naive2, "%.2f").c_str(),
                 cell(gflops / naive2, "%.1f").c_str());

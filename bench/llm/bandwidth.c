@@ -1,13 +1,36 @@
 /* Read bandwidth for the decode bound of the LLM benchmark (bench/llm/run.sh).
  *
- *   cc -O3 -march=native -pthread bench/llm/bandwidth.c -o bandwidth
- *   ./bandwidth [THREADS=2] [MIB=1024] [REPS=10]
+ *   cc -O3 -pthread bench/llm/bandwidth.c -o bandwidth
+ *   ./bandwidth [THREADS=2] [MIB=1024] [REPS=10] [STREAMS=1,2,4,8]
  *
  * Each thread sums its contiguous share of one MIB-MiB array of 64-bit words (written once
- * first, so every page is mapped), REPS times; the threads start together at a barrier and the
- * pass time is that of the slowest. Prints one JSON line with the best pass in GB/s (1e9 bytes
- * per second) and the median. The array is far larger than the last-level cache, like a
- * model's weights streamed once per decoded token.
+ * first, by that thread, so every page is mapped), REPS times; the threads start together at a
+ * barrier and the pass time is that of the slowest. The array is far larger than the last-level
+ * cache, like a model's weights streamed once per decoded token.
+ *
+ * A bound must be the most the machine can read, so the passes read the way the fastest kernel
+ * does: a thread cuts its share into S disjoint ranges ("streams", for each S in STREAMS) and
+ * reads them interleaved, a cache line of each in turn, like Ternion's panel kernel reading
+ * several weight panels at once. The hardware prefetchers follow each range on its own, so more
+ * streams keep more lines in flight (one stream reached 23.9 GB/s on an AVX2 Zen 3 where four
+ * reached 32.8 and Ternion's decode 30.8). The ranges start a few cache lines apart, not on the
+ * same page offset, so their lines do not all fall in one L1 set. The loads are the widest the
+ * CPU has, summed into 8 vector accumulators (a scalar loop measures about half the bandwidth).
+ * The passes of the stream counts alternate within each rep, so a drifting machine load hits
+ * them alike.
+ *
+ * The vector ISA is chosen at run time, not by compiler flags (build with no -m/-march option;
+ * the binary runs on any x86-64): each kernel is compiled for its ISA with
+ * __attribute__((target)) and called only if __builtin_cpu_supports says the CPU (and the OS)
+ * has it: AVX-512F (zmm loads), else AVX2 (ymm), else SSE2 (xmm, every x86-64).
+ * TERNION_BENCH_ISA=avx512|avx2|sse2 forces one (an error if the CPU lacks it), e.g. to compare
+ * them or to test the AVX2 path on an AVX-512 machine. Other architectures get the generic
+ * kernel ("generic": GCC/Clang vector extensions for the default target).
+ *
+ * Prints one JSON line: "best_gb_s" is the maximum over STREAMS of the best pass in GB/s (1e9
+ * bytes per second), "median_gb_s" the median pass of that stream count, "streams" and "isa"
+ * the variant that gave it, "cpu" the model name, and "variants" the best and median per
+ * stream count.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -17,17 +40,123 @@
 #include <string.h>
 #include <time.h>
 
+#define LINE_WORDS 8                /* a 64-byte cache line of uint64_t */
+#define ACCS 8                      /* vector accumulators of a kernel */
+#define SKEW_WORDS (2 * LINE_WORDS) /* stream s starts s * 128 bytes past its share's cut */
+#define MAX_STREAMS 8
+#define BLOCK_WORDS (MAX_STREAMS * 4 * LINE_WORDS) /* a thread's share is a multiple of this */
+
+/* One kernel: sums S ranges of `len` words, `stride` words apart from p, reading L cache
+   lines of each range in turn (L * S >= 4 lines per iteration) with VBYTES-byte loads. The
+   accumulators are local vectors of the kernel's own target, so no vector crosses a call. */
+#define READ_KERNEL(NAME, TARGET, VBYTES, S, L)                                                    \
+  TARGET static uint64_t NAME(const uint64_t *p, size_t len, size_t stride) {                      \
+    typedef uint64_t vec __attribute__((vector_size(VBYTES)));                                     \
+    enum { VWORDS = (VBYTES) / 8, PER_ITER = (L)*LINE_WORDS / VWORDS };                            \
+    vec acc[ACCS];                                                                                 \
+    for (int k = 0; k < ACCS; k++)                                                                 \
+      acc[k] = (vec){0};                                                                           \
+    for (size_t i = 0; i < len; i += (L)*LINE_WORDS) {                                             \
+      _Pragma("GCC unroll 8") for (int s = 0; s < (S); s++) {                                      \
+        const vec *v = (const vec *)(p + s * stride + i);                                          \
+        _Pragma("GCC unroll 32") for (int j = 0; j < PER_ITER; j++) {                              \
+          acc[(s * PER_ITER + j) % ACCS] += v[j];                                                  \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+    for (int k = 1; k < ACCS; k++)                                                                 \
+      acc[0] ^= acc[k];                                                                            \
+    uint64_t total = 0;                                                                            \
+    for (int k = 0; k < VWORDS; k++)                                                               \
+      total += acc[0][k];                                                                          \
+    return total;                                                                                  \
+  }
+
+typedef uint64_t (*kernel_fn)(const uint64_t *, size_t, size_t);
+static const int stream_counts[] = {1, 2, 4, 8};
+#define NSTREAM_KINDS 4
+/* Cache lines of each stream read per iteration, by stream count: at least 4 lines in all. */
+static const int lines_per_stream[] = {4, 2, 1, 1};
+
+#define KERNELS(ISA, TARGET, VBYTES)                                                               \
+  READ_KERNEL(read_##ISA##_1, TARGET, VBYTES, 1, 4)                                                \
+  READ_KERNEL(read_##ISA##_2, TARGET, VBYTES, 2, 2)                                                \
+  READ_KERNEL(read_##ISA##_4, TARGET, VBYTES, 4, 1)                                                \
+  READ_KERNEL(read_##ISA##_8, TARGET, VBYTES, 8, 1)                                                \
+  static const kernel_fn ISA##_kernels[NSTREAM_KINDS] = {read_##ISA##_1, read_##ISA##_2,           \
+                                                         read_##ISA##_4, read_##ISA##_8};
+
+#if defined(__x86_64__) || defined(__i386__)
+KERNELS(avx512, __attribute__((target("avx512f"))), 64)
+KERNELS(avx2, __attribute__((target("avx2"))), 32)
+KERNELS(sse2, , 16) /* the x86-64 baseline: no target attribute */
+#else
+KERNELS(generic, , 16)
+#endif
+
+static const char *pick_isa(const kernel_fn **kernels) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  int has512 = __builtin_cpu_supports("avx512f"), has2 = __builtin_cpu_supports("avx2");
+  const char *force = getenv("TERNION_BENCH_ISA");
+  if (force && *force) {
+    if (!strcmp(force, "avx512") && has512)
+      return *kernels = avx512_kernels, "avx512";
+    if (!strcmp(force, "avx2") && has2)
+      return *kernels = avx2_kernels, "avx2";
+    if (!strcmp(force, "sse2"))
+      return *kernels = sse2_kernels, "sse2";
+    fprintf(stderr,
+            "bandwidth: TERNION_BENCH_ISA=%s: not one of avx512, avx2, sse2 that this CPU has\n",
+            force);
+    exit(2);
+  }
+  if (has512)
+    return *kernels = avx512_kernels, "avx512";
+  if (has2)
+    return *kernels = avx2_kernels, "avx2";
+  return *kernels = sse2_kernels, "sse2";
+#else
+  return *kernels = generic_kernels, "generic";
+#endif
+}
+
+/* The "model name" of /proc/cpuinfo (what run.sh's conditions print), JSON-escaped. */
+static void cpu_model(char *out, size_t size) {
+  snprintf(out, size, "unknown");
+  FILE *f = fopen("/proc/cpuinfo", "r");
+  if (!f)
+    return;
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    char *colon = strchr(line, ':');
+    if (strncmp(line, "model name", 10) || !colon)
+      continue;
+    char *s = colon + 1;
+    while (*s == ' ' || *s == '\t')
+      s++;
+    size_t n = 0;
+    for (; *s && *s != '\n' && n + 3 < size; s++) {
+      if (*s == '"' || *s == '\\')
+        out[n++] = '\\';
+      out[n++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+    }
+    out[n] = 0;
+    break;
+  }
+  fclose(f);
+}
+
 static uint64_t *data;
-static size_t words;
-static int nthreads, reps;
+static size_t per; /* words of each thread's share */
+static int nthreads, reps, nvariants;
+static int variant_kind[NSTREAM_KINDS];   /* index into stream_counts */
+static size_t variant_len[NSTREAM_KINDS]; /* words of each stream */
+static const kernel_fn *kernels;
 static pthread_barrier_t barrier;
-static double *times; /* [reps][nthreads]: end of each thread's pass */
-static double *starts;
+static double *times;  /* [reps][nvariants][nthreads]: end of each thread's pass */
+static double *starts; /* [reps][nvariants] */
 static volatile uint64_t sink;
-/* 64-byte vectors (GCC/Clang vector extension): one zmm register with AVX-512, two ymm with
-   AVX2. Four independent accumulators keep enough loads in flight that the loop is bound by
-   memory, not by the adds (a scalar loop measures about half the bandwidth here). */
-typedef uint64_t v8u64 __attribute__((vector_size(64)));
 
 static double now(void) {
   struct timespec ts;
@@ -37,28 +166,20 @@ static double now(void) {
 
 static void *worker(void *arg) {
   int t = (int)(intptr_t)arg;
-  size_t per = words / nthreads / 32 * 32, lo = t * per, hi = lo + per;
-  for (size_t i = lo; i < hi; i++) /* first touch by the thread that reads it */
+  size_t lo = t * per;
+  for (size_t i = lo; i < lo + per; i++) /* first touch by the thread that reads it */
     data[i] = i * 0x9e3779b97f4a7c15ull;
   uint64_t total = 0;
-  for (int r = 0; r < reps; r++) {
-    pthread_barrier_wait(&barrier);
-    if (t == 0)
-      starts[r] = now();
-    pthread_barrier_wait(&barrier);
-    v8u64 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-    const v8u64 *v = (const v8u64 *)(data + lo); /* lo is a multiple of 32 words */
-    for (size_t i = 0, n = (hi - lo) / 32; i < n; i++) {
-      a0 += v[4 * i];
-      a1 += v[4 * i + 1];
-      a2 += v[4 * i + 2];
-      a3 += v[4 * i + 3];
+  for (int r = 0; r < reps; r++)
+    for (int v = 0; v < nvariants; v++) {
+      size_t len = variant_len[v];
+      pthread_barrier_wait(&barrier);
+      if (t == 0)
+        starts[r * nvariants + v] = now();
+      pthread_barrier_wait(&barrier);
+      total += kernels[variant_kind[v]](data + lo, len, len + SKEW_WORDS);
+      times[(r * nvariants + v) * nthreads + t] = now();
     }
-    v8u64 a = a0 ^ a1 ^ a2 ^ a3;
-    for (int k = 0; k < 8; k++)
-      total += a[k];
-    times[r * nthreads + t] = now();
-  }
   sink += total;
   return NULL;
 }
@@ -72,34 +193,75 @@ int main(int argc, char **argv) {
   nthreads = argc > 1 ? atoi(argv[1]) : 2;
   size_t mib = argc > 2 ? (size_t)atol(argv[2]) : 1024;
   reps = argc > 3 ? atoi(argv[3]) : 10;
-  if (nthreads < 1 || mib < 1 || reps < 1) {
-    fprintf(stderr, "usage: bandwidth [THREADS] [MIB] [REPS]\n");
+  const char *streams = argc > 4 ? argv[4] : "1,2,4,8";
+  for (const char *s = streams; *s;) {
+    char *end;
+    long n = strtol(s, &end, 10);
+    int kind = -1;
+    for (int k = 0; k < NSTREAM_KINDS; k++)
+      if (stream_counts[k] == n)
+        kind = k;
+    if (end == s || kind < 0 || nvariants == NSTREAM_KINDS || (*end && *end != ',')) {
+      nvariants = 0;
+      break;
+    }
+    variant_kind[nvariants++] = kind;
+    s = *end ? end + 1 : end;
+  }
+  if (nthreads < 1 || mib < 1 || reps < 1 || argc > 5 || nvariants == 0) {
+    fprintf(stderr, "usage: bandwidth [THREADS] [MIB] [REPS] [STREAMS: a list of 1,2,4,8]\n");
     return 2;
   }
-  words = mib * 1024 * 1024 / sizeof(uint64_t);
-  if (posix_memalign((void **)&data, 2 * 1024 * 1024, words * sizeof(uint64_t))) {
-    fprintf(stderr, "bandwidth: cannot allocate %zu MiB\n", mib);
+  const char *isa = pick_isa(&kernels);
+  size_t words = mib * 1024 * 1024 / sizeof(uint64_t);
+  per = words / nthreads / BLOCK_WORDS * BLOCK_WORDS;
+  for (int v = 0; v < nvariants; v++) {
+    int k = variant_kind[v];
+    size_t step = (size_t)lines_per_stream[k] * LINE_WORDS, s = stream_counts[k];
+    variant_len[v] = (per - (s - 1) * SKEW_WORDS) / s / step * step;
+  }
+  if (per < 2 * BLOCK_WORDS ||
+      posix_memalign((void **)&data, 2 * 1024 * 1024, words * sizeof(uint64_t))) {
+    fprintf(stderr, "bandwidth: cannot allocate %zu MiB (or too small for %d threads)\n", mib,
+            nthreads);
     return 1;
   }
-  times = calloc((size_t)reps * nthreads, sizeof(double));
-  starts = calloc(reps, sizeof(double));
+  size_t passes = (size_t)reps * nvariants;
+  times = calloc(passes * nthreads, sizeof(double));
+  starts = calloc(passes, sizeof(double));
   pthread_barrier_init(&barrier, NULL, nthreads);
   pthread_t *th = calloc(nthreads, sizeof(pthread_t));
   for (int t = 0; t < nthreads; t++)
     pthread_create(&th[t], NULL, worker, (void *)(intptr_t)t);
   for (int t = 0; t < nthreads; t++)
     pthread_join(th[t], NULL);
-  double *gbs = calloc(reps, sizeof(double));
-  double bytes = (double)(words / nthreads / 32 * 32) * nthreads * sizeof(uint64_t);
-  for (int r = 0; r < reps; r++) {
-    double end = 0;
-    for (int t = 0; t < nthreads; t++)
-      if (times[r * nthreads + t] > end)
-        end = times[r * nthreads + t];
-    gbs[r] = bytes / (end - starts[r]) / 1e9;
+
+  double best[NSTREAM_KINDS], median[NSTREAM_KINDS], *gbs = calloc(reps, sizeof(double));
+  int win = 0;
+  for (int v = 0; v < nvariants; v++) {
+    double bytes = (double)variant_len[v] * stream_counts[variant_kind[v]] * nthreads * 8;
+    for (int r = 0; r < reps; r++) {
+      double end = 0;
+      for (int t = 0; t < nthreads; t++)
+        if (times[(r * nvariants + v) * nthreads + t] > end)
+          end = times[(r * nvariants + v) * nthreads + t];
+      gbs[r] = bytes / (end - starts[r * nvariants + v]) / 1e9;
+    }
+    qsort(gbs, reps, sizeof(double), cmp);
+    best[v] = gbs[reps - 1];
+    median[v] = gbs[reps / 2];
+    if (best[v] > best[win])
+      win = v;
   }
-  qsort(gbs, reps, sizeof(double), cmp);
-  printf("{\"threads\": %d, \"mib\": %zu, \"reps\": %d, \"best_gb_s\": %.2f, \"median_gb_s\": %.2f}\n",
-         nthreads, mib, reps, gbs[reps - 1], gbs[reps / 2]);
+  char cpu[256];
+  cpu_model(cpu, sizeof cpu);
+  printf(
+      "{\"threads\": %d, \"mib\": %zu, \"reps\": %d, \"best_gb_s\": %.2f, \"median_gb_s\": %.2f, "
+      "\"streams\": %d, \"isa\": \"%s\", \"cpu\": \"%s\", \"variants\": [",
+      nthreads, mib, reps, best[win], median[win], stream_counts[variant_kind[win]], isa, cpu);
+  for (int v = 0; v < nvariants; v++)
+    printf("%s{\"streams\": %d, \"best_gb_s\": %.2f, \"median_gb_s\": %.2f}", v ? ", " : "",
+           stream_counts[variant_kind[v]], best[v], median[v]);
+  printf("]}\n");
   return 0;
 }

@@ -4,8 +4,9 @@
   /usr/bin/python3 bench/llm/report.py RESULTS_DIR MODEL_DIR
 
 RESULTS_DIR holds what run.sh wrote: bandwidth.json, ort.json, ternion.json, llama-check.json
-(one JSON line each), llama-pp.json / llama-tg.json (llama-bench -o json) and the prefill logits
-ort.logits, ternion.logits, llama.logits (raw f32).
+(one JSON line each; bandwidth.json's best_gb_s is already the best over the read-stream counts
+that bandwidth.c tried), llama-pp.json / llama-tg.json (llama-bench -o json) and the prefill
+logits ort.logits, ternion.logits, llama.logits (raw f32).
 Every number printed comes from those files. Exit status 1 if a runtime's prefill logits are
 far from ONNX Runtime's (the conversion or the compilation is wrong and the comparison would
 be meaningless).
@@ -106,6 +107,12 @@ def main():
     if bw1:
         b1 = bw1["best_gb_s"] * 1e9 / streamed
         print(f"Read bandwidth (1 thread): {bw1['best_gb_s']:.1f} GB/s -> one-thread decode bound {b1:.1f} tok/s")
+    if "isa" in bw:  # bandwidth.c's variants (older results have none)
+        def per_streams(b):
+            return ", ".join(f"{v['streams']}: {v['best_gb_s']:.1f}" for v in b.get("variants", []))
+        print(f"Bandwidth probe on {bw['cpu']}: {bw['isa']} loads, best with {bw['streams']} streams per thread "
+              f"(GB/s by streams per thread: {per_streams(bw)}"
+              + (f"; 1 thread: {per_streams(bw1)}" if bw1 and "variants" in bw1 else "") + ")")
     print()
     print(f"| runtime | prefill {P} tok/s | decode tok/s (128 after {P}) | % of decode bound |")
     print("|---|---:|---:|---:|")

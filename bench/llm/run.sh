@@ -3,7 +3,9 @@
 # (bench/models/make_bench_model.py), in one run, same prompt ids, batch 1, greedy:
 #   prefill of a 512-token prompt (past length 0), and 128 decode steps after it.
 # Prints a cross-runtime check (prefill logits and greedy ids against ONNX Runtime), the read
-# bandwidth and decode bound, and the table of tokens/s with ratios. See docs/performance.md.
+# bandwidth and decode bound (bandwidth.c: the best of 1, 2, 4 and 8 interleaved read streams
+# per thread, with the widest vector loads the CPU has), and the table of tokens/s with ratios.
+# See docs/performance.md.
 #
 #   bash bench/llm/run.sh [--reps N] [--threads T] [--wait-quiet SECONDS]
 #
@@ -68,7 +70,8 @@ if [ ! -x "$bin/llama_check" ] || [ "$here/llama_check.cpp" -nt "$bin/llama_chec
     -L"$lbuild/bin" -lllama -lggml -lggml-base -Wl,-rpath,"$lbuild/bin" -o "$bin/llama_check"
 fi
 if [ ! -x "$bin/bandwidth" ] || [ "$here/bandwidth.c" -nt "$bin/bandwidth" ]; then
-  cc -O3 -march=native -pthread "$here/bandwidth.c" -o "$bin/bandwidth"
+  # No -march: bandwidth.c picks its vector ISA at run time (AVX-512, AVX2 or SSE2).
+  cc -O3 -pthread "$here/bandwidth.c" -o "$bin/bandwidth"
 fi
 
 # ---- the model, its GGUF, the Ternion artifact, the prompt

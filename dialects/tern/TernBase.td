@@ -28,8 +28,12 @@ def Tern_Dialect : Dialect {
     optimization passes as attributes.
   }];
   let hasConstantMaterializer = 1;
-  let useDefaultAttributePrinterParser = 0;
+  let useDefaultAttributePrinterParser = 1;
   let useDefaultTypePrinterParser = 0;
+  let extraClassDeclaration = [{
+    /// Registers the weight-format attributes (TernAttributes.cpp).
+    void registerAttributes();
+  }];
 }
 
 // Defines isCompatibleReturnTypes (declared by InferTypeOpAdaptorWithIsCompatible)

@@ -1,5 +1,6 @@
 //===- TernDialect.cpp - tern dialect registration ------------------------===//
 #include "dialects/tern/TernDialect.h"
+#include "dialects/tern/TernAttributes.h"
 #include "dialects/tern/TernOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -14,6 +15,7 @@ void TernDialect::initialize() {
 #define GET_OP_LIST
 #include "dialects/tern/TernOps.cpp.inc"
       >();
+  registerAttributes();
 }
 
 Operation *TernDialect::materializeConstant(OpBuilder &builder, Attribute value,

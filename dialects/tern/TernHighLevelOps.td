@@ -9,7 +9,7 @@
 #ifndef TERN_HIGH_LEVEL_OPS_TD
 #define TERN_HIGH_LEVEL_OPS_TD
 
-include "dialects/tern/TernBase.td"
+include "dialects/tern/TernAttributes.td"
 
 def Tern_LinearOp : Tern_Op<"linear"> {
   let summary = "y = x * W^T + b with a constant weight W of shape [N, K]";
@@ -23,24 +23,25 @@ def Tern_LinearOp : Tern_Op<"linear"> {
     %y = tern.linear %x, %w, %b : (tensor<?x?x256xf32>, tensor<512x256xf32>, tensor<512xf32>) -> tensor<?x?x512xf32>
     ```
 
-    `panel_width = P` records that the weight was packed for the CPU
-    (`tern-pack-linear-weights`): it is then `[N / P, K, P]`, column panels
-    of `W^T` with `weight[p, k, j] = W[p * P + j, k]`, so that a GEMM kernel
-    reads the P weights it multiplies by one input element as one
-    contiguous vector and each panel as one stream.
+    `weight_format` says how the weight is stored when a target chose other
+    than `[N, K]` rows (`tern-pack-linear-weights`: `#tern.panels<P>`,
+    `[N / P, K, P]` column panels of `W^T`); it travels with the lowered
+    contraction, and the kernels dispatch on it.
 
     ```mlir
-    %y = tern.linear %x, %w {panel_width = 64 : i64} : (tensor<?x256xf32>, tensor<8x256x64xf32>) -> tensor<?x512xf32>
+    %y = tern.linear %x, %w {weight_format = #tern.panels<64>} : (tensor<?x256xf32>, tensor<8x256x64xf32>) -> tensor<?x512xf32>
     ```
   }];
   let arguments = (ins Tern_FloatTensor:$input, Tern_FloatTensor:$weight,
                    Optional<Tern_FloatTensor>:$bias,
-                   OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$panel_width);
+                   OptionalAttr<Tern_WeightFormatAttr>:$weight_format);
   let results = (outs Tern_FloatTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let extraClassDeclaration = [{
     /// N, the output features (dynamic when the weight's dims are).
     int64_t getOutputFeatures();
+    /// The weight's format: #tern.rows when none is set.
+    WeightFormatAttrInterface getWeightFormatOrRows();
   }];
 }
 

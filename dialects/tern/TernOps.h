@@ -2,6 +2,7 @@
 #ifndef TERNION_DIALECTS_TERN_TERNOPS_H
 #define TERNION_DIALECTS_TERN_TERNOPS_H
 
+#include "dialects/tern/TernAttributes.h"
 #include "dialects/tern/TernDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"

@@ -938,47 +938,71 @@ LogicalResult DynamicQuantizeLinearOp::inferReturnTypes(MLIRContext *ctx,
 // High-level ops
 //===----------------------------------------------------------------------===//
 
-/// N of a linear's weight: dim 0 of [N, K], or panels x width of
-/// [N / P, K, P] (dynamic when dim 0 is).
-static int64_t linearOutputFeatures(RankedTensorType weight, std::optional<uint64_t> panel) {
-  if (!panel || weight.isDynamicDim(0))
-    return weight.getDimSize(0);
-  return weight.getDimSize(0) * static_cast<int64_t>(*panel);
+/// N of a linear's stored weight under `format` (dynamic when unknown);
+/// failure when the weight's rank is not the format's.
+static FailureOr<int64_t> linearOutputFeatures(RankedTensorType weight,
+                                               WeightFormatAttrInterface format) {
+  return format.getOutputFeatures(weight.getShape());
 }
 
-LogicalResult LinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+/// "a weight packed in panels of 2 must be a 3-D [N / 2, K, 2] tensor".
+static std::string describeStoredWeight(WeightFormatAttrInterface format) {
+  if (auto panels = dyn_cast<PanelsAttr>(format)) {
+    std::string p = std::to_string(panels.getWidth());
+    return "a weight packed in panels of " + p + " must be a 3-D [N / " + p + ", K, " + p +
+           "] tensor";
+  }
+  return "weight must be a 2-D [N, K] tensor";
+}
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
                                          Adaptor adaptor, SmallVectorImpl<Type> &types) {
   RankedTensorType in = ranked(adaptor.getInput());
   RankedTensorType w = ranked(adaptor.getWeight());
-  std::optional<uint64_t> panel = adaptor.getPanelWidth();
-  if (!panel && (!w || w.getRank() != 2))
-    return fail<LinearOp>(loc, "weight must be a 2-D [N, K] tensor");
-  if (panel && (!w || w.getRank() != 3 || w.getDimSize(2) != int64_t(*panel)))
-    return fail<LinearOp>(loc, "a weight packed in panels of " + Twine(*panel) +
-                                   " must be a 3-D [N / " + Twine(*panel) + ", K, " +
-                                   Twine(*panel) + "] tensor");
+  WeightFormatAttrInterface format = adaptor.getWeightFormatAttr();
+  if (!format)
+    format = RowsAttr::get(ctx);
+  // tern.linear multiplies float weights; packed codes need the scales and
+  // kernels of the ops that carry them.
+  if (!isa<RowsAttr, PanelsAttr>(format)) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << format;
+    return fail<LinearOp>(loc, "holds float weights; " + Twine(text) +
+                                   " is a format of packed codes, which tern.linear cannot read");
+  }
+  FailureOr<int64_t> n = w ? linearOutputFeatures(w, format) : FailureOr<int64_t>(failure());
+  if (failed(n))
+    return fail<LinearOp>(loc, describeStoredWeight(format));
   if (elementTypeOf(adaptor.getInput()) != w.getElementType())
     return fail<LinearOp>(loc, "input and weight element types differ");
   if (!in || in.getRank() < 1)
     return fail<LinearOp>(loc, "input must be a ranked tensor of rank >= 1");
-  int64_t k = w.getDimSize(1); // K is dim 1 in both layouts
-  int64_t n = linearOutputFeatures(w, panel);
+  int64_t k = w.getDimSize(1); // K is dim 1 of rows and of panels
   if (!mergeDims(in.getShape().back(), k))
     return fail<LinearOp>(loc, "input features " + Twine(in.getShape().back()) +
                                    " differ from weight K " + Twine(k));
   if (Value bias = adaptor.getBias()) {
     RankedTensorType b = ranked(bias);
-    if (!b || b.getRank() != 1 || !mergeDims(b.getDimSize(0), n))
-      return fail<LinearOp>(loc, "bias must be a 1-D tensor of " + Twine(n) + " elements");
+    if (!b || b.getRank() != 1 || !mergeDims(b.getDimSize(0), *n))
+      return fail<LinearOp>(loc, "bias must be a 1-D tensor of " + Twine(*n) + " elements");
   }
   SmallVector<int64_t> shape(in.getShape());
-  shape.back() = n;
+  shape.back() = *n;
   types.push_back(RankedTensorType::get(shape, w.getElementType()));
   return success();
 }
 
+WeightFormatAttrInterface LinearOp::getWeightFormatOrRows() {
+  if (WeightFormatAttrInterface format = getWeightFormatAttr())
+    return format;
+  return RowsAttr::get(getContext());
+}
+
 int64_t LinearOp::getOutputFeatures() {
-  return linearOutputFeatures(cast<RankedTensorType>(getWeight().getType()), getPanelWidth());
+  FailureOr<int64_t> n = linearOutputFeatures(cast<RankedTensorType>(getWeight().getType()),
+                                              getWeightFormatOrRows());
+  return succeeded(n) ? *n : ShapedType::kDynamic;
 }
 
 LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

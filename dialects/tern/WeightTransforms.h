@@ -11,7 +11,7 @@ namespace ternion::tern {
 mlir::ElementsAttr transposeConstant2D(mlir::ElementsAttr attr);
 
 /// A static [N, K] constant as column panels of its transpose, the layout of
-/// tern.linear's `panel_width`: [N / width, K, width] with
+/// tern.linear's `#tern.panels<width>` format: [N / width, K, width] with
 /// `out[p, k, j] = in[p * width + j, k]`. Null when N is not a multiple of
 /// `width` or the bytes are not available.
 mlir::ElementsAttr packConstantPanels(mlir::ElementsAttr attr, int64_t width);

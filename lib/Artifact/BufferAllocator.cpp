@@ -1,6 +1,8 @@
 //===- BufferAllocator.cpp - replaceable allocator of compiled code -------===//
 #include "ternion/Artifact/BufferAllocator.h"
 
+#include "ternion/abi.h"
+
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 
@@ -59,8 +61,8 @@ void routeBufferAllocations(Module &module) {
   freeSlot->setInitializer(freeFn);
 
   auto *setterType = FunctionType::get(Type::getVoidTy(ctx), {ptr, ptr}, false);
-  Function *setter = Function::Create(setterType, GlobalValue::ExternalLinkage,
-                                      "tnx_set_allocator", module);
+  Function *setter =
+      Function::Create(setterType, GlobalValue::ExternalLinkage, TNX_SET_ALLOCATOR_SYMBOL, module);
   setter->setDSOLocal(true);
   IRBuilder<> b(BasicBlock::Create(ctx, "entry", setter));
   b.CreateStore(setter->getArg(0), allocSlot);

@@ -28,10 +28,9 @@ Error defineEntryPoints(Module &module, ArrayRef<FunctionSignature> functions) {
                                cifaceName + "')");
     // (results, inputs..., weights): all descriptor pointers.
     size_t numInputs = signature.inputs.size();
-    if (ciface->arg_size() != numInputs + 2)
-      return createStringError("'" + cifaceName + "' takes " +
-                               std::to_string(ciface->arg_size()) + " arguments, expected " +
-                               std::to_string(numInputs + 2) +
+    if (ciface->arg_size() != TNX_ARG_COUNT(numInputs))
+      return createStringError("'" + cifaceName + "' takes " + std::to_string(ciface->arg_size()) +
+                               " arguments, expected " + std::to_string(TNX_ARG_COUNT(numInputs)) +
                                " (results, inputs, weights)");
     auto *entryType = FunctionType::get(Type::getVoidTy(ctx), {ptr}, false);
     Function *entry = Function::Create(entryType, GlobalValue::ExternalLinkage,
@@ -42,9 +41,11 @@ Error defineEntryPoints(Module &module, ArrayRef<FunctionSignature> functions) {
     auto slot = [&](size_t i) {
       return b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, args, i));
     };
-    SmallVector<Value *> callArgs{slot(numInputs + 1)};
-    for (size_t i = 0; i <= numInputs; ++i)
+    // The ABI's order is (inputs..., weights, results).
+    SmallVector<Value *> callArgs{slot(TNX_ARG_RESULTS(numInputs))};
+    for (size_t i = 0; i < numInputs; ++i)
       callArgs.push_back(slot(i));
+    callArgs.push_back(slot(TNX_ARG_WEIGHTS(numInputs)));
     b.CreateCall(ciface, callArgs);
     b.CreateRetVoid();
     exported.insert(signature.symbol);
@@ -52,10 +53,10 @@ Error defineEntryPoints(Module &module, ArrayRef<FunctionSignature> functions) {
 
   auto *versionType = FunctionType::get(Type::getInt32Ty(ctx), {}, false);
   Function *version =
-      Function::Create(versionType, GlobalValue::ExternalLinkage, "tnx_abi_version", module);
+      Function::Create(versionType, GlobalValue::ExternalLinkage, TNX_ABI_VERSION_SYMBOL, module);
   IRBuilder<> b(BasicBlock::Create(ctx, "entry", version));
-  b.CreateRet(b.getInt32(kArtifactAbiVersion));
-  exported.insert("tnx_abi_version");
+  b.CreateRet(b.getInt32(TNX_ABI_VERSION));
+  exported.insert(TNX_ABI_VERSION_SYMBOL);
 
   for (Function &fn : module)
     if (!fn.isDeclaration() && !exported.contains(fn.getName()))

@@ -13,19 +13,32 @@ using namespace mlir;
 namespace ternion {
 
 std::string runtimeDTypeName(Type type) {
-  if (type.isF32()) return "f32";
-  if (type.isF64()) return "f64";
-  if (type.isF16()) return "f16";
-  if (type.isBF16()) return "bf16";
+  if (type.isF32())
+    return TNX_DTYPE_NAME_F32;
+  if (type.isF64())
+    return TNX_DTYPE_NAME_F64;
+  if (type.isF16())
+    return TNX_DTYPE_NAME_F16;
+  if (type.isBF16())
+    return TNX_DTYPE_NAME_BF16;
   auto integer = dyn_cast<IntegerType>(type);
   if (!integer)
     return "";
-  unsigned width = integer.getWidth();
-  if (width == 1)
-    return "bool";
-  if (width != 8 && width != 16 && width != 32 && width != 64)
+  bool isUnsigned = integer.isUnsigned();
+  switch (integer.getWidth()) {
+  case 1:
+    return TNX_DTYPE_NAME_BOOL;
+  case 8:
+    return isUnsigned ? TNX_DTYPE_NAME_U8 : TNX_DTYPE_NAME_I8;
+  case 16:
+    return isUnsigned ? TNX_DTYPE_NAME_U16 : TNX_DTYPE_NAME_I16;
+  case 32:
+    return isUnsigned ? TNX_DTYPE_NAME_U32 : TNX_DTYPE_NAME_I32;
+  case 64:
+    return isUnsigned ? TNX_DTYPE_NAME_U64 : TNX_DTYPE_NAME_I64;
+  default:
     return "";
-  return (integer.isUnsigned() ? "u" : "i") + std::to_string(width);
+  }
 }
 
 static FailureOr<ValueSignature> valueSignature(func::FuncOp fn, Type type,
@@ -62,7 +75,7 @@ static FailureOr<ValueSignature> valueSignature(func::FuncOp fn, Type type,
 FailureOr<FunctionSignature> captureSignature(func::FuncOp fn) {
   FunctionSignature signature;
   signature.name = fn.getName().str();
-  signature.symbol = "tnx_" + signature.name;
+  signature.symbol = TNX_ENTRY_POINT_PREFIX + signature.name;
   for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
     auto value = valueSignature(fn, type, fn.getArgAttrDict(i), "input", i);
     if (failed(value))
@@ -85,8 +98,9 @@ bool isOptimumLanguageModel(const FunctionSignature &fn) {
     });
   };
   bool inPlace = llvm::any_of(fn.inputs, [](const ValueSignature &v) { return !v.kvCache.empty(); });
-  return has(fn.inputs, "input_ids", true) && has(fn.inputs, "past_key_values.", false) &&
-         has(fn.outputs, "logits", true) && (inPlace || has(fn.outputs, "present.", false));
+  return has(fn.inputs, TNX_LLM_INPUT_IDS, true) && has(fn.inputs, TNX_LLM_PAST_PREFIX, false) &&
+         has(fn.outputs, TNX_LLM_LOGITS, true) &&
+         (inPlace || has(fn.outputs, TNX_LLM_PRESENT_PREFIX, false));
 }
 
 static llvm::json::Array valuesToJson(const std::vector<ValueSignature> &values) {
@@ -116,8 +130,8 @@ std::string renderManifest(const ManifestContents &contents) {
                                            {"inputs", valuesToJson(fn.inputs)},
                                            {"outputs", valuesToJson(fn.outputs)}});
   llvm::json::Object manifest{
-      {"format", "ternion-artifact"},
-      {"format_version", kArtifactFormatVersion},
+      {"format", TNX_ARTIFACT_FORMAT},
+      {"format_version", TNX_ARTIFACT_FORMAT_VERSION},
       {"ternion_version", TERNION_VERSION},
       {"llvm_version", TERNION_LLVM_VERSION},
       {"model_kind", contents.modelKind},

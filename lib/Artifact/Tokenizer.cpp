@@ -1,11 +1,13 @@
 //===- Tokenizer.cpp - The tokenizer an artifact ships --------------------===//
 //
 // The rules for a byte tokenizer's tokenizer.json mirror the runtime's
-// (runtime/lib/ByteTokenizer.cpp), which checks the file again when it
+// (runtime/lib/tokenizer/ByteTokenizer.cpp), which checks the file again when it
 // opens it: the compiler only refuses early what the runtime would refuse.
 //
 //===----------------------------------------------------------------------===//
 #include "ternion/Artifact/Tokenizer.h"
+
+#include "ternion/abi.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/JSON.h"
@@ -15,9 +17,9 @@ namespace ternion {
 namespace {
 
 /// Ids below this are bytes in a byte tokenizer; special ids come after.
-constexpr int64_t kByteCount = 256;
+constexpr int64_t kByteCount = TNX_BYTE_TOKENIZER_BYTES;
 /// The runtime's bound on a byte tokenizer's vocabulary.
-constexpr int64_t kMaxVocabSize = 1 << 20;
+constexpr int64_t kMaxVocabSize = TNX_BYTE_TOKENIZER_MAX_VOCAB;
 
 llvm::Error fileError(llvm::StringRef path, const llvm::Twine &what) {
   return llvm::createStringError(path + ": " + what);
@@ -60,7 +62,7 @@ llvm::Expected<TokenizerInfo> inspectJsonTokenizer(llvm::StringRef path, llvm::S
   if (!type)
     return fileError(path, "has no \"type\" string (a byte-level tokenizer says \"type\": "
                            "\"bytes\")");
-  if (*type != "bytes")
+  if (*type != TNX_TOKENIZER_TYPE_BYTES)
     return fileError(path, "unknown tokenizer type \"" + *type +
                                "\" (a tokenizer.json must be of type \"bytes\"; a SentencePiece "
                                "tokenizer is given as its .model file)");
@@ -69,8 +71,8 @@ llvm::Expected<TokenizerInfo> inspectJsonTokenizer(llvm::StringRef path, llvm::S
     return fileError(path, "\"vocab_size\" must be an integer from " + llvm::Twine(kByteCount) +
                                " to " + llvm::Twine(kMaxVocabSize));
   TokenizerInfo info;
-  info.file = "tokenizer.json";
-  info.type = "bytes";
+  info.file = TNX_TOKENIZER_JSON_FILE;
+  info.type = TNX_TOKENIZER_TYPE_BYTES;
   info.vocabSize = *vocabSize;
   int64_t unused;
   if (llvm::Error e = readSpecialId(*object, "bos_id", info.vocabSize, path, info.bosId))
@@ -100,7 +102,7 @@ llvm::Expected<TokenizerInfo> inspectTokenizer(llvm::StringRef path) {
   if (isJson(path, contents))
     return inspectJsonTokenizer(path, contents);
   TokenizerInfo info;
-  info.file = "tokenizer.model";
+  info.file = TNX_TOKENIZER_MODEL_FILE;
   return info;
 }
 

@@ -12,7 +12,7 @@ namespace ternion {
 uint64_t fnv1a64(StringRef bytes, uint64_t hash) {
   for (unsigned char c : bytes.bytes()) {
     hash ^= c;
-    hash *= 0x100000001b3ULL;
+    hash *= TNX_FNV1A64_PRIME;
   }
   return hash;
 }
@@ -45,7 +45,8 @@ std::string WeightsLayout::checksum() const {
     forEachChunk(padding, piece.offset, position, piece.bytes,
                  [&](StringRef chunk) { hash = fnv1a64(chunk, hash); });
   std::string text;
-  raw_string_ostream(text) << "fnv1a64:" << format_hex_no_prefix(hash, 16, /*Upper=*/false);
+  raw_string_ostream(text) << TNX_WEIGHTS_CHECKSUM_PREFIX
+                           << format_hex_no_prefix(hash, 16, /*Upper=*/false);
   return text;
 }
 

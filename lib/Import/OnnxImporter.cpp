@@ -56,6 +56,8 @@ public:
   }
 
   OwningOpRef<ModuleOp> run(StringRef bytes);
+  /// Imports the graph into `module` as `@<prefix>main`.
+  LogicalResult runInto(StringRef bytes, ModuleOp module, StringRef prefix);
 
 private:
   LogicalResult parse(StringRef bytes);
@@ -276,9 +278,22 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
 }
 
 OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  if (failed(runInto(bytes, *module, "")))
+    return {};
+  return module;
+}
+
+LogicalResult Importer::runInto(StringRef bytes, ModuleOp module, StringRef prefix) {
+  std::string fnName = (prefix + "main").str();
+  if (module.lookupSymbol(fnName)) {
+    fileError() << "cannot import into a module that already has a symbol '@" << fnName
+                << "' (give the model another symbol prefix)";
+    return failure();
+  }
   if (failed(parse(bytes)) || failed(checkOpsets()) || failed(checkSupport()) ||
       failed(sortNodes()))
-    return {};
+    return failure();
   ctx->loadDialect<ternion::tern::TernDialect, func::FuncDialect>();
   SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
@@ -290,9 +305,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   source = TensorSource{path, std::string(realDir)};
 
   onnx::GraphProto &graph = *model.mutable_graph();
-  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
-  module->getOperation()->setAttr(
-      "tern.source",
+  DictionaryAttr sourceInfo =
       builder.getDictionaryAttr({
           builder.getNamedAttr("file", builder.getStringAttr(llvm::sys::path::filename(path))),
           builder.getNamedAttr("graph", builder.getStringAttr(graph.name())),
@@ -300,8 +313,11 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
           builder.getNamedAttr("producer", builder.getStringAttr(
                                                model.producer_name() + " " +
                                                model.producer_version())),
-      }));
-
+      });
+  // The first model describes the module; a model imported next to it
+  // (a draft beside its target) describes its own function.
+  if (prefix.empty() && !module->hasAttr("tern.source"))
+    module->setAttr("tern.source", sourceInfo);
   // Graph inputs that are not initializers are the function's arguments.
   llvm::StringSet<> initializerNames;
   for (const auto &init : graph.initializer())
@@ -315,7 +331,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     SmallVector<Attribute> dimParams;
     auto type = importType(input.type(), "graph input '" + input.name() + "'", &dimParams);
     if (failed(type))
-      return {};
+      return failure();
     argTypes.push_back(*type);
     argNames.push_back(input.name());
     SmallVector<NamedAttribute> attrs{
@@ -325,9 +341,11 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     argAttrs.push_back(builder.getDictionaryAttr(attrs));
   }
 
-  auto fn = func::FuncOp::create(builder, fileLoc, "main",
+  auto fn = func::FuncOp::create(builder, fileLoc, fnName,
                                  builder.getFunctionType(argTypes, {}));
-  module->push_back(fn);
+  module.push_back(fn);
+  if (!prefix.empty())
+    fn->setAttr("tern.source", sourceInfo);
   Block *body = fn.addEntryBlock();
   for (auto [i, attrs] : llvm::enumerate(argAttrs))
     fn.setArgAttrs(i, attrs);
@@ -339,12 +357,12 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     Location loc = NameLoc::get(builder.getStringAttr(init.name()), fileLoc);
     ElementsAttr attr = importTensor(init, source, loc);
     if (!attr)
-      return {};
+      return failure();
     values[init.name()] = ternion::tern::ConstantOp::create(builder, loc, attr);
   }
   for (int index : order)
     if (failed(importNode(graph.node(index), index)))
-      return {};
+      return failure();
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
@@ -356,11 +374,11 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     if (output.has_type()) {
       auto declared = importType(output.type(), what, &dimParams);
       if (failed(declared))
-        return {};
+        return failure();
       if (getElementTypeOrSelf(*declared) != getElementTypeOrSelf(v.getType())) {
         fileError() << what << " is declared " << *declared << " but computes "
                     << v.getType();
-        return {};
+        return failure();
       }
     }
     results.push_back(v);
@@ -375,9 +393,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   fn.setType(builder.getFunctionType(argTypes, resultTypes));
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))
     fn.setResultAttrs(i, attrs);
-  if (failed(verify(*module)))
-    return {};
-  return module;
+  return verify(fn);
 }
 
 } // namespace
@@ -389,15 +405,35 @@ OwningOpRef<ModuleOp> importOnnxBuffer(StringRef bytes, StringRef path,
   return Importer(context, path).run(bytes);
 }
 
-OwningOpRef<ModuleOp> importOnnxFile(StringRef path, MLIRContext *context) {
+/// The bytes of the model at `path`; null after an error naming the file.
+static std::unique_ptr<llvm::MemoryBuffer> readModel(StringRef path, MLIRContext *context) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {
     emitError(FileLineColLoc::get(context, path, 0, 0))
         << "cannot read: " << buffer.getError().message();
-    return {};
+    return nullptr;
   }
-  return importOnnxBuffer((*buffer)->getBuffer(), path, context);
+  return std::move(*buffer);
+}
+
+OwningOpRef<ModuleOp> importOnnxFile(StringRef path, MLIRContext *context) {
+  std::unique_ptr<llvm::MemoryBuffer> buffer = readModel(path, context);
+  if (!buffer)
+    return {};
+  return importOnnxBuffer(buffer->getBuffer(), path, context);
+}
+
+LogicalResult importOnnxBufferInto(StringRef bytes, StringRef path, ModuleOp module,
+                                   StringRef symbolPrefix) {
+  return Importer(module.getContext(), path).runInto(bytes, module, symbolPrefix);
+}
+
+LogicalResult importOnnxFileInto(StringRef path, ModuleOp module, StringRef symbolPrefix) {
+  std::unique_ptr<llvm::MemoryBuffer> buffer = readModel(path, module.getContext());
+  if (!buffer)
+    return failure();
+  return importOnnxBufferInto(buffer->getBuffer(), path, module, symbolPrefix);
 }
 
 void registerOnnxImportTranslation() {

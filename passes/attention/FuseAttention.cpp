@@ -21,7 +21,7 @@
 #include "dialects/tern/BroadcastShapes.h"
 #include "dialects/tern/ConstantValues.h"
 #include "dialects/tern/TernOps.h"
-#include "passes/attention/SymbolicDims.h"
+#include "dialects/tern/SymbolicDims.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"

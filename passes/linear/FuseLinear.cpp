@@ -73,7 +73,7 @@ struct MatMulToLinear : OpRewritePattern<MatMulOp> {
     if (!weight)
       return rewriter.notifyMatchFailure(op, "weight could not be transposed");
     rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getLhs(), weight, Value(),
-                                          /*panel_width=*/IntegerAttr());
+                                          /*weight_format=*/nullptr);
     ++counters.matmul;
     return success();
   }
@@ -104,7 +104,7 @@ struct GemmToLinear : OpRewritePattern<GemmOp> {
     if (!weight)
       return rewriter.notifyMatchFailure(op, "weight could not be transposed");
     rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getA(), weight, bias,
-                                          /*panel_width=*/IntegerAttr());
+                                          /*weight_format=*/nullptr);
     ++counters.gemm;
     return success();
   }
@@ -129,7 +129,7 @@ struct FoldBiasAdd : OpRewritePattern<AddOp> {
         continue;
       rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), linear.getInput(),
                                             linear.getWeight(), b,
-                                            linear.getPanelWidthAttr());
+                                            linear.getWeightFormatAttr());
       rewriter.eraseOp(linear);
       ++counters.bias;
       return success();

@@ -5,7 +5,7 @@ buffer + Where, scores divided by sqrt(head_dim), tied lm head. Weights stay inl
 external data). Random weights with a fixed seed; used to test attention fusion on
 GPT-2-shaped graphs, not for text. Without a tokenizer, its greedy references are token ids:
 reference.json "prompts" holds, per prompt, the ids and PyTorch's greedy continuation to the
-full 32 positions (checked by test/Models/generate-greedy-ids.test).
+full 32 positions (checked by test/EndToEnd/generate-greedy-ids.test).
 
   /usr/bin/python3 scripts/models/make_gpt2_tiny.py [--out test/models]
 """

@@ -1,4 +1,4 @@
-// RUN: ternion-opt %s --split-input-file --convert-tern-to-linalg="attention=reference" --verify-diagnostics | FileCheck %s
+// RUN: ternion-opt %s --split-input-file --convert-tern-to-linalg --verify-diagnostics | FileCheck %s
 
 // Reference attention, grouped-query (Hq = 4, Hkv = 2): K and V are read
 // through h floordiv 2, never copied. The [1, 1, S, T] mask broadcasts over

@@ -44,7 +44,7 @@ func.func @linear(%x: tensor<?x?x8xf32>, %w: tensor<16x8xf32>) -> tensor<?x?x16x
 // CHECK: %[[OUT:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<?x3xf32>, tensor<2x3x4xf32>) outs(%[[INIT]] : tensor<?x2x4xf32>)
 // CHECK: tensor.collapse_shape %[[OUT]] {{\[\[}}0], [1, 2]] : tensor<?x2x4xf32> into tensor<?x8xf32>
 func.func @linear_panels(%x: tensor<?x3xf32>, %w: tensor<2x3x4xf32>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
-  %y = tern.linear %x, %w, %b {panel_width = 4 : i64} : (tensor<?x3xf32>, tensor<2x3x4xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  %y = tern.linear %x, %w, %b {weight_format = #tern.panels<4>} : (tensor<?x3xf32>, tensor<2x3x4xf32>, tensor<8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }
 

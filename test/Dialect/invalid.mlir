@@ -117,7 +117,7 @@ func.func @linear_panels_rank(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
   %w = tern.constant dense<1.0> : tensor<4x8xf32>
   // expected-error @+2 {{'tern.linear' op a weight packed in panels of 2 must be a 3-D [N / 2, K, 2] tensor}}
   // expected-error @+1 {{failed to infer returned types}}
-  %0 = tern.linear %x, %w {panel_width = 2 : i64} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
+  %0 = tern.linear %x, %w {weight_format = #tern.panels<2>} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
 
@@ -127,7 +127,7 @@ func.func @linear_panels_width(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
   %w = tern.constant dense<1.0> : tensor<1x8x4xf32>
   // expected-error @+2 {{'tern.linear' op a weight packed in panels of 2 must be a 3-D [N / 2, K, 2] tensor}}
   // expected-error @+1 {{failed to infer returned types}}
-  %0 = tern.linear %x, %w {panel_width = 2 : i64} : (tensor<2x8xf32>, tensor<1x8x4xf32>) -> tensor<2x4xf32>
+  %0 = tern.linear %x, %w {weight_format = #tern.panels<2>} : (tensor<2x8xf32>, tensor<1x8x4xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
 
@@ -137,7 +137,7 @@ func.func @linear_panels_bias(%x: tensor<2x8xf32>, %b: tensor<2xf32>) -> tensor<
   %w = tern.constant dense<1.0> : tensor<2x8x2xf32>
   // expected-error @+2 {{'tern.linear' op bias must be a 1-D tensor of 4 elements}}
   // expected-error @+1 {{failed to infer returned types}}
-  %0 = tern.linear %x, %w, %b {panel_width = 2 : i64} : (tensor<2x8xf32>, tensor<2x8x2xf32>, tensor<2xf32>) -> tensor<2x4xf32>
+  %0 = tern.linear %x, %w, %b {weight_format = #tern.panels<2>} : (tensor<2x8xf32>, tensor<2x8x2xf32>, tensor<2xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
 
@@ -145,8 +145,8 @@ func.func @linear_panels_bias(%x: tensor<2x8xf32>, %b: tensor<2xf32>) -> tensor<
 
 func.func @linear_panels_zero(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
   %w = tern.constant dense<1.0> : tensor<4x8xf32>
-  // expected-error @+1 {{'tern.linear' op attribute 'panel_width' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
-  %0 = tern.linear %x, %w {panel_width = 0 : i64} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
+  // expected-error @+1 {{#tern.panels width must be positive, not 0}}
+  %0 = tern.linear %x, %w {weight_format = #tern.panels<0>} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
 
@@ -174,4 +174,45 @@ func.func @constant_of_shape(%s: tensor<2xi64>) -> tensor<?x?xf32> {
   // expected-error @+1 {{'tern.constant_of_shape' op value must have exactly one element, has 2}}
   %0 = tern.constant_of_shape %s {value = dense<[0.0, 1.0]> : tensor<2xf32>} : (tensor<2xi64>) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+func.func @linear_format_not_a_format(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %w = tern.constant dense<1.0> : tensor<4x8xf32>
+  // expected-error @+1 {{'tern.linear' op attribute 'weight_format' failed to satisfy constraint: a weight format (#tern.rows, #tern.panels<P>, ...)}}
+  %0 = tern.linear %x, %w {weight_format = 4 : i64} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @linear_packed_codes(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %w = tern.constant dense<1.0> : tensor<4x8xf32>
+  // expected-error @+2 {{'tern.linear' op holds float weights; #tern.ternary<i2> is a format of packed codes, which tern.linear cannot read}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.linear %x, %w {weight_format = #tern.ternary<i2>} : (tensor<2x8xf32>, tensor<4x8xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{#tern.group_quantized bits must be 2..8, not 9}}
+func.func @group_quantized_bits() attributes {format = #tern.group_quantized<bits = 9, group = 64, column_scales = false>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{#tern.group_quantized group must be positive, not 0}}
+func.func @group_quantized_group() attributes {format = #tern.group_quantized<bits = 4, group = 0, column_scales = true>} {
+  return
+}
+
+// -----
+
+// expected-error @+2 {{expected ::ternion::tern::TernaryPacking to be one of: i2, base3}}
+// expected-error @+1 {{failed to parse Tern_TernaryAttr parameter 'packing'}}
+func.func @ternary_packing() attributes {format = #tern.ternary<i3>} {
+  return
 }

@@ -142,10 +142,27 @@ func.func @high_level(%x: tensor<?x?x16xf32>, %q: tensor<1x8x?x4xf32>, %k: tenso
   %b = tern.constant dense<0.5> : tensor<32xf32>
   // CHECK: tern.linear %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
   %0 = tern.linear %x, %w, %b : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
-  // CHECK: tern.linear %{{.*}}, %{{.*}}, %{{.*}} {panel_width = 16 : i64} : (tensor<?x?x16xf32>, tensor<2x16x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
+  // CHECK: tern.linear %{{.*}}, %{{.*}}, %{{.*}} {weight_format = #tern.panels<16>} : (tensor<?x?x16xf32>, tensor<2x16x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
   %wp = tern.constant dense<1.0> : tensor<2x16x16xf32>
-  %p = tern.linear %x, %wp, %b {panel_width = 16 : i64} : (tensor<?x?x16xf32>, tensor<2x16x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
+  %p = tern.linear %x, %wp, %b {weight_format = #tern.panels<16>} : (tensor<?x?x16xf32>, tensor<2x16x16xf32>, tensor<32xf32>) -> tensor<?x?x32xf32>
   // CHECK: tern.attention %{{.*}}, %{{.*}}, %{{.*}} {causal = true, scale = 5.000000e-01 : f32}
   %1 = tern.attention %q, %k, %v {causal = true, scale = 0.5 : f32} : (tensor<1x8x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x8x?x4xf32>
   return %1 : tensor<1x8x?x4xf32>
+}
+
+// Weight formats round-trip: rows, panels, and the packed forms of the
+// ternary and quantization techniques.
+// CHECK-LABEL: func.func @weight_formats
+// CHECK-SAME: base3 = #tern.ternary<base3>
+// CHECK-SAME: i2 = #tern.ternary<i2>
+// CHECK-SAME: panels = #tern.panels<64>
+// CHECK-SAME: rows = #tern.rows
+// CHECK-SAME: rtn = #tern.group_quantized<bits = 3, group = 128, column_scales = false>
+// CHECK-SAME: sinq = #tern.group_quantized<bits = 4, group = 64, column_scales = true>
+func.func @weight_formats() attributes {
+    rows = #tern.rows, panels = #tern.panels<64>, i2 = #tern.ternary<i2>,
+    base3 = #tern.ternary<base3>,
+    sinq = #tern.group_quantized<bits = 4, group = 64, column_scales = true>,
+    rtn = #tern.group_quantized<bits = 3, group = 128, column_scales = false>} {
+  return
 }

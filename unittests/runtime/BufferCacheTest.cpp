@@ -1,5 +1,5 @@
 //===- BufferCacheTest.cpp - the allocator installed in artifacts ---------===//
-#include "BufferCache.h"
+#include "core/BufferCache.h"
 
 #include <gtest/gtest.h>
 

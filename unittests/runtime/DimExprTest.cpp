@@ -1,5 +1,5 @@
 //===- DimExprTest.cpp - dim_param expressions ----------------------------===//
-#include "DimExpr.h"
+#include "core/DimExpr.h"
 
 #include <gtest/gtest.h>
 

@@ -5,6 +5,7 @@
 // every test that decodes also checks the cache plumbing.
 //
 //===----------------------------------------------------------------------===//
+#include "FakeLlm.h"
 #include "TestArtifact.h"
 
 #include "ternion/llm.h"
@@ -18,51 +19,6 @@ using ::testing::HasSubstr;
 namespace {
 
 const std::string TokenizerPath = TNX_LLAMA_DIR "/tokenizer.model";
-
-std::string value(const std::string &name, const std::string &dtype,
-                  const std::string &shape, const std::string &params) {
-  return R"({"name": ")" + name + R"(", "dtype": ")" + dtype +
-         R"(", "shape": )" + shape + R"(, "dim_params": )" + params + "}";
-}
-
-/// The manifest functions of fake_llm.c with vocabulary `vocab`; `inputIds`
-/// renames input_ids to make a function that breaks the convention.
-std::string fakeLlmFunctions(int vocab,
-                             const std::string &inputIds = "input_ids") {
-  std::string inputs =
-      value(inputIds, "i64", "[-1, -1]", R"(["batch", "sequence"])") + ",\n" +
-      value("attention_mask", "i64", "[-1, -1]",
-            R"(["batch", "past_sequence+sequence"])") +
-      ",\n" +
-      value("position_ids", "i64", "[-1, -1]", R"(["batch", "sequence"])");
-  std::string outputs =
-      value("logits", "f32", "[-1, -1, " + std::to_string(vocab) + "]",
-            R"(["batch", "sequence", ""])");
-  for (int layer = 0; layer < 2; ++layer)
-    for (const char *kind : {"key", "value"}) {
-      std::string suffix = std::to_string(layer) + "." + kind;
-      inputs +=
-          ",\n" + value("past_key_values." + suffix, "f32", "[-1, 2, -1, 4]",
-                        R"(["batch", "", "past_sequence", ""])");
-      outputs +=
-          ",\n" + value("present." + suffix, "f32", "[-1, 2, -1, 4]",
-                        R"(["batch", "", "past_sequence+sequence", ""])");
-    }
-  std::string nocache =
-      R"({"name": "nocache", "symbol": "tnx_fake_lm_nocache", "inputs": [)" +
-      value("input_ids", "i64", "[-1, -1]", R"(["batch", "sequence"])") +
-      R"(], "outputs": [)" +
-      value("logits", "f32", "[-1, -1, " + std::to_string(vocab) + "]",
-            R"(["batch", "sequence", ""])") +
-      "]}";
-  return "[{\"name\": \"main\", \"symbol\": \"tnx_fake_lm\",\n\"inputs\": [" +
-         inputs + "],\n\"outputs\": [" + outputs + "]},\n" + nocache + "]";
-}
-
-std::string fakeLlmWeights(int64_t vocab, int64_t mode) {
-  int64_t words[2] = {vocab, mode};
-  return std::string(reinterpret_cast<const char *>(words), sizeof(words));
-}
 
 class GeneratorTest : public ::testing::Test {
 protected:
@@ -143,6 +99,19 @@ TEST_F(GeneratorTest, GreedyDecodingThroughTheCache) {
   EXPECT_THAT(next(20), ElementsAreArray({5,  6, 7, 8, 9, 10, 11, 12, 13, 14,
                                           15, 0, 1, 2, 3, 4,  5,  6,  7,  8}));
   EXPECT_EQ(tnx_generator_context_length(generator), 23u);
+}
+
+TEST_F(GeneratorTest, GreedyDecodingThroughAnInPlaceCache) {
+  openFake();
+  TNX_ASSERT_OK(create("inplace"));
+  EXPECT_EQ(tnx_generator_cache_tensor_count(generator), 4u);
+  prefill({3, 9, 4});
+  EXPECT_THAT(next(20), ElementsAreArray({5,  6, 7, 8, 9, 10, 11, 12, 13, 14,
+                                          15, 0, 1, 2, 3, 4,  5,  6,  7,  8}));
+  // The buffers outlive a reset; rows past the new context are not read.
+  tnx_generator_reset(generator);
+  prefill({7, 8});
+  EXPECT_THAT(next(2), ElementsAreArray({9, 10}));
 }
 
 TEST_F(GeneratorTest, LogitsOfTheLastToken) {

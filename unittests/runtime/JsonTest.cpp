@@ -1,5 +1,5 @@
 //===- JsonTest.cpp - The manifest's JSON reader --------------------------===//
-#include "Json.h"
+#include "core/Json.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 //===- SamplerTest.cpp - Greedy, temperature, top-k, top-p ----------------===//
-#include "Random.h"
 #include "TestArtifact.h"
+#include "llm/Random.h"
 
 #include "ternion/llm.h"
 

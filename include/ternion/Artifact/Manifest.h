@@ -8,6 +8,8 @@
 #ifndef TERNION_ARTIFACT_MANIFEST_H
 #define TERNION_ARTIFACT_MANIFEST_H
 
+#include "ternion/abi.h"
+
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/JSON.h"
@@ -24,9 +26,6 @@ class FuncOp;
 
 namespace ternion {
 
-inline constexpr int kArtifactFormatVersion = 1;
-inline constexpr int kArtifactAbiVersion = 1;
-
 struct ValueSignature {
   std::string name;
   std::string dtype;
@@ -39,7 +38,7 @@ struct ValueSignature {
 
 struct FunctionSignature {
   std::string name;
-  std::string symbol; // the C entry point: "tnx_" + name
+  std::string symbol; // the C entry point: TNX_ENTRY_POINT_PREFIX + name
   std::vector<ValueSignature> inputs;
   std::vector<ValueSignature> outputs;
 };
@@ -56,14 +55,14 @@ mlir::FailureOr<FunctionSignature> captureSignature(mlir::func::FuncOp fn);
 struct WeightsInfo {
   std::string file; // empty: no weights file
   int64_t size = 0;
-  int64_t alignment = 64;
+  int64_t alignment = TNX_WEIGHTS_ALIGNMENT;
   std::string checksum;
 };
 
 /// A language model's tokenizer, copied into the artifact.
 struct TokenizerInfo {
   std::string file; // the name in the artifact; empty: none
-  std::string type = "sentencepiece"; // or "bytes" (a tokenizer.json)
+  std::string type = TNX_TOKENIZER_TYPE_SENTENCEPIECE; // or _BYTES (a tokenizer.json)
   int64_t bosId = 1; // -1: the tokenizer file's own
   int64_t eosId = 2;
   bool addBos = false;
@@ -77,10 +76,10 @@ struct TokenizerInfo {
 bool isOptimumLanguageModel(const FunctionSignature &fn);
 
 struct ManifestContents {
-  std::string modelKind = "tensor";
+  std::string modelKind = TNX_MODEL_KIND_TENSOR;
   TokenizerInfo tokenizer;
   int64_t maxContext = 0; // generation default; 0: none
-  std::string library = "model.so";
+  std::string library = TNX_LIBRARY_FILE;
   WeightsInfo weights;
   std::vector<FunctionSignature> functions;
   llvm::json::Object compileOptions;

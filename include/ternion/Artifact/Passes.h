@@ -2,6 +2,8 @@
 #ifndef TERNION_ARTIFACT_PASSES_H
 #define TERNION_ARTIFACT_PASSES_H
 
+#include "ternion/abi.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"

@@ -31,7 +31,8 @@ def ExternalizeWeights : Pass<"tern-externalize-weights", "mlir::ModuleOp"> {
            "Write the weights to this file">,
     Option<"minBytes", "min-bytes", "int64_t", "64",
            "Constants smaller than this stay in the code">,
-    Option<"alignment", "alignment", "int64_t", "64",
+    // ternion/abi.h, which Passes.h includes.
+    Option<"alignment", "alignment", "int64_t", "TNX_WEIGHTS_ALIGNMENT",
            "Alignment of each constant in the weights file (a power of two)">,
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];

@@ -7,6 +7,8 @@
 #ifndef TERNION_ARTIFACT_WEIGHTSLAYOUT_H
 #define TERNION_ARTIFACT_WEIGHTSLAYOUT_H
 
+#include "ternion/abi.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "mlir/Support/LogicalResult.h"
@@ -17,9 +19,9 @@
 
 namespace ternion {
 
-/// FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3), the
-/// checksum of docs/runtime.md, continued from `hash`.
-uint64_t fnv1a64(llvm::StringRef bytes, uint64_t hash = 0xcbf29ce484222325ULL);
+/// FNV-1a 64 (ternion/abi.h's offset basis and prime), the checksum of
+/// docs/runtime.md, continued from `hash`.
+uint64_t fnv1a64(llvm::StringRef bytes, uint64_t hash = TNX_FNV1A64_OFFSET_BASIS);
 
 class WeightsLayout {
 public:

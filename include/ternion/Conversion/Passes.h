@@ -31,7 +31,6 @@ void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateQuantizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateAttentionToLinalgPatterns(mlir::RewritePatternSet &patterns);
-void populateFlashAttentionPatterns(mlir::RewritePatternSet &patterns);
 void populateLayoutToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -20,16 +20,15 @@ def ConvertTernToLinalg : Pass<"convert-tern-to-linalg", "mlir::func::FuncOp"> {
     (weights stay `dense_resource`). An op without a lowering is reported
     with its location and the pass fails: nothing is silently skipped.
 
+    This is the target-neutral lowering: `tern.attention` gets the
+    reference lowering (materialized scores); a target that has a faster
+    one (the CPU's `tern-cpu-flash-attention`) runs it first, and this pass
+    lowers whatever it left.
+
     Dynamic dims are assumed to agree at run time wherever the graph
     broadcasts two dynamic dims (the runtime checks graph inputs against
     their declared dims; a static 1 broadcasts as usual).
   }];
-  let options = [
-    Option<"attention", "attention", "std::string", "\"flash\"",
-           "Lowering of tern.attention: 'flash' (tiled online softmax, the default; "
-           "ops with dynamic head counts get the reference lowering) or 'reference' "
-           "(materialized scores, for checking)">,
-  ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect", "::mlir::scf::SCFDialect"
@@ -61,20 +60,6 @@ def LowerExpandShape : Pass<"tern-lower-expand-shape", "mlir::func::FuncOp"> {
     stride times the next size. Run it before `expand-strided-metadata`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
-}
-
-def LowerAllocaScopes : Pass<"tern-lower-alloca-scopes", "mlir::func::FuncOp"> {
-  let summary = "Replace single-block memref.alloca_scope by LLVM stacksave/stackrestore";
-  let description = [{
-    convert-scf-to-openmp wraps each parallel iteration in a
-    `memref.alloca_scope`, so stack allocations (deallocation's pointer
-    lists, kernel scratch) do not pile up across iterations. The op allows
-    only one block, and convert-scf-to-cf would split its region when the
-    body holds loops (a flash-attention tile does). While the region is
-    still one block, this pass inlines it between `llvm.intr.stacksave` and
-    `llvm.intr.stackrestore`, which is what the LLVM lowering of the op does.
-  }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // TERNION_CONVERSION_PASSES_TD

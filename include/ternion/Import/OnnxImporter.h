@@ -30,6 +30,20 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxBuffer(llvm::StringRef bytes,
                                                    llvm::StringRef path,
                                                    mlir::MLIRContext *context);
 
+/// Imports the ONNX model at `path` into an existing `module` as a function
+/// named `<symbolPrefix>main` (e.g. `@draft_main` beside a target's
+/// `@main`), so that several models can be compiled into one artifact. Its
+/// weights are resources of their own (names made unique). Fails, with
+/// errors as above, when the symbol exists already; the module is then
+/// unchanged only if the failure came before the function was created, so
+/// callers discard it on failure.
+mlir::LogicalResult importOnnxFileInto(llvm::StringRef path, mlir::ModuleOp module,
+                                       llvm::StringRef symbolPrefix);
+
+/// Same, from bytes already in memory.
+mlir::LogicalResult importOnnxBufferInto(llvm::StringRef bytes, llvm::StringRef path,
+                                         mlir::ModuleOp module, llvm::StringRef symbolPrefix);
+
 /// The ONNX op types (default domain) the importer translates, sorted.
 std::vector<std::string> getSupportedOnnxOpTypes();
 

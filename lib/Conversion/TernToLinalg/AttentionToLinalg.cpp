@@ -16,7 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Broadcast.h"
-#include "LinalgBuilders.h"
+#include "ternion/Conversion/LinalgBuilders.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/TernOps.h"

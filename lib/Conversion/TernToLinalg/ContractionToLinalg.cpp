@@ -4,7 +4,9 @@
 // `tern.linear` is C[m, n] = sum_k X[m, k] W[n, k] over the flattened
 // leading dims of X (the weight keeps its [N, K] layout, so quantized
 // variants can replace this lowering alone; a weight packed in panels,
-// [N / P, K, P], computes C as [M, N / P, P]); MatMul is a generic
+// [N / P, K, P], computes C as [M, N / P, P]). The contraction carries the
+// linear's weight format (tern.weight_format), which the target's kernels
+// dispatch on after bufferization; MatMul is a generic
 // batched contraction with numpy broadcasting of the batch dims. Gemm's
 // transposes are indexing maps (no transposed copies) and alpha/beta/C an
 // elementwise epilogue that fusion folds into the consumer; MatMulInteger
@@ -13,7 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Broadcast.h"
-#include "LinalgBuilders.h"
+#include "ternion/Conversion/LinalgBuilders.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/TernOps.h"
@@ -146,7 +148,8 @@ Value linearInit(OpBuilder &b, Location loc, Value bias, RankedTensorType type,
 
 /// y[m, n] = init[m, n] + sum_k x[m, k] * w[n, k] for a [N, K] weight.
 Value buildRowContraction(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
-                          RankedTensorType flatType, ValueRange dynamicSizes) {
+                          RankedTensorType flatType, ValueRange dynamicSizes,
+                          WeightFormatAttrInterface format) {
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   Value acc = linearInit(b, loc, bias, flatType, dynamicSizes);
@@ -157,9 +160,10 @@ Value buildRowContraction(OpBuilder &b, Location loc, Value x, Value weight, Val
   SmallVector<utils::IteratorType> iterators{utils::IteratorType::parallel,
                                              utils::IteratorType::parallel,
                                              utils::IteratorType::reduction};
-  return linalg::GenericOp::create(b, loc, flatType, ValueRange{x, weight}, ValueRange{acc},
-                                   maps, iterators, macBody)
-      .getResult(0);
+  auto contraction = linalg::GenericOp::create(b, loc, flatType, ValueRange{x, weight},
+                                               ValueRange{acc}, maps, iterators, macBody);
+  contraction->setAttr(kWeightFormatAttrName, format);
+  return contraction.getResult(0);
 }
 
 /// The same for a weight packed in panels, [N / P, K, P]: the result is
@@ -167,7 +171,8 @@ Value buildRowContraction(OpBuilder &b, Location loc, Value x, Value weight, Val
 /// contraction tiles and bufferizes like any other) and collapsed to
 /// [M, N], a view once bufferized.
 Value buildPanelContraction(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
-                            RankedTensorType flatType, ValueRange dynamicSizes) {
+                            RankedTensorType flatType, ValueRange dynamicSizes,
+                            WeightFormatAttrInterface format) {
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   auto weightType = cast<RankedTensorType>(weight.getType());
@@ -187,9 +192,10 @@ Value buildPanelContraction(OpBuilder &b, Location loc, Value x, Value weight, V
   SmallVector<utils::IteratorType> iterators{
       utils::IteratorType::parallel, utils::IteratorType::parallel,
       utils::IteratorType::parallel, utils::IteratorType::reduction};
-  Value y = linalg::GenericOp::create(b, loc, panelType, ValueRange{x, weight},
-                                      ValueRange{acc}, maps, iterators, macBody)
-                .getResult(0);
+  auto contraction = linalg::GenericOp::create(b, loc, panelType, ValueRange{x, weight},
+                                               ValueRange{acc}, maps, iterators, macBody);
+  contraction->setAttr(kWeightFormatAttrName, format);
+  Value y = contraction.getResult(0);
   return tensor::CollapseShapeOp::create(b, loc, flatType, y, lastTwo);
 }
 
@@ -203,7 +209,8 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!inputType || !resultType || inputType.getRank() < 1)
       return rewriter.notifyMatchFailure(op, "input is unranked");
-    std::optional<uint64_t> panel = op.getPanelWidth();
+    WeightFormatAttrInterface format = op.getWeightFormatOrRows();
+    bool panel = isa<PanelsAttr>(format);
     if (panel && !weightType.hasStaticShape())
       return rejectUnsupported(op, rewriter, "a weight packed in panels with a dynamic shape");
     Location loc = op.getLoc();
@@ -231,9 +238,9 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
     if (flatType.isDynamicDim(0))
       dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
     Value y = panel ? buildPanelContraction(rewriter, loc, x, adaptor.getWeight(),
-                                            adaptor.getBias(), flatType, dynamicSizes)
+                                            adaptor.getBias(), flatType, dynamicSizes, format)
                     : buildRowContraction(rewriter, loc, x, adaptor.getWeight(),
-                                          adaptor.getBias(), flatType, dynamicSizes);
+                                          adaptor.getBias(), flatType, dynamicSizes, format);
     if (rank == 1) {
       y = tensor::CollapseShapeOp::create(rewriter, loc, resultType, y, reassociation);
     } else if (rank > 2) {

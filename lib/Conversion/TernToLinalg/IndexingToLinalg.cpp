@@ -12,7 +12,7 @@
 // result.
 //
 //===----------------------------------------------------------------------===//
-#include "ShapeUtils.h"
+#include "ternion/Conversion/ShapeUtils.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/ConstantValues.h"

@@ -15,10 +15,11 @@
 // are read with tensor.extract at an index selected at run time instead.
 //
 //===----------------------------------------------------------------------===//
-#include "ShapeUtils.h"
+#include "ternion/Conversion/ShapeUtils.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/ConstantValues.h"
+#include "dialects/tern/SymbolicDims.h"
 #include "dialects/tern/TernOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -238,50 +239,10 @@ struct TransposePattern : OpConversionPattern<TransposeOp> {
 /// size of, when `shape` is built from Shape(input) the way torch exports
 /// build reshape targets (Concat of Unsqueeze(Gather(Shape(x), k)) pieces).
 std::optional<int64_t> tracedInputDim(Value shape, int64_t i, Value input) {
-  Operation *def = shape.getDefiningOp();
-  if (!def)
+  std::optional<std::pair<Value, int64_t>> source = getShapeElementSource(shape, i);
+  if (!source || source->first != input)
     return std::nullopt;
-  if (auto concat = dyn_cast<ConcatOp>(def)) {
-    for (Value piece : concat.getInputs()) {
-      auto t = dyn_cast<RankedTensorType>(piece.getType());
-      if (!t || t.getRank() != 1 || t.isDynamicDim(0))
-        return std::nullopt;
-      if (i < t.getDimSize(0))
-        return tracedInputDim(piece, i, input);
-      i -= t.getDimSize(0);
-    }
-    return std::nullopt;
-  }
-  if (auto shapeOp = dyn_cast<ShapeOp>(def)) {
-    auto t = dyn_cast<RankedTensorType>(shapeOp.getInput().getType());
-    if (shapeOp.getInput() != input || !t)
-      return std::nullopt;
-    int64_t start = int64_t(shapeOp.getStart());
-    if (start < 0)
-      start += t.getRank();
-    start = std::clamp<int64_t>(start, 0, t.getRank());
-    return start + i < t.getRank() ? std::optional<int64_t>(start + i) : std::nullopt;
-  }
-  if (auto unsqueeze = dyn_cast<UnsqueezeOp>(def)) {
-    auto t = dyn_cast<RankedTensorType>(unsqueeze.getInput().getType());
-    if (t && t.getRank() == 0 && i == 0)
-      return tracedInputDim(unsqueeze.getInput(), 0, input);
-    return std::nullopt;
-  }
-  if (auto gather = dyn_cast<GatherOp>(def)) {
-    auto source = dyn_cast<RankedTensorType>(gather.getInput().getType());
-    auto indices = getConstantIntValues(gather.getIndices());
-    if (!source || source.getRank() != 1 || source.isDynamicDim(0) || gather.getAxis() != 0 ||
-        !indices || i >= int64_t(indices->size()))
-      return std::nullopt;
-    int64_t k = (*indices)[i];
-    if (k < 0)
-      k += source.getDimSize(0);
-    if (k < 0 || k >= source.getDimSize(0))
-      return std::nullopt;
-    return tracedInputDim(gather.getInput(), k, input);
-  }
-  return std::nullopt;
+  return source->second;
 }
 
 struct ReshapePattern : OpConversionPattern<ReshapeOp> {

@@ -1,5 +1,5 @@
 //===- LinalgBuilders.cpp - shared helpers of the compute lowerings -------===//
-#include "LinalgBuilders.h"
+#include "ternion/Conversion/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

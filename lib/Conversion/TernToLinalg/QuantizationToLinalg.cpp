@@ -10,7 +10,7 @@
 // zero point, and the quantizing generic that reads both.
 //
 //===----------------------------------------------------------------------===//
-#include "LinalgBuilders.h"
+#include "ternion/Conversion/LinalgBuilders.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/TernOps.h"

@@ -10,7 +10,7 @@
 // short axes of transformer graphs: position ids from an attention mask).
 //
 //===----------------------------------------------------------------------===//
-#include "LinalgBuilders.h"
+#include "ternion/Conversion/LinalgBuilders.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/TernOps.h"

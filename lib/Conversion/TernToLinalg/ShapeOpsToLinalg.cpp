@@ -9,7 +9,7 @@
 // elementwise ops.)
 //
 //===----------------------------------------------------------------------===//
-#include "ShapeUtils.h"
+#include "ternion/Conversion/ShapeUtils.h"
 #include "ternion/Conversion/Passes.h"
 
 #include "dialects/tern/ConstantValues.h"

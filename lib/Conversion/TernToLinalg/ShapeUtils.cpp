@@ -1,5 +1,5 @@
 //===- ShapeUtils.cpp - index arithmetic for shape-moving lowerings -------===//
-#include "ShapeUtils.h"
+#include "ternion/Conversion/ShapeUtils.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"

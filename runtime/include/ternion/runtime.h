@@ -29,6 +29,8 @@
 #ifndef TERNION_RUNTIME_H
 #define TERNION_RUNTIME_H
 
+#include "ternion/abi.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,10 +44,10 @@ extern "C" {
 #define TNX_API
 #endif
 
-/* The artifact format this runtime reads (manifest "format_version"). */
-#define TNX_ARTIFACT_FORMAT_VERSION 1
-/* The calling convention of model.so (its optional tnx_abi_version()). */
-#define TNX_ABI_VERSION 1
+/* The artifact format this runtime reads (manifest "format_version") and
+   the calling convention of model.so (its optional tnx_abi_version()),
+   TNX_ARTIFACT_FORMAT_VERSION and TNX_ABI_VERSION, come from ternion/abi.h
+   with everything else the compiler and the runtime share. */
 
 /*===------------------------------ Status ------------------------------===*/
 

@@ -75,12 +75,12 @@ func.func @negatives(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x8x4xf32>, %x: tenso
 // A bias folds into a linear whose weight is already in panels: N is the
 // panels times their width (2 x 2), and the layout is kept.
 // CHECK-LABEL: func.func @panels_bias
-// CHECK: %[[Y:.*]] = tern.linear %arg0, %{{.*}}, %{{.*}} {panel_width = 2 : i64} : (tensor<?x3xf32>, tensor<2x3x2xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+// CHECK: %[[Y:.*]] = tern.linear %arg0, %{{.*}}, %{{.*}} {weight_format = #tern.panels<2>} : (tensor<?x3xf32>, tensor<2x3x2xf32>, tensor<4xf32>) -> tensor<?x4xf32>
 // CHECK-NEXT: return %[[Y]]
 func.func @panels_bias(%x: tensor<?x3xf32>) -> tensor<?x4xf32> {
   %w = tern.constant dense<1.0> : tensor<2x3x2xf32>
   %b = tern.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
-  %0 = tern.linear %x, %w {panel_width = 2 : i64} : (tensor<?x3xf32>, tensor<2x3x2xf32>) -> tensor<?x4xf32>
+  %0 = tern.linear %x, %w {weight_format = #tern.panels<2>} : (tensor<?x3xf32>, tensor<2x3x2xf32>) -> tensor<?x4xf32>
   %1 = tern.add %0, %b : (tensor<?x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
   return %1 : tensor<?x4xf32>
 }

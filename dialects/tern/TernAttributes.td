@@ -1,0 +1,136 @@
+//===- TernAttributes.td - weight formats -----------------*- tablegen -*-===//
+//
+// How a linear layer's weight is stored is a typed attribute on the op that
+// reads it (`weight_format`), chosen per target by a pass and carried
+// through lowering onto the contraction it becomes, so that kernels
+// dispatch on the attribute and never re-derive a layout from loop shapes
+// (IREE's encoding attributes are the model). Every format implements
+// WeightFormatAttrInterface: the stored shape of a logical [N, K] weight,
+// and N back from a stored shape, so verifiers and shape inference need no
+// case per format.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_ATTRIBUTES_TD
+#define TERN_ATTRIBUTES_TD
+
+include "dialects/tern/TernBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Tern_WeightFormatAttrInterface : AttrInterface<"WeightFormatAttrInterface"> {
+  let cppNamespace = "::ternion::tern";
+  let description = [{
+    How a linear layer's logical `[N, K]` weight (the PyTorch `nn.Linear`
+    layout) is stored. Formats differ in shape (panels), in element type
+    (packed ternary codes, quantized codes) and in the side data a kernel
+    reads with them (scales, zero points); the op that carries the format
+    holds that side data as operands.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        The stored shape of a logical [N, K] weight (dynamic sizes stay
+        dynamic), or failure when this format cannot hold that shape.
+      }], "::mlir::FailureOr<::llvm::SmallVector<int64_t>>", "getStoredShape",
+      (ins "int64_t":$n, "int64_t":$k)>,
+    InterfaceMethod<[{
+        N, the output features, of a stored weight of this shape (dynamic
+        when unknown), or failure when the rank is not this format's.
+      }], "::mlir::FailureOr<int64_t>", "getOutputFeatures",
+      (ins "::llvm::ArrayRef<int64_t>":$storedShape)>,
+    InterfaceMethod<[{
+        Storage bits per weight, side data excluded: 32 for f32 rows, 2 for
+        2-bit ternary codes.
+      }], "double", "getBitsPerWeight", (ins "::mlir::Type":$storedElementType)>,
+  ];
+}
+
+class Tern_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Tern_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def Tern_RowsAttr : Tern_Attr<"Rows", "rows",
+    [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface>]> {
+  let summary = "[N, K] rows: the weight as imported";
+  let description = [{
+    The logical layout itself; what a linear op without a `weight_format`
+    holds. The CPU's dot-product kernel reads it.
+  }];
+}
+
+def Tern_PanelsAttr : Tern_Attr<"Panels", "panels",
+    [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface>]> {
+  let summary = "[N / P, K, P] column panels of W^T, for an outer-product GEMM";
+  let description = [{
+    `weight[p, k, j] = W[p * P + j, k]`: for every k, the P weights of
+    outputs `p * P ... p * P + P - 1` side by side, so a GEMM kernel reads
+    the weights it multiplies by one input element as whole vectors and
+    each panel as one stream. P is a multiple of the target's vector lanes
+    (the CPU target chooses 64 with AVX-512, 16 with AVX2).
+
+    ```mlir
+    %y = tern.linear %x, %w {weight_format = #tern.panels<64>} : (tensor<?x256xf32>, tensor<8x256x64xf32>) -> tensor<?x512xf32>
+    ```
+  }];
+  let parameters = (ins "int64_t":$width);
+  let assemblyFormat = "`<` $width `>`";
+  let genVerifyDecl = 1;
+}
+
+def Tern_TernaryPacking : I32EnumAttr<"TernaryPacking", "how {-1, 0, +1} codes are packed", [
+    I32EnumAttrCase<"I2", 0, "i2">,
+    I32EnumAttrCase<"Base3", 1, "base3">,
+  ]> {
+  let cppNamespace = "::ternion::tern";
+  let genSpecializedAttr = 0;
+}
+
+def Tern_TernaryAttr : Tern_Attr<"Ternary", "ternary",
+    [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface>]> {
+  let summary = "ternary {-1, 0, +1} codes packed into bytes (BitNet b1.58)";
+  let description = [{
+    Weights that are exactly `{-1, 0, +1} * scale`, stored as codes with the
+    one scale beside them (an operand of the op that carries the format):
+
+    - `i2`: 2 bits per weight, four to a byte along K: `[N, ceil(K / 4)]` i8
+      (bitnet.cpp's I2_S, llama.cpp's TQ2_0 codes);
+    - `base3`: five weights per byte as a base-3 number (3^5 = 243 < 256),
+      1.6 bits per weight: `[N, ceil(K / 5)]` i8 (llama.cpp's TQ1_0 codes).
+
+    ```mlir
+    #tern.ternary<i2>
+    ```
+  }];
+  let parameters = (ins EnumParameter<Tern_TernaryPacking>:$packing);
+  let assemblyFormat = "`<` $packing `>`";
+}
+
+def Tern_GroupQuantizedAttr : Tern_Attr<"GroupQuantized", "group_quantized",
+    [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface>]> {
+  let summary = "b-bit codes with a scale and zero point per group of K (RTN, SINQ)";
+  let description = [{
+    `bits`-bit unsigned codes packed along K (`[N, K * bits / 8]` i8), with a
+    scale and a zero point for each group of `group` consecutive inputs of a
+    row (operands of the op that carries the format), and with
+    `column_scales` one more scale per input column (SINQ's second axis):
+    `W[n, k] = s[n, k / group] * (Q[n, k] - z[n, k / group]) * t[k]`.
+
+    ```mlir
+    #tern.group_quantized<bits = 4, group = 64, column_scales = true>
+    ```
+  }];
+  let parameters = (ins "int64_t":$bits, "int64_t":$group, "::mlir::BoolAttr":$columnScales);
+  let assemblyFormat = "`<` `bits` `=` $bits `,` `group` `=` $group `,` `column_scales` `=` $columnScales `>`";
+  let genVerifyDecl = 1;
+}
+
+/// Any weight format.
+def Tern_WeightFormatAttr : Attr<
+    CPred<"::llvm::isa<::ternion::tern::WeightFormatAttrInterface>($_self)">,
+    "a weight format (#tern.rows, #tern.panels<P>, ...)"> {
+  let storageType = "::ternion::tern::WeightFormatAttrInterface";
+  let returnType = "::ternion::tern::WeightFormatAttrInterface";
+  let convertFromStorage = "::llvm::cast<::ternion::tern::WeightFormatAttrInterface>($_self)";
+}
+
+#endif // TERN_ATTRIBUTES_TD

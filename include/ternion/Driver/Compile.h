@@ -1,0 +1,79 @@
+//===- Compile.h - the compiler driver: ONNX model -> artifact --*- C++ -*-===//
+//
+// One compile, from a model to an artifact or to any stage on the way, as a
+// library call: ternion-compile is an option parser around it, and tests and
+// tools (the sparse-attention search compiles and runs models) call it too.
+// The pass order lives here and only here.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERNION_DRIVER_COMPILE_H
+#define TERNION_DRIVER_COMPILE_H
+
+#include "ternion/Target/Target.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ternion {
+
+/// The stage a compile stops after (as Toy's -emit=).
+enum class EmitStage {
+  /// Optimized tern IR.
+  Tern,
+  /// LLVM-dialect MLIR.
+  Mlir,
+  /// Optimized LLVM IR.
+  Llvm,
+  /// An ELF object.
+  Obj,
+  /// An artifact directory: model.so, weights.bin, manifest.json.
+  Artifact,
+};
+
+/// How the KV cache of an Optimum graph is kept.
+enum class KvCacheMode {
+  /// past_key_values.N become caller-owned buffers updated in place.
+  InPlace,
+  /// The graph's past -> present Concat outputs.
+  Concat,
+};
+
+struct CompileOptions {
+  /// model.onnx, model.onnxtxt, or tern IR in .mlir.
+  std::string inputPath;
+  /// Empty: getDefaultOutputPath(). "-" is stdout (not for artifacts).
+  std::string outputPath;
+  EmitStage emit = EmitStage::Artifact;
+  TargetOptions target;
+  /// tern-optimize (clean-up, fusions); off for already optimized .mlir.
+  bool ternOptimize = true;
+  KvCacheMode kvCache = KvCacheMode::InPlace;
+
+  /// Language models: the tokenizer shipped in the artifact and its ids
+  /// (unset: the tokenizer's own, else 1, 2 and no BOS).
+  std::string tokenizerPath;
+  std::optional<int64_t> bosId, eosId;
+  std::optional<bool> addBos;
+  /// The context the runtime preallocates for by default.
+  int64_t maxContext = 2048;
+
+  /// Stage lines with their times on stderr.
+  bool progress = false;
+  /// Prefix of messages on stderr ("ternion-compile: error: ...").
+  std::string toolName = "ternion-compile";
+};
+
+/// <input stem>.tnx, or .mlir, .ll or .o per the stage.
+std::string getDefaultOutputPath(const CompileOptions &options);
+
+/// Runs the compile. Every error is printed on stderr (naming the file,
+/// node or op, and the reason) and the result is false; no output, or
+/// partial artifact, is left behind on failure.
+bool compile(const CompileOptions &options);
+
+} // namespace ternion
+
+#endif // TERNION_DRIVER_COMPILE_H

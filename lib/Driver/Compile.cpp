@@ -1,0 +1,363 @@
+//===- Compile.cpp - the compiler driver: ONNX model -> artifact ----------===//
+//
+// Stages, each of which --emit can stop after (as Toy's -emit=):
+//   import (ONNX -> tern)  -> tern-optimize -> the target's tern passes
+//                                                      [--emit=tern]
+//   -> the target's lowering to buffers -> tern-externalize-weights
+//   -> the target's lowering to the LLVM dialect       [--emit=mlir]
+//   -> LLVM IR + entry points -> LLVM -O<n>            [--emit=llvm]
+//   -> machine code                                    [--emit=obj]
+//   -> link model.so + weights.bin + manifest.json     [--emit=artifact]
+//
+// Every output is written under a temporary name and renamed into place
+// only when the whole compile succeeded, so a failed compile leaves nothing.
+//
+//===----------------------------------------------------------------------===//
+#include "ternion/Driver/Compile.h"
+
+#include "AtomicOutput.h"
+#include "OnnxDiagnostics.h"
+#include "Progress.h"
+
+#include "passes/Passes.h"
+#include "ternion/Artifact/BufferAllocator.h"
+#include "ternion/Artifact/EntryPoints.h"
+#include "ternion/Artifact/Manifest.h"
+#include "ternion/Artifact/Passes.h"
+#include "ternion/Artifact/Tokenizer.h"
+#include "ternion/Driver/Registration.h"
+#include "ternion/Import/OnnxImporter.h"
+#include "ternion/abi.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace ternion {
+
+std::string getDefaultOutputPath(const CompileOptions &options) {
+  llvm::SmallString<128> path(llvm::sys::path::filename(options.inputPath));
+  const char *extension = options.emit == EmitStage::Tern || options.emit == EmitStage::Mlir
+                              ? "mlir"
+                          : options.emit == EmitStage::Llvm ? "ll"
+                          : options.emit == EmitStage::Obj  ? "o"
+                                                            : "tnx";
+  llvm::sys::path::replace_extension(path, extension);
+  return std::string(path);
+}
+
+namespace {
+
+/// One compile: the options, the context and the stages in order. Each
+/// stage returns false after printing its error.
+class Compilation {
+public:
+  explicit Compilation(const CompileOptions &options)
+      : options(options), steps(options.progress, options.toolName),
+        output(options.outputPath.empty() ? getDefaultOutputPath(options)
+                                          : options.outputPath) {}
+
+  bool run();
+
+private:
+  bool fail(const llvm::Twine &message) {
+    llvm::errs() << options.toolName << ": error: " << message << "\n";
+    return false;
+  }
+  bool fail(llvm::Error error) { return fail(llvm::toString(std::move(error))); }
+
+  /// Writes the output of the stage --emit stops after, atomically.
+  bool writeStage(llvm::function_ref<void(llvm::raw_ostream &)> print) {
+    steps.finish();
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    print(os);
+    if (llvm::Error e = writeFileAtomically(output, text))
+      return fail(std::move(e));
+    return true;
+  }
+
+  bool checkTokenizer();
+  OwningOpRef<ModuleOp> loadInput();
+  bool optimize(ModuleOp module);
+  bool captureSignatures(ModuleOp module);
+  bool lowerToBuffers(ModuleOp module);
+  bool externalizeWeights(ModuleOp module);
+  bool lowerToLLVMDialect(ModuleOp module);
+  std::unique_ptr<llvm::Module> translate(ModuleOp module, llvm::LLVMContext &llvmContext);
+  bool writeArtifact(ModuleOp module, llvm::ArrayRef<char> object);
+
+  const CompileOptions &options;
+  Progress steps;
+  std::string output;
+  MLIRContext *ctx = nullptr;
+  llvm::SourceMgr sourceMgr;
+  std::unique_ptr<TargetBackend> target;
+  TokenizerInfo tokenizer;
+  std::vector<FunctionSignature> functions;
+  StagingDirectory staging;
+};
+
+bool Compilation::checkTokenizer() {
+  if (options.tokenizerPath.empty())
+    return true;
+  llvm::Expected<TokenizerInfo> inspected = inspectTokenizer(options.tokenizerPath);
+  if (!inspected)
+    return fail(inspected.takeError());
+  tokenizer = std::move(*inspected);
+  if (options.bosId)
+    tokenizer.bosId = *options.bosId;
+  if (options.eosId)
+    tokenizer.eosId = *options.eosId;
+  if (options.addBos)
+    tokenizer.addBos = *options.addBos;
+  if (llvm::Error e = checkTokenizerIds(tokenizer, options.tokenizerPath))
+    return fail(std::move(e));
+  return true;
+}
+
+OwningOpRef<ModuleOp> Compilation::loadInput() {
+  if (llvm::StringRef(options.inputPath).ends_with(".mlir")) {
+    std::string error;
+    auto file = openInputFile(options.inputPath, &error);
+    if (!file) {
+      fail(error);
+      return {};
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    return parseSourceFile<ModuleOp>(sourceMgr, ctx);
+  }
+  return importOnnxFile(options.inputPath, ctx);
+}
+
+bool Compilation::optimize(ModuleOp module) {
+  PassManager pm(ctx);
+  if (options.ternOptimize)
+    buildOptimizePipeline(pm);
+  if (options.kvCache == KvCacheMode::InPlace)
+    pm.addNestedPass<func::FuncOp>(createTernKvCacheInPlace());
+  // Last: the target's layout decisions see every technique's result.
+  target->addTernPasses(pm);
+  return succeeded(pm.run(module));
+}
+
+bool Compilation::captureSignatures(ModuleOp module) {
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (!fn.isPublic() || fn.isExternal())
+      continue;
+    FailureOr<FunctionSignature> signature = captureSignature(fn);
+    if (failed(signature))
+      return false;
+    functions.push_back(std::move(*signature));
+  }
+  if (functions.empty())
+    return fail("'" + options.inputPath + "' has no public function to compile");
+  return true;
+}
+
+bool Compilation::lowerToBuffers(ModuleOp module) {
+  PassManager pm(ctx);
+  if (failed(target->addLowerToBuffersPasses(pm)))
+    return fail("invalid built-in lowering pipeline of target '" + target->getName() + "'");
+  return succeeded(pm.run(module));
+}
+
+bool Compilation::externalizeWeights(ModuleOp module) {
+  PassManager pm(ctx);
+  ExternalizeWeightsOptions weightsOptions;
+  if (options.emit == EmitStage::Artifact)
+    weightsOptions.weightsFile = staging.file(TNX_WEIGHTS_FILE);
+  pm.addPass(createExternalizeWeights(weightsOptions));
+  if (failed(pm.run(module)))
+    return false;
+  // The C interface gives the entry points a stable calling convention; the
+  // importer's name attributes have served (the signatures hold them).
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (!fn.isPublic() || fn.isExternal())
+      continue;
+    fn->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+    for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i)
+      fn.setArgAttrs(i, DictionaryAttr::get(ctx));
+    for (unsigned i = 0, e = fn.getNumResults(); i < e; ++i)
+      fn.setResultAttrs(i, DictionaryAttr::get(ctx));
+  }
+  return true;
+}
+
+bool Compilation::lowerToLLVMDialect(ModuleOp module) {
+  PassManager pm(ctx);
+  if (failed(target->addBuffersToLLVMPasses(pm)))
+    return fail("invalid --kernel-options '" + options.target.kernelOptions + "'");
+  return succeeded(pm.run(module));
+}
+
+std::unique_ptr<llvm::Module> Compilation::translate(ModuleOp module,
+                                                     llvm::LLVMContext &llvmContext) {
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, llvm::sys::path::filename(options.inputPath));
+  if (!llvmModule) {
+    fail("translation of '" + options.inputPath + "' to LLVM IR failed");
+    return nullptr;
+  }
+  if (llvm::Error e = defineEntryPoints(*llvmModule, functions)) {
+    fail(std::move(e));
+    return nullptr;
+  }
+  target->optimize(*llvmModule);
+  routeBufferAllocations(*llvmModule);
+  std::string verifyErrors;
+  llvm::raw_string_ostream verifyStream(verifyErrors);
+  if (llvm::verifyModule(*llvmModule, &verifyStream)) {
+    fail("generated LLVM IR does not verify:\n" + verifyErrors);
+    return nullptr;
+  }
+  return llvmModule;
+}
+
+bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
+  steps.stage("linking " TNX_LIBRARY_FILE);
+  std::string objectPath = staging.file("model.o");
+  if (llvm::Error e =
+          writeFileAtomically(objectPath, llvm::StringRef(object.data(), object.size())))
+    return fail(std::move(e));
+  if (llvm::Error e = target->linkSharedObject(objectPath, staging.file(TNX_LIBRARY_FILE)))
+    return fail(std::move(e));
+  llvm::sys::fs::remove(objectPath);
+
+  ManifestContents manifest;
+  manifest.functions = functions;
+  if (functions.size() == 1 && isOptimumLanguageModel(functions.front())) {
+    manifest.modelKind = "llm";
+    manifest.maxContext = options.maxContext;
+  }
+  if (!options.tokenizerPath.empty()) {
+    if (manifest.modelKind != "llm")
+      return fail("--tokenizer is for language models in the Optimum KV-cache convention "
+                  "(input_ids, past_key_values.N.key|value -> logits, present.N.key|value); '" +
+                  options.inputPath + "' is not one");
+    if (std::error_code ec =
+            llvm::sys::fs::copy_file(options.tokenizerPath, staging.file(tokenizer.file)))
+      return fail("cannot copy the tokenizer '" + options.tokenizerPath + "': " + ec.message());
+    manifest.tokenizer = tokenizer;
+  }
+  auto layout = module->getAttrOfType<DictionaryAttr>("tern.weights");
+  int64_t weightsSize = layout ? layout.getAs<IntegerAttr>("size").getInt() : 0;
+  if (weightsSize > 0) {
+    manifest.weights.file = TNX_WEIGHTS_FILE;
+    manifest.weights.size = weightsSize;
+    manifest.weights.alignment = layout.getAs<IntegerAttr>("alignment").getInt();
+    manifest.weights.checksum = layout.getAs<StringAttr>("checksum").str();
+  } else {
+    llvm::sys::fs::remove(staging.file(TNX_WEIGHTS_FILE));
+  }
+  manifest.compileOptions = llvm::json::Object{
+      {"source", llvm::sys::path::filename(options.inputPath).str()},
+      {"opt_level", static_cast<int64_t>(options.target.optLevel)},
+      {"tern_optimize", options.ternOptimize},
+  };
+  target->describe(manifest.compileOptions);
+  if (llvm::Error e = writeFileAtomically(staging.file(TNX_MANIFEST_FILE), renderManifest(manifest)))
+    return fail(std::move(e));
+  if (llvm::Error e = staging.commit())
+    return fail(std::move(e));
+  steps.finish();
+  return true;
+}
+
+bool Compilation::run() {
+  if (options.target.optLevel > 3)
+    return fail("-O" + llvm::Twine(options.target.optLevel) + " is not one of -O0..-O3");
+  if (options.inputPath.empty())
+    return fail("no input model (usage: ternion-compile model.onnx -o model.tnx)");
+  if (options.emit == EmitStage::Artifact && output == "-")
+    return fail("an artifact is a directory; give it a name with -o");
+
+  registerAllTernionPasses();
+  DialectRegistry registry;
+  registerAllTernionDialects(registry);
+  MLIRContext context(registry);
+  ctx = &context;
+  context.loadAllAvailableDialects();
+  // Errors name the op and its location; a dump of the enclosing op would
+  // print the whole model.
+  context.printOpOnDiagnostic(false);
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  ScopedDiagnosticHandler onnxDiagnostics(&context, printOnnxDiagnostic);
+
+  // Checked first: a bad --target, --mcpu or tokenizer should not cost an
+  // import.
+  llvm::Expected<std::unique_ptr<TargetBackend>> resolved = createTarget(options.target);
+  if (!resolved)
+    return fail(resolved.takeError());
+  target = std::move(*resolved);
+  for (const std::string &warning : target->getWarnings())
+    llvm::errs() << options.toolName << ": warning: " << warning << "\n";
+  if (!checkTokenizer())
+    return false;
+
+  steps.stage("importing " + llvm::sys::path::filename(options.inputPath));
+  OwningOpRef<ModuleOp> module = loadInput();
+  if (!module)
+    return false;
+
+  steps.stage("optimizing (tern-optimize)");
+  if (!optimize(*module))
+    return false;
+  if (options.emit == EmitStage::Tern)
+    return writeStage([&](llvm::raw_ostream &os) { module->print(os); });
+
+  if (!captureSignatures(*module))
+    return false;
+  if (options.emit == EmitStage::Artifact)
+    if (llvm::Error e = staging.create(output))
+      return fail(std::move(e));
+
+  steps.stage("lowering to bufferized loops");
+  if (!lowerToBuffers(*module))
+    return false;
+  steps.stage("writing weights");
+  if (!externalizeWeights(*module))
+    return false;
+  steps.stage("lowering to the LLVM dialect");
+  if (!lowerToLLVMDialect(*module))
+    return false;
+  if (options.emit == EmitStage::Mlir)
+    return writeStage([&](llvm::raw_ostream &os) { module->print(os); });
+
+  steps.stage("translating to LLVM IR and optimizing (-O" +
+              llvm::Twine(options.target.optLevel) + ")");
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule = translate(*module, llvmContext);
+  if (!llvmModule)
+    return false;
+  if (options.emit == EmitStage::Llvm)
+    return writeStage([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+
+  steps.stage("generating machine code for " + target->getDescription());
+  llvm::SmallVector<char, 0> object;
+  if (llvm::Error e = target->emitObject(*llvmModule, object))
+    return fail(std::move(e));
+  if (options.emit == EmitStage::Obj)
+    return writeStage(
+        [&](llvm::raw_ostream &os) { os << llvm::StringRef(object.data(), object.size()); });
+  return writeArtifact(*module, object);
+}
+
+} // namespace
+
+bool compile(const CompileOptions &options) { return Compilation(options).run(); }
+
+} // namespace ternion

@@ -1,0 +1,69 @@
+//===- PackLinearWeights.cpp - the tern-pack-linear-weights pass ----------===//
+//
+// Passes.td describes the layout and why. The packing itself is a
+// compile-time copy of the constant (tern::packConstantPanels); the lowering
+// of a packed tern.linear is in ContractionToLinalg.cpp and its kernel in
+// Kernels/PanelKernel.cpp, which dispatches on the #tern.panels format.
+//
+//===----------------------------------------------------------------------===//
+#include "ternion/Target/CPU/Passes.h"
+
+#include "dialects/tern/ConstantValues.h"
+#include "dialects/tern/TernOps.h"
+#include "dialects/tern/WeightTransforms.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace ternion {
+#define GEN_PASS_DEF_TERNPACKLINEARWEIGHTS
+#include "ternion/Target/CPU/Passes.h.inc"
+} // namespace ternion
+
+using namespace mlir;
+using namespace ternion::tern;
+
+namespace ternion {
+namespace {
+
+struct PackLinearWeightsPass : impl::TernPackLinearWeightsBase<PackLinearWeightsPass> {
+  using TernPackLinearWeightsBase::TernPackLinearWeightsBase;
+
+  void runOnOperation() override {
+    if (panelWidth < 1) {
+      getOperation().emitError("tern-pack-linear-weights: panel-width must be positive");
+      return signalPassFailure();
+    }
+    int64_t packed = 0, kept = 0;
+    OpBuilder builder(&getContext());
+    getOperation().walk([&](LinearOp linear) {
+      if (linear.getWeightFormatAttr())
+        return;
+      Value weight = linear.getWeight();
+      ElementsAttr attr = getConstantAttr(weight);
+      ElementsAttr panels;
+      if (attr && attr.getElementType().isF32())
+        panels = packConstantPanels(attr, panelWidth);
+      if (!panels) {
+        ++kept;
+        return;
+      }
+      builder.setInsertionPoint(linear);
+      Value packedWeight = ConstantOp::create(builder, weight.getLoc(), panels);
+      linear.getWeightMutable().assign(packedWeight);
+      linear.setWeightFormatAttr(PanelsAttr::get(&getContext(), panelWidth));
+      if (Operation *old = weight.getDefiningOp(); old && old->use_empty())
+        old->erase();
+      ++packed;
+    });
+    numPacked = packed;
+    numKept = kept;
+    if (report)
+      getOperation().emitRemark() << "tern-pack-linear-weights: " << packed
+                                  << " weights packed into panels of "
+                                  << static_cast<int64_t>(panelWidth)
+                                  << ", " << kept << " kept [N, K]";
+  }
+};
+
+} // namespace
+} // namespace ternion

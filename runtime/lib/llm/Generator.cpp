@@ -1,0 +1,371 @@
+//===- Generator.cpp - Token-by-token generation with a KV cache ----------===//
+//
+// The C API of ternion/llm.h over LlmModel steps: the whole prompt in one
+// step at prefill, then one token per decode step, all on the target's
+// cache set (Generator.h). LlmModel.cpp describes the two forms of KV
+// cache.
+//
+//===----------------------------------------------------------------------===//
+#include "llm/Generator.h"
+#include "core/Artifact.h"
+#include "core/Status.h"
+#include "tokenizer/Tokenizer.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <new>
+#include <utility>
+
+using namespace ternion::runtime;
+
+namespace {
+constexpr int64_t DefaultMaxContext = 2048;
+} // namespace
+
+tnx_generator::~tnx_generator() {
+  // Cache sets before the models whose layouts they refer to.
+  caches.clear();
+  models.clear();
+  tnx_sampler_release(sampler);
+  releaseArtifact(artifact);
+}
+
+tnx_status_t ternion::runtime::generatorModel(tnx_generator &gen,
+                                              const std::string &function,
+                                              LlmModel *&out) {
+  auto it = gen.models.find(function);
+  if (it == gen.models.end()) {
+    const tnx_function *found = nullptr;
+    for (const tnx_function &candidate : gen.artifact->functions)
+      if (candidate.name == function)
+        found = &candidate;
+    if (!found)
+      return makeStatus(TNX_STATUS_NOT_FOUND,
+                        "the artifact has no function " + quote(function));
+    std::unique_ptr<LlmModel> model;
+    if (tnx_status_t status = LlmModel::create(*gen.artifact, *found, model))
+      return status;
+    it = gen.models.emplace(function, std::move(model)).first;
+  }
+  out = it->second.get();
+  return nullptr;
+}
+
+tnx_status_t ternion::runtime::addCacheSet(tnx_generator &gen,
+                                           const std::string &name,
+                                           const LlmModel &model,
+                                           CacheSet *&out) {
+  if (gen.caches.count(name))
+    return invalidArgument("the generator already has a cache set " +
+                           quote(name));
+  std::unique_ptr<CacheSet> cache = model.newCacheSet(gen.maxContext);
+  out = cache.get();
+  gen.caches.emplace(name, std::move(cache));
+  return nullptr;
+}
+
+namespace {
+
+tnx_status_t contextFull(size_t needed, int64_t maxContext) {
+  return makeStatus(TNX_STATUS_RESOURCE_EXHAUSTED,
+                    "context of " + std::to_string(needed) +
+                        " tokens exceeds max_context " +
+                        std::to_string(maxContext));
+}
+
+/// Runs the target over the tokens of the context its cache does not hold
+/// yet and keeps the logits after the last one.
+tnx_status_t runUnseen(tnx_generator &gen) {
+  size_t seen = gen.targetCache->length();
+  if (tnx_status_t status =
+          gen.target->step(*gen.targetCache, gen.tokens.data() + seen, gen.tokens.size() - seen,
+                           /*logitRows=*/1, gen.scratch))
+    return status;
+  std::swap(gen.logits, gen.scratch.values);
+  return nullptr;
+}
+
+tnx_status_t checkTokens(const tnx_generator &gen, const int32_t *ids,
+                         size_t count) {
+  // An id past the embedding table would make the compiled Gather read out
+  // of bounds, so refuse it here.
+  for (size_t i = 0; i < count; ++i)
+    if (ids[i] < 0 ||
+        (gen.target->vocab() >= 0 && ids[i] >= gen.target->vocab()))
+      return invalidArgument("token " + std::to_string(ids[i]) + " (at " +
+                             std::to_string(i) +
+                             ") is out of range for a vocabulary of " +
+                             std::to_string(gen.target->vocab()));
+  return nullptr;
+}
+
+tnx_status_t ensureLogits(tnx_generator &gen) {
+  if (gen.tokens.empty())
+    return makeStatus(TNX_STATUS_FAILED_PRECONDITION,
+                      "the context is empty: call tnx_generator_prefill first");
+  if (gen.targetCache->length() == gen.tokens.size())
+    return nullptr;
+  return runUnseen(gen);
+}
+
+tnx_status_t prefill(tnx_generator &gen, const int32_t *ids, size_t count) {
+  if (count == 0)
+    return invalidArgument("tnx_generator_prefill: no tokens");
+  if (tnx_status_t status = checkTokens(gen, ids, count))
+    return status;
+  size_t before = gen.tokens.size();
+  if (before + count > static_cast<size_t>(gen.maxContext))
+    return contextFull(before + count, gen.maxContext);
+  gen.tokens.insert(gen.tokens.end(), ids, ids + count);
+  if (tnx_status_t status = runUnseen(gen)) {
+    gen.tokens.resize(before);
+    return status;
+  }
+  return nullptr;
+}
+
+tnx_status_t next(tnx_generator &gen, int32_t &token) {
+  if (tnx_status_t status = ensureLogits(gen))
+    return status;
+  if (gen.tokens.size() + 1 > static_cast<size_t>(gen.maxContext))
+    return contextFull(gen.tokens.size() + 1, gen.maxContext);
+  int32_t chosen = 0;
+  if (tnx_status_t status = tnx_sampler_sample(gen.sampler, gen.logits.data(),
+                                               gen.logits.size(), &chosen)) {
+    std::string message = tnx_status_message(status);
+    tnx_status_free(status);
+    return makeStatus(TNX_STATUS_INTERNAL,
+                      "the model's logits cannot be sampled: " + message);
+  }
+  gen.tokens.push_back(chosen);
+  token = chosen;
+  return nullptr;
+}
+
+const tnx_function *selectFunction(const tnx_artifact &artifact,
+                                   const char *name, std::string &error) {
+  if (name) {
+    for (const tnx_function &function : artifact.functions)
+      if (function.name == name)
+        return &function;
+    error = "the artifact has no function " + quote(name);
+    return nullptr;
+  }
+  for (const tnx_function &function : artifact.functions)
+    if (function.name == "main")
+      return &function;
+  return &artifact.functions.front();
+}
+
+struct GenerateCall {
+  tnx_generate_callback_t callback;
+  void *userData;
+};
+
+tnx_status_t generate(tnx_generator &gen, tnx_tokenizer *tokenizer,
+                      const char *prompt, size_t maxNewTokens,
+                      GenerateCall call, size_t &generated) {
+  bool atStart = gen.tokens.empty() && prompt[0] == '\0';
+  int32_t *ids = nullptr;
+  size_t count = 0;
+  if (tnx_status_t status = tnx_tokenizer_encode(
+          tokenizer, prompt, std::strlen(prompt), -1, &ids, &count))
+    return status;
+  std::vector<int32_t> promptIds(ids, ids + count);
+  tnx_free(ids);
+  if (promptIds.empty() && gen.tokens.empty())
+    return invalidArgument("the prompt is empty and the context too (and the "
+                           "tokenizer adds no BOS): nothing to continue");
+  if (!promptIds.empty())
+    if (tnx_status_t status = prefill(gen, promptIds.data(), promptIds.size()))
+      return status;
+  tnx_text_stream *stream = nullptr;
+  if (tnx_status_t status = tnx_text_stream_create(tokenizer, atStart, &stream))
+    return status;
+  tnx_status_t result = nullptr;
+  bool stopped = false;
+  while (generated < maxNewTokens && !stopped) {
+    int32_t token = 0;
+    if ((result = next(gen, token)))
+      break;
+    ++generated;
+    if (token == tokenizer->eosId) {
+      call.callback(call.userData, token, "", 0);
+      break;
+    }
+    const char *text = nullptr;
+    size_t length = 0;
+    if ((result = tnx_text_stream_put(stream, token, &text, &length)))
+      break;
+    stopped = call.callback(call.userData, token, text, length) != 0;
+  }
+  const char *text = nullptr;
+  size_t length = 0;
+  tnx_status_t flushed = tnx_text_stream_flush(stream, &text, &length);
+  if (!flushed && length && !result)
+    call.callback(call.userData, -1, text, length);
+  tnx_status_free(flushed);
+  tnx_text_stream_release(stream);
+  return result;
+}
+
+} // namespace
+
+extern "C" {
+
+void tnx_generator_options_init(tnx_generator_options_t *options) {
+  if (!options)
+    return;
+  *options = tnx_generator_options_t();
+  options->struct_size = sizeof(*options);
+  options->function = nullptr;
+  options->max_context = 0;
+  tnx_sampler_options_init(&options->sampler);
+}
+
+tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
+                                  const tnx_generator_options_t *options,
+                                  tnx_generator_t **out) {
+  if (!artifact || !out)
+    return invalidArgument("tnx_generator_create: NULL argument");
+  tnx_generator_options_t chosen;
+  tnx_generator_options_init(&chosen);
+  if (options) {
+    // Callers compiled against fewer fields get defaults for the rest.
+    if (options->struct_size <
+        offsetof(tnx_generator_options_t, sampler) + sizeof(options->sampler))
+      return invalidArgument("tnx_generator_create: options.struct_size is " +
+                             std::to_string(options->struct_size) +
+                             "; call tnx_generator_options_init first");
+    std::memcpy(&chosen, options,
+                std::min(options->struct_size, sizeof(chosen)));
+    chosen.struct_size = sizeof(chosen);
+  }
+  if (chosen.max_context < 0)
+    return invalidArgument("tnx_generator_create: max_context is negative");
+  std::string error;
+  const tnx_function *function =
+      selectFunction(*artifact, chosen.function, error);
+  if (!function)
+    return makeStatus(TNX_STATUS_NOT_FOUND, error);
+
+  auto *gen = new (std::nothrow) tnx_generator;
+  if (!gen)
+    return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  retainArtifact(artifact);
+  gen->artifact = artifact;
+  int64_t fromManifest = artifact->manifest.generation.maxContext;
+  gen->maxContext = chosen.max_context > 0 ? chosen.max_context
+                    : fromManifest > 0     ? fromManifest
+                                           : DefaultMaxContext;
+  tnx_status_t status = nullptr;
+  try {
+    status = generatorModel(*gen, function->name, gen->target);
+    if (!status)
+      status =
+          addCacheSet(*gen, TargetCacheName, *gen->target, gen->targetCache);
+  } catch (const std::bad_alloc &) {
+    status = makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  }
+  if (!status)
+    status = tnx_sampler_create(&chosen.sampler, &gen->sampler);
+  if (status) {
+    delete gen;
+    return status;
+  }
+  *out = gen;
+  return nullptr;
+}
+
+void tnx_generator_release(tnx_generator_t *generator) { delete generator; }
+
+tnx_status_t tnx_generator_prefill(tnx_generator_t *generator,
+                                   const int32_t *ids, size_t count) {
+  if (!generator || (!ids && count))
+    return invalidArgument("tnx_generator_prefill: NULL argument");
+  try {
+    return prefill(*generator, ids, count);
+  } catch (const std::bad_alloc &) {
+    return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  }
+}
+
+tnx_status_t tnx_generator_next(tnx_generator_t *generator, int32_t *token) {
+  if (!generator || !token)
+    return invalidArgument("tnx_generator_next: NULL argument");
+  try {
+    return next(*generator, *token);
+  } catch (const std::bad_alloc &) {
+    return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  }
+}
+
+tnx_status_t tnx_generator_logits(tnx_generator_t *generator,
+                                  const float **logits, size_t *count) {
+  if (!generator || !logits || !count)
+    return invalidArgument("tnx_generator_logits: NULL argument");
+  try {
+    if (tnx_status_t status = ensureLogits(*generator))
+      return status;
+  } catch (const std::bad_alloc &) {
+    return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  }
+  *logits = generator->logits.data();
+  *count = generator->logits.size();
+  return nullptr;
+}
+
+void tnx_generator_reset(tnx_generator_t *generator) {
+  if (!generator)
+    return;
+  // In-place caches keep their buffers: rows past the context are never
+  // read, and the next prefill overwrites them.
+  generator->targetCache->clear();
+  generator->tokens.clear();
+  generator->logits.clear();
+}
+
+size_t tnx_generator_context_length(const tnx_generator_t *generator) {
+  return generator ? generator->tokens.size() : 0;
+}
+
+int64_t tnx_generator_max_context(const tnx_generator_t *generator) {
+  return generator ? generator->maxContext : 0;
+}
+
+size_t tnx_generator_vocab_size(const tnx_generator_t *generator) {
+  return generator && generator->target->vocab() > 0
+             ? static_cast<size_t>(generator->target->vocab())
+             : 0;
+}
+
+size_t tnx_generator_cache_tensor_count(const tnx_generator_t *generator) {
+  return generator ? generator->target->layout().cache.size() : 0;
+}
+
+const tnx_function_t *tnx_generator_function(const tnx_generator_t *g) {
+  return g ? &g->target->function() : nullptr;
+}
+
+tnx_status_t tnx_generator_generate(tnx_generator_t *generator,
+                                    tnx_tokenizer_t *tokenizer,
+                                    const char *prompt, size_t max_new_tokens,
+                                    tnx_generate_callback_t callback,
+                                    void *user_data, size_t *generated) {
+  if (!generator || !tokenizer || !prompt || !callback)
+    return invalidArgument("tnx_generator_generate: NULL argument");
+  size_t count = 0;
+  tnx_status_t status = nullptr;
+  try {
+    status = generate(*generator, tokenizer, prompt, max_new_tokens,
+                      GenerateCall{callback, user_data}, count);
+  } catch (const std::bad_alloc &) {
+    status = makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  }
+  if (generated)
+    *generated = count;
+  return status;
+}
+
+} // extern "C"

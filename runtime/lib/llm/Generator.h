@@ -1,0 +1,66 @@
+//===- Generator.h - Text generation over language-model steps --*- C++ -*-===//
+//
+// tnx_generator (ternion/llm.h) drives models (LlmModel, one per function)
+// over named cache sets (CacheSet). The C API uses one of each, the
+// "target": prefill is one step over the prompt, each decoded token one
+// step of one token. Speculative decoding adds a draft model with its own
+// cache set next to the target's, verifies the draft's tokens in one
+// target step and truncates both sets to the accepted length; the pieces
+// for that are here, the driver comes next.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TERNION_RUNTIME_LIB_LLM_GENERATOR_H
+#define TERNION_RUNTIME_LIB_LLM_GENERATOR_H
+
+#include "llm/CacheSet.h"
+#include "llm/LlmModel.h"
+#include "llm/Sampler.h"
+
+#include "ternion/llm.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct tnx_generator {
+  tnx_artifact *artifact = nullptr;
+  tnx_sampler *sampler = nullptr;
+  int64_t maxContext = 0;
+  /// The models it drives, by function name.
+  std::map<std::string, std::unique_ptr<ternion::runtime::LlmModel>> models;
+  /// Cache sets by name, each filled by one of `models`.
+  std::map<std::string, std::unique_ptr<ternion::runtime::CacheSet>> caches;
+  /// The model and cache set of the C API.
+  ternion::runtime::LlmModel *target = nullptr;
+  ternion::runtime::CacheSet *targetCache = nullptr;
+  /// The context: every token prefilled or sampled. The target's cache
+  /// holds a prefix of it (all but a token appended by next that the
+  /// model has not seen yet).
+  std::vector<int32_t> tokens;
+  /// Logits after the last token of the target's cache, as f32.
+  std::vector<float> logits;
+  /// Where a step writes its logits, swapped with `logits` when it
+  /// succeeds: both keep their capacity from step to step.
+  ternion::runtime::StepLogits scratch;
+
+  ~tnx_generator();
+};
+
+namespace ternion::runtime {
+
+/// The name of the C API's cache set.
+inline constexpr const char TargetCacheName[] = "target";
+
+/// The model of `function` (NOT_FOUND without it, INVALID_ARGUMENT if it
+/// breaks the convention), opened on first use.
+tnx_status_t generatorModel(tnx_generator &generator, const std::string &function, LlmModel *&out);
+
+/// A new empty cache set called `name` for `model`, with room for the
+/// generator's max_context tokens. INVALID_ARGUMENT if the name is taken.
+tnx_status_t addCacheSet(tnx_generator &generator, const std::string &name, const LlmModel &model,
+                         CacheSet *&out);
+
+} // namespace ternion::runtime
+
+#endif // TERNION_RUNTIME_LIB_LLM_GENERATOR_H
