@@ -5,15 +5,20 @@
 // crashing or allocating the sizes the model claims.
 //
 //===----------------------------------------------------------------------===//
+#include "OnnxTestModels.h"
 #include "ternion/Import/OnnxImporter.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 
+
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
 namespace {
+
+using ternion::testing::addNode;
+using ternion::testing::baseModel;
 
 struct ImportResult {
   bool ok;
@@ -31,37 +36,6 @@ ImportResult importProto(const onnx::ModelProto &model) {
   model.SerializeToString(&bytes);
   auto module = ternion::importOnnxBuffer(bytes, "model.onnx", &context);
   return {bool(module), errors};
-}
-
-onnx::ModelProto baseModel() {
-  onnx::ModelProto model;
-  model.set_ir_version(8);
-  auto *opset = model.add_opset_import();
-  opset->set_domain("");
-  opset->set_version(17);
-  auto *graph = model.mutable_graph();
-  graph->set_name("g");
-  auto *input = graph->add_input();
-  input->set_name("x");
-  auto *tensor = input->mutable_type()->mutable_tensor_type();
-  tensor->set_elem_type(onnx::TensorProto::FLOAT);
-  tensor->mutable_shape()->add_dim()->set_dim_value(4);
-  auto *output = graph->add_output();
-  output->set_name("y");
-  return model;
-}
-
-onnx::NodeProto *addNode(onnx::ModelProto &model, const char *op, const char *name,
-                         std::initializer_list<const char *> inputs,
-                         std::initializer_list<const char *> outputs) {
-  auto *node = model.mutable_graph()->add_node();
-  node->set_op_type(op);
-  node->set_name(name);
-  for (const char *i : inputs)
-    node->add_input(i);
-  for (const char *o : outputs)
-    node->add_output(o);
-  return node;
 }
 
 TEST(OnnxImportErrors, ValidModelImports) {

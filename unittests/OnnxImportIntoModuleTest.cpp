@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/tern/TernDialect.h"
 #include "dialects/tern/TernOps.h"
+#include "OnnxTestModels.h"
 #include "ternion/Import/OnnxImporter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -17,40 +18,24 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 
+
 #include <cstring>
 
 #include <gtest/gtest.h>
-#include <onnx/onnx_pb.h>
 
 namespace {
 
-/// y = x + w with a constant w of four equal `value`s named "weight".
-std::string addModel(float value) {
-  onnx::ModelProto model;
-  model.set_ir_version(8);
-  auto *opset = model.add_opset_import();
-  opset->set_domain("");
-  opset->set_version(17);
-  auto *graph = model.mutable_graph();
-  graph->set_name("g");
-  auto *input = graph->add_input();
-  input->set_name("x");
-  auto *tensor = input->mutable_type()->mutable_tensor_type();
-  tensor->set_elem_type(onnx::TensorProto::FLOAT);
-  tensor->mutable_shape()->add_dim()->set_dim_value(4);
-  auto *weight = graph->add_initializer();
+/// y = x + w for an x of 4 and a constant w of `length` (4: the shapes
+/// agree) equal `value`s named "weight".
+std::string addModel(float value, int length = 4) {
+  onnx::ModelProto model = ternion::testing::baseModel();
+  auto *weight = model.mutable_graph()->add_initializer();
   weight->set_name("weight");
   weight->set_data_type(onnx::TensorProto::FLOAT);
-  weight->add_dims(4);
-  for (int i = 0; i < 4; ++i)
+  weight->add_dims(length);
+  for (int i = 0; i < length; ++i)
     weight->add_float_data(value);
-  auto *node = graph->add_node();
-  node->set_op_type("Add");
-  node->set_name("add");
-  node->add_input("x");
-  node->add_input("weight");
-  node->add_output("y");
-  graph->add_output()->set_name("y");
+  ternion::testing::addNode(model, "Add", "add", {"x", "weight"}, {"y"});
   std::string bytes;
   model.SerializeToString(&bytes);
   return bytes;
@@ -124,6 +109,18 @@ TEST_F(ImportIntoModule, BadSecondModelFailsWithItsName) {
       ternion::importOnnxBufferInto("not a model", "broken.onnx", *module, "draft_")));
   EXPECT_NE(errors.find("not a valid ONNX"), std::string::npos) << errors;
   EXPECT_FALSE(module->lookupSymbol("draft_main"));
+}
+
+TEST_F(ImportIntoModule, ModelFailingHalfwayLeavesNoFunction) {
+  auto module = ternion::importOnnxBuffer(addModel(1.0f), "target.onnx", &context);
+  ASSERT_TRUE(module) << errors;
+  // The model parses and passes the opset and support checks; its Add fails
+  // (4 against 3 elements) once the function holds the draft's weights.
+  EXPECT_TRUE(mlir::failed(
+      ternion::importOnnxBufferInto(addModel(2.0f, 3), "draft.onnx", *module, "draft_")));
+  EXPECT_FALSE(errors.empty());
+  EXPECT_FALSE(module->lookupSymbol("draft_main"));
+  EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
 }
 
 } // namespace

@@ -5,9 +5,8 @@
 // through lowering onto the contraction it becomes, so that kernels
 // dispatch on the attribute and never re-derive a layout from loop shapes
 // (IREE's encoding attributes are the model). Every format implements
-// WeightFormatAttrInterface: the stored shape of a logical [N, K] weight,
-// and N back from a stored shape, so verifiers and shape inference need no
-// case per format.
+// WeightFormatAttrInterface, which gives N back from a stored shape, so shape
+// inference needs no case per format.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,19 +27,16 @@ def Tern_WeightFormatAttrInterface : AttrInterface<"WeightFormatAttrInterface"> 
   }];
   let methods = [
     InterfaceMethod<[{
-        The stored shape of a logical [N, K] weight (dynamic sizes stay
-        dynamic), or failure when this format cannot hold that shape.
-      }], "::mlir::FailureOr<::llvm::SmallVector<int64_t>>", "getStoredShape",
-      (ins "int64_t":$n, "int64_t":$k)>,
-    InterfaceMethod<[{
         N, the output features, of a stored weight of this shape (dynamic
         when unknown), or failure when the rank is not this format's.
+        The default is dim 0 of a 2-D `[N, ...]` weight, which every format
+        that keeps a row per output feature stores.
       }], "::mlir::FailureOr<int64_t>", "getOutputFeatures",
-      (ins "::llvm::ArrayRef<int64_t>":$storedShape)>,
-    InterfaceMethod<[{
-        Storage bits per weight, side data excluded: 32 for f32 rows, 2 for
-        2-bit ternary codes.
-      }], "double", "getBitsPerWeight", (ins "::mlir::Type":$storedElementType)>,
+      (ins "::llvm::ArrayRef<int64_t>":$storedShape), [{}], [{
+        if (storedShape.size() != 2)
+          return ::mlir::failure();
+        return storedShape[0];
+      }]>,
   ];
 }
 
@@ -59,7 +55,7 @@ def Tern_RowsAttr : Tern_Attr<"Rows", "rows",
 }
 
 def Tern_PanelsAttr : Tern_Attr<"Panels", "panels",
-    [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface>]> {
+    [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface, ["getOutputFeatures"]>]> {
   let summary = "[N / P, K, P] column panels of W^T, for an outer-product GEMM";
   let description = [{
     `weight[p, k, j] = W[p * P + j, k]`: for every k, the P weights of

@@ -20,6 +20,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -344,6 +345,9 @@ LogicalResult Importer::runInto(StringRef bytes, ModuleOp module, StringRef pref
   auto fn = func::FuncOp::create(builder, fileLoc, fnName,
                                  builder.getFunctionType(argTypes, {}));
   module.push_back(fn);
+  // A model that fails halfway leaves no function behind in the module it
+  // was imported into.
+  auto eraseOnFailure = llvm::make_scope_exit([&] { fn.erase(); });
   if (!prefix.empty())
     fn->setAttr("tern.source", sourceInfo);
   Block *body = fn.addEntryBlock();
@@ -393,7 +397,10 @@ LogicalResult Importer::runInto(StringRef bytes, ModuleOp module, StringRef pref
   fn.setType(builder.getFunctionType(argTypes, resultTypes));
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))
     fn.setResultAttrs(i, attrs);
-  return verify(fn);
+  if (failed(verify(fn)))
+    return failure();
+  eraseOnFailure.release();
+  return success();
 }
 
 } // namespace

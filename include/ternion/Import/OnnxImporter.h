@@ -34,9 +34,8 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxBuffer(llvm::StringRef bytes,
 /// named `<symbolPrefix>main` (e.g. `@draft_main` beside a target's
 /// `@main`), so that several models can be compiled into one artifact. Its
 /// weights are resources of their own (names made unique). Fails, with
-/// errors as above, when the symbol exists already; the module is then
-/// unchanged only if the failure came before the function was created, so
-/// callers discard it on failure.
+/// errors as above, when the symbol exists already or the model does not
+/// import; the module then has no function of it.
 mlir::LogicalResult importOnnxFileInto(llvm::StringRef path, mlir::ModuleOp module,
                                        llvm::StringRef symbolPrefix);
 

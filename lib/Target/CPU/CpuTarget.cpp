@@ -87,10 +87,7 @@ private:
 } // namespace
 
 llvm::Expected<std::unique_ptr<TargetBackend>> createCpuTarget(const TargetOptions &options) {
-  if (options.kernelOptions.find('}') != std::string::npos)
-    return llvm::createStringError("invalid --kernel-options '" + options.kernelOptions + "'");
-  llvm::Expected<Machine> machine =
-      createMachine(MachineOptions{options.cpu, options.triple, options.optLevel});
+  llvm::Expected<Machine> machine = createMachine(options);
   if (!machine)
     return machine.takeError();
   return std::make_unique<CpuTarget>(std::move(*machine), options);

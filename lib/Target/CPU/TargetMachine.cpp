@@ -28,7 +28,7 @@ Machine::Machine(Machine &&) = default;
 Machine &Machine::operator=(Machine &&) = default;
 Machine::~Machine() = default;
 
-Expected<Machine> createMachine(const MachineOptions &options) {
+Expected<Machine> createMachine(const ternion::TargetOptions &options) {
   InitializeNativeTarget();
   InitializeNativeTargetAsmPrinter();
   Machine result;

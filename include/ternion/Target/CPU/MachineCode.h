@@ -8,6 +8,8 @@
 #ifndef TERNION_TARGET_CPU_MACHINECODE_H
 #define TERNION_TARGET_CPU_MACHINECODE_H
 
+#include "ternion/Target/Target.h"
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -21,15 +23,6 @@ class TargetMachine;
 } // namespace llvm
 
 namespace ternion::cpu {
-
-struct MachineOptions {
-  /// An LLVM CPU name, or "host" for this machine's CPU and features.
-  std::string cpu = "host";
-  /// Empty: the host's triple.
-  std::string triple;
-  /// 0..3, as -O<n>.
-  unsigned optLevel = 3;
-};
 
 /// The resolved CPU: LLVM's TargetMachine plus what the kernels and the
 /// manifest need to know about it.
@@ -64,7 +57,8 @@ KernelTuning kernelTuningFor(const Machine &target);
 
 /// Creates the TargetMachine (PIC, for a shared object). Errors name an
 /// unknown triple or CPU.
-llvm::Expected<Machine> createMachine(const MachineOptions &options);
+/// (From `options`: cpu, triple and optLevel.)
+llvm::Expected<Machine> createMachine(const TargetOptions &options);
 
 /// Sets the module's triple and data layout, and runs LLVM's default
 /// per-module pipeline at the target's optimization level.
