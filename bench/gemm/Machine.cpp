@@ -1,9 +1,10 @@
 //===- Machine.cpp - FMA peak and read bandwidth microbenchmarks ----------===//
 //
-// Built with no ISA flags (CMakeLists.txt): each probe has one function per
-// vector ISA, compiled for it with __attribute__((target(...))), and
-// vectorIsa() picks the one to call at run time with __builtin_cpu_supports,
-// so the driver runs on any x86-64 and uses AVX-512 only where the CPU has it.
+// Built with no ISA flags (CMakeLists.txt): the read probe is
+// bench/llm/bandwidth.c's (bench/common/read_kernels.h, which also picks the
+// ISA at run time), and the FMA loops are compiled per ISA with
+// __attribute__((target(...))), so the driver runs on any x86-64 and uses
+// AVX-512 only where the CPU has it.
 // The AVX-512 FMA loop keeps 16 independent accumulators, the AVX2 one 12
 // (16 ymm registers, two hold the operands): both more than FMA latency x FMA
 // ports (4-5 x 2), so they measure throughput, not latency.
@@ -11,7 +12,12 @@
 //===----------------------------------------------------------------------===//
 #include "Machine.h"
 
+#include "../common/read_kernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#define BENCH_X86 1
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -19,36 +25,25 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <thread>
 #include <vector>
 
 namespace bench {
 namespace {
 
-enum class Isa { Avx512, Avx2, Sse2 };
+/// The read kernels and the ISA's name, picked once (TERNION_BENCH_ISA forces one).
+struct Probes {
+  const kernel_fn *readKernels = nullptr;
+  const char *isa = nullptr;
+};
 
-Isa chosenIsa() {
-  static const Isa isa = [] {
-    __builtin_cpu_init();
-    bool has512 = __builtin_cpu_supports("avx512f");
-    bool has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    const char *force = std::getenv("TERNION_BENCH_ISA");
-    if (!force || !*force)
-      return has512 ? Isa::Avx512 : has2 ? Isa::Avx2 : Isa::Sse2;
-    if (!std::strcmp(force, "avx512") && has512)
-      return Isa::Avx512;
-    if (!std::strcmp(force, "avx2") && has2)
-      return Isa::Avx2;
-    if (!std::strcmp(force, "sse2"))
-      return Isa::Sse2;
-    std::fprintf(stderr,
-                 "bench-gemm: TERNION_BENCH_ISA=%s is not one of avx512, avx2, sse2 that this "
-                 "CPU has\n",
-                 force);
-    std::exit(2);
+const Probes &probes() {
+  static const Probes chosen = [] {
+    Probes p;
+    p.isa = bench_pick_isa("bench-gemm", &p.readKernels);
+    return p;
   }();
-  return isa;
+  return chosen;
 }
 
 double seconds() {
@@ -57,6 +52,8 @@ double seconds() {
 }
 
 constexpr int kFmaAccs512 = 16, kFmaAccs256 = 12;
+
+#ifdef BENCH_X86
 
 __attribute__((target("avx512f"))) float fmaLoop512(long iterations) {
   __m512 acc[kFmaAccs512];
@@ -106,54 +103,7 @@ __attribute__((target("avx2,fma"))) float fmaLoop256(long iterations) {
   return total;
 }
 
-// The read kernels: sum S ranges of `len` floats, `stride` floats apart from
-// p, L cache lines of each range in turn (S * L >= 4 lines an iteration),
-// into 8 accumulators, `passes` times. VBYTES-byte vectors (GCC/Clang vector
-// extension) local to a function compiled for the ISA, so no vector crosses a
-// call.
-constexpr size_t kLineFloats = 16;              // a 64-byte cache line
-constexpr size_t kSkewFloats = 2 * kLineFloats; // range s starts s * 128 bytes late
-constexpr size_t kBlockFloats = 8 * 4 * kLineFloats;
-
-#define BENCH_READ_KERNEL(NAME, TARGET, VBYTES)                                                    \
-  template <int S, int L>                                                                          \
-  TARGET float NAME(const float *p, size_t len, size_t stride, size_t passes) {                    \
-    typedef float Vec __attribute__((vector_size(VBYTES)));                                        \
-    constexpr int perIter = L * 64 / (VBYTES);                                                     \
-    Vec acc[8] = {};                                                                               \
-    for (size_t pass = 0; pass < passes; ++pass) {                                                 \
-      for (size_t i = 0; i < len; i += L * kLineFloats) {                                          \
-        _Pragma("GCC unroll 8") for (int s = 0; s < S; ++s) {                                      \
-          const Vec *v = reinterpret_cast<const Vec *>(p + s * stride + i);                        \
-          _Pragma("GCC unroll 16") for (int j = 0; j < perIter; ++j) {                             \
-            acc[(s * perIter + j) % 8] += v[j];                                                    \
-          }                                                                                        \
-        }                                                                                          \
-      }                                                                                            \
-      __asm__ volatile("" ::: "memory");                                                           \
-    }                                                                                              \
-    for (int k = 1; k < 8; ++k)                                                                    \
-      acc[0] += acc[k];                                                                            \
-    float total = 0;                                                                               \
-    for (int k = 0; k < (VBYTES) / 4; ++k)                                                         \
-      total += acc[0][k];                                                                          \
-    return total;                                                                                  \
-  }
-
-BENCH_READ_KERNEL(read512, __attribute__((target("avx512f"))), 64)
-BENCH_READ_KERNEL(read256, __attribute__((target("avx2"))), 32)
-BENCH_READ_KERNEL(read128, , 16) // SSE2: the x86-64 baseline
-
-using ReadFn = float (*)(const float *, size_t, size_t, size_t);
-constexpr int kStreams[] = {1, 2, 4, 8};
-constexpr int kLines[] = {4, 2, 1, 1}; // cache lines of each stream per iteration
-
-ReadFn readKernel(int index) {
-  static const ReadFn table[3][4] = {{read512<1, 4>, read512<2, 2>, read512<4, 1>, read512<8, 1>},
-                                     {read256<1, 4>, read256<2, 2>, read256<4, 1>, read256<8, 1>},
-                                     {read128<1, 4>, read128<2, 2>, read128<4, 1>, read128<8, 1>}};
-  return table[static_cast<int>(chosenIsa())][index];
-}
+#endif // BENCH_X86
 
 template <typename Fn> double onThreads(int threads, Fn fn) {
   std::vector<std::thread> workers;
@@ -168,72 +118,65 @@ template <typename Fn> double onThreads(int threads, Fn fn) {
 } // namespace
 
 std::string cpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    size_t colon = line.find(':');
-    if (line.rfind("model name", 0) == 0 && colon != std::string::npos) {
-      size_t begin = line.find_first_not_of(" \t", colon + 1);
-      return begin == std::string::npos ? "unknown" : line.substr(begin);
-    }
-  }
-  return "unknown";
+  char model[256];
+  bench_cpu_model(model, sizeof model);
+  return model;
 }
 
-const char *vectorIsa() {
-  switch (chosenIsa()) {
-  case Isa::Avx512:
-    return "avx512";
-  case Isa::Avx2:
-    return "avx2";
-  case Isa::Sse2:
-    return "sse2";
-  }
-  return "sse2";
-}
+const char *vectorIsa() { return probes().isa; }
 
 double measureFmaPeak(int threads) {
-  Isa isa = chosenIsa();
-  if (isa == Isa::Sse2)
+#ifdef BENCH_X86
+  bool avx512 = !std::strcmp(vectorIsa(), "avx512");
+  // The AVX2 loop needs FMA as well (every AVX2 CPU has it so far).
+  if (!avx512 && (std::strcmp(vectorIsa(), "avx2") || !__builtin_cpu_supports("fma")))
     return NAN;
   const long iterations = 50'000'000;
-  double flopsPerIteration = isa == Isa::Avx512 ? kFmaAccs512 * 16 * 2 : kFmaAccs256 * 8 * 2;
+  double flopsPerIteration = avx512 ? kFmaAccs512 * 16 * 2 : kFmaAccs256 * 8 * 2;
   volatile float sink = 0;
   double best = 1e30;
   for (int rep = 0; rep < 3; ++rep)
     best = std::min(best, onThreads(threads, [&](int) {
-                      sink = sink +
-                             (isa == Isa::Avx512 ? fmaLoop512(iterations) : fmaLoop256(iterations));
+                      sink = sink + (avx512 ? fmaLoop512(iterations) : fmaLoop256(iterations));
                     }));
   return threads * static_cast<double>(iterations) * flopsPerIteration / best / 1e9;
+#else
+  (void)threads;
+  return NAN;
+#endif
 }
 
 double measureReadBandwidth(int threads, size_t bytes) {
-  size_t floats =
-      std::max(2 * kBlockFloats, bytes / sizeof(float) / threads / kBlockFloats * kBlockFloats);
-  std::vector<float *> parts(threads);
+  size_t per = std::max<size_t>(2 * BLOCK_WORDS,
+                                bytes / sizeof(uint64_t) / threads / BLOCK_WORDS * BLOCK_WORDS);
+  std::vector<uint64_t *> parts(threads);
   onThreads(threads, [&](int t) {
-    parts[t] = static_cast<float *>(std::aligned_alloc(64, floats * sizeof(float)));
-    for (size_t i = 0; i < floats; ++i)
-      parts[t][i] = static_cast<float>(i & 7);
+    parts[t] = static_cast<uint64_t *>(std::aligned_alloc(64, per * sizeof(uint64_t)));
+    for (size_t i = 0; i < per; ++i)
+      parts[t][i] = i * 0x9e3779b97f4a7c15ull;
   });
   // Small buffers are read many times per thread launch, so the launch
   // does not count.
   size_t passes = std::max<size_t>(1, (size_t(256) << 20) / bytes);
-  volatile float sink = 0;
+  const kernel_fn *read = probes().readKernels;
+  volatile uint64_t sink = 0;
   double best = 0;
   // The stream counts alternate within each rep, so drifting load on the
   // machine hits them alike.
   for (int rep = 0; rep < 5; ++rep) {
-    for (int k = 0; k < 4; ++k) {
-      size_t step = kLines[k] * kLineFloats, streams = kStreams[k];
-      size_t len = (floats - (streams - 1) * kSkewFloats) / streams / step * step;
-      ReadFn read = readKernel(k);
-      double time = onThreads(
-          threads, [&](int t) { sink = sink + read(parts[t], len, len + kSkewFloats, passes); });
-      best = std::max(best, double(len) * streams * threads * sizeof(float) * passes / time / 1e9);
+    for (int k = 0; k < NSTREAM_KINDS; ++k) {
+      size_t len = bench_stream_len(per, k), streams = stream_counts[k];
+      double time = onThreads(threads, [&](int t) {
+        uint64_t total = 0;
+        for (size_t pass = 0; pass < passes; ++pass)
+          total += read[k](parts[t], len, len + SKEW_WORDS);
+        sink = sink + total;
+      });
+      best = std::max(best,
+                      double(len) * streams * threads * sizeof(uint64_t) * passes / time / 1e9);
     }
   }
-  for (float *p : parts)
+  for (uint64_t *p : parts)
     std::free(p);
   return best;
 }

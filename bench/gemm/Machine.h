@@ -17,15 +17,17 @@ namespace bench {
 std::string cpuModel();
 
 /// The vector ISA of the probes below, chosen at run time from what the CPU
-/// (and the OS) supports, not from compiler flags: "avx512" (AVX-512F),
-/// "avx2" (AVX2 and FMA), else "sse2" (loads only: no FMA peak). The
+/// (and the OS) supports, not from compiler flags, by the rule of
+/// bench/common/read_kernels.h: "avx512" (AVX-512F), "avx2", else "sse2"
+/// ("generic" off x86). The
 /// environment variable TERNION_BENCH_ISA=avx512|avx2|sse2 forces one the
 /// CPU has (e.g. to test the AVX2 path on an AVX-512 machine); naming one it
 /// lacks, or another value, is an error (exit status 2).
 const char *vectorIsa();
 
 /// f32 GFLOP/s of independent FMAs of vectorIsa()'s width (512 or 256 bits)
-/// on `threads` threads; NaN when the ISA has no FMA ("sse2").
+/// on `threads` threads; NaN without FMA instructions ("sse2", or AVX2
+/// without FMA).
 double measureFmaPeak(int threads);
 
 /// GB/s of summing a `bytes` buffer (split among `threads` threads, each

@@ -40,112 +40,7 @@
 #include <string.h>
 #include <time.h>
 
-#define LINE_WORDS 8                /* a 64-byte cache line of uint64_t */
-#define ACCS 8                      /* vector accumulators of a kernel */
-#define SKEW_WORDS (2 * LINE_WORDS) /* stream s starts s * 128 bytes past its share's cut */
-#define MAX_STREAMS 8
-#define BLOCK_WORDS (MAX_STREAMS * 4 * LINE_WORDS) /* a thread's share is a multiple of this */
-
-/* One kernel: sums S ranges of `len` words, `stride` words apart from p, reading L cache
-   lines of each range in turn (L * S >= 4 lines per iteration) with VBYTES-byte loads. The
-   accumulators are local vectors of the kernel's own target, so no vector crosses a call. */
-#define READ_KERNEL(NAME, TARGET, VBYTES, S, L)                                                    \
-  TARGET static uint64_t NAME(const uint64_t *p, size_t len, size_t stride) {                      \
-    typedef uint64_t vec __attribute__((vector_size(VBYTES)));                                     \
-    enum { VWORDS = (VBYTES) / 8, PER_ITER = (L)*LINE_WORDS / VWORDS };                            \
-    vec acc[ACCS];                                                                                 \
-    for (int k = 0; k < ACCS; k++)                                                                 \
-      acc[k] = (vec){0};                                                                           \
-    for (size_t i = 0; i < len; i += (L)*LINE_WORDS) {                                             \
-      _Pragma("GCC unroll 8") for (int s = 0; s < (S); s++) {                                      \
-        const vec *v = (const vec *)(p + s * stride + i);                                          \
-        _Pragma("GCC unroll 32") for (int j = 0; j < PER_ITER; j++) {                              \
-          acc[(s * PER_ITER + j) % ACCS] += v[j];                                                  \
-        }                                                                                          \
-      }                                                                                            \
-    }                                                                                              \
-    for (int k = 1; k < ACCS; k++)                                                                 \
-      acc[0] ^= acc[k];                                                                            \
-    uint64_t total = 0;                                                                            \
-    for (int k = 0; k < VWORDS; k++)                                                               \
-      total += acc[0][k];                                                                          \
-    return total;                                                                                  \
-  }
-
-typedef uint64_t (*kernel_fn)(const uint64_t *, size_t, size_t);
-static const int stream_counts[] = {1, 2, 4, 8};
-#define NSTREAM_KINDS 4
-/* Cache lines of each stream read per iteration, by stream count: at least 4 lines in all. */
-static const int lines_per_stream[] = {4, 2, 1, 1};
-
-#define KERNELS(ISA, TARGET, VBYTES)                                                               \
-  READ_KERNEL(read_##ISA##_1, TARGET, VBYTES, 1, 4)                                                \
-  READ_KERNEL(read_##ISA##_2, TARGET, VBYTES, 2, 2)                                                \
-  READ_KERNEL(read_##ISA##_4, TARGET, VBYTES, 4, 1)                                                \
-  READ_KERNEL(read_##ISA##_8, TARGET, VBYTES, 8, 1)                                                \
-  static const kernel_fn ISA##_kernels[NSTREAM_KINDS] = {read_##ISA##_1, read_##ISA##_2,           \
-                                                         read_##ISA##_4, read_##ISA##_8};
-
-#if defined(__x86_64__) || defined(__i386__)
-KERNELS(avx512, __attribute__((target("avx512f"))), 64)
-KERNELS(avx2, __attribute__((target("avx2"))), 32)
-KERNELS(sse2, , 16) /* the x86-64 baseline: no target attribute */
-#else
-KERNELS(generic, , 16)
-#endif
-
-static const char *pick_isa(const kernel_fn **kernels) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  int has512 = __builtin_cpu_supports("avx512f"), has2 = __builtin_cpu_supports("avx2");
-  const char *force = getenv("TERNION_BENCH_ISA");
-  if (force && *force) {
-    if (!strcmp(force, "avx512") && has512)
-      return *kernels = avx512_kernels, "avx512";
-    if (!strcmp(force, "avx2") && has2)
-      return *kernels = avx2_kernels, "avx2";
-    if (!strcmp(force, "sse2"))
-      return *kernels = sse2_kernels, "sse2";
-    fprintf(stderr,
-            "bandwidth: TERNION_BENCH_ISA=%s: not one of avx512, avx2, sse2 that this CPU has\n",
-            force);
-    exit(2);
-  }
-  if (has512)
-    return *kernels = avx512_kernels, "avx512";
-  if (has2)
-    return *kernels = avx2_kernels, "avx2";
-  return *kernels = sse2_kernels, "sse2";
-#else
-  return *kernels = generic_kernels, "generic";
-#endif
-}
-
-/* The "model name" of /proc/cpuinfo (what run.sh's conditions print), JSON-escaped. */
-static void cpu_model(char *out, size_t size) {
-  snprintf(out, size, "unknown");
-  FILE *f = fopen("/proc/cpuinfo", "r");
-  if (!f)
-    return;
-  char line[512];
-  while (fgets(line, sizeof line, f)) {
-    char *colon = strchr(line, ':');
-    if (strncmp(line, "model name", 10) || !colon)
-      continue;
-    char *s = colon + 1;
-    while (*s == ' ' || *s == '\t')
-      s++;
-    size_t n = 0;
-    for (; *s && *s != '\n' && n + 3 < size; s++) {
-      if (*s == '"' || *s == '\\')
-        out[n++] = '\\';
-      out[n++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-    }
-    out[n] = 0;
-    break;
-  }
-  fclose(f);
-}
+#include "../common/read_kernels.h"
 
 static uint64_t *data;
 static size_t per; /* words of each thread's share */
@@ -212,14 +107,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: bandwidth [THREADS] [MIB] [REPS] [STREAMS: a list of 1,2,4,8]\n");
     return 2;
   }
-  const char *isa = pick_isa(&kernels);
+  const char *isa = bench_pick_isa("bandwidth", &kernels);
   size_t words = mib * 1024 * 1024 / sizeof(uint64_t);
   per = words / nthreads / BLOCK_WORDS * BLOCK_WORDS;
-  for (int v = 0; v < nvariants; v++) {
-    int k = variant_kind[v];
-    size_t step = (size_t)lines_per_stream[k] * LINE_WORDS, s = stream_counts[k];
-    variant_len[v] = (per - (s - 1) * SKEW_WORDS) / s / step * step;
-  }
+  for (int v = 0; v < nvariants; v++)
+    variant_len[v] = bench_stream_len(per, variant_kind[v]);
   if (per < 2 * BLOCK_WORDS ||
       posix_memalign((void **)&data, 2 * 1024 * 1024, words * sizeof(uint64_t))) {
     fprintf(stderr, "bandwidth: cannot allocate %zu MiB (or too small for %d threads)\n", mib,
@@ -254,7 +146,7 @@ int main(int argc, char **argv) {
       win = v;
   }
   char cpu[256];
-  cpu_model(cpu, sizeof cpu);
+  bench_cpu_model(cpu, sizeof cpu);
   printf(
       "{\"threads\": %d, \"mib\": %zu, \"reps\": %d, \"best_gb_s\": %.2f, \"median_gb_s\": %.2f, "
       "\"streams\": %d, \"isa\": \"%s\", \"cpu\": \"%s\", \"variants\": [",

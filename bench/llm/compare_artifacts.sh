@@ -38,10 +38,7 @@ import json, statistics, sys
 out, rounds, a, b = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 runs = {s: [json.load(open(f"{out}/{s}-{r}.json")) for r in range(1, rounds + 1)] for s in "ab"}
 def key(run, what):
-    for k in (f"{what}_tok_s", f"{what}_tokens_per_s"):
-        if k in run:
-            return run[k]
-    raise KeyError(f"{what}: {sorted(run)}")
+    return run[f"{what}_tok_s"]
 for s, name in (("a", a), ("b", b)):
     pre = [key(r, "prefill") for r in runs[s]]
     dec = [key(r, "decode") for r in runs[s]]

@@ -240,11 +240,11 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
   ManifestContents manifest;
   manifest.functions = functions;
   if (functions.size() == 1 && isOptimumLanguageModel(functions.front())) {
-    manifest.modelKind = "llm";
+    manifest.modelKind = TNX_MODEL_KIND_LLM;
     manifest.maxContext = options.maxContext;
   }
   if (!options.tokenizerPath.empty()) {
-    if (manifest.modelKind != "llm")
+    if (manifest.modelKind != TNX_MODEL_KIND_LLM)
       return fail("--tokenizer is for language models in the Optimum KV-cache convention "
                   "(input_ids, past_key_values.N.key|value -> logits, present.N.key|value); '" +
                   options.inputPath + "' is not one");

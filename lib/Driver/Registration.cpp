@@ -7,14 +7,12 @@
 #include "ternion/Conversion/Passes.h"
 #include "ternion/Target/CPU/Passes.h"
 #include "ternion/Target/CPU/Pipeline.h"
-#include "ternion/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "llvm/Support/CommandLine.h"
 
 namespace ternion {
 
@@ -37,13 +35,6 @@ void registerAllTernionPasses() {
     return true;
   }();
   (void)registered;
-}
-
-void registerTernionVersionPrinter() {
-  llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
-    os << "Ternion version " << TERNION_VERSION << " (LLVM/MLIR " << TERNION_LLVM_VERSION
-       << ")\n";
-  });
 }
 
 } // namespace ternion

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "ternion/Driver/Compile.h"
 #include "ternion/Driver/Registration.h"
+#include "ternion/VersionPrinter.h"
 #include "ternion/Import/OnnxImporter.h"
 
 #include "llvm/Support/CommandLine.h"

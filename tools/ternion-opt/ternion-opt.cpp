@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ternion/Driver/Registration.h"
+#include "ternion/VersionPrinter.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"

@@ -128,7 +128,7 @@ int runGenerateMode(const GenerateOptions &options) {
     if (!missing)
       return fail(message);
     // Ids in, ids out: nothing to tokenize (and no EOS to stop at).
-    bool llm = std::string(tnx_artifact_model_kind(handles.artifact)) == "llm";
+    bool llm = std::string(tnx_artifact_model_kind(handles.artifact)) == TNX_MODEL_KIND_LLM;
     if (!options.promptIds && llm)
       return fail(message + ": give the prompt as token ids (--prompt-ids "
                             "with --ids)");

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ternion/Import/OnnxImporter.h"
-#include "ternion/Version.h"
+#include "ternion/VersionPrinter.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Support/LogicalResult.h"
@@ -13,10 +13,7 @@
 
 int main(int argc, char **argv) {
   ternion::registerOnnxImportTranslation();
-  llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
-    os << "Ternion version " << TERNION_VERSION << " (LLVM/MLIR " << TERNION_LLVM_VERSION
-       << ")\n";
-  });
+  ternion::registerTernionVersionPrinter();
   return mlir::failed(mlir::mlirTranslateMain(argc, argv, "Ternion translation driver"))
              ? 1
              : 0;

@@ -108,7 +108,8 @@ TEST_F(GeneratorTest, GreedyDecodingThroughAnInPlaceCache) {
   prefill({3, 9, 4});
   EXPECT_THAT(next(20), ElementsAreArray({5,  6, 7, 8, 9, 10, 11, 12, 13, 14,
                                           15, 0, 1, 2, 3, 4,  5,  6,  7,  8}));
-  // The buffers outlive a reset; rows past the new context are not read.
+  // A reset starts over: the rows the longer context left in the in-place
+  // buffers are not read.
   tnx_generator_reset(generator);
   prefill({7, 8});
   EXPECT_THAT(next(2), ElementsAreArray({9, 10}));

@@ -7,7 +7,7 @@
 #include "ternion/llm.h"
 #include "ternion/runtime.h"
 
-#include <string.h>
+#include <stddef.h>
 
 /* The descriptor structs have the word layout of TNX_MEMREF_WORDS. */
 _Static_assert(sizeof(tnx_memref2_t) == TNX_MEMREF_WORDS(2) * sizeof(int64_t),
@@ -32,7 +32,5 @@ int ternionAbiHeaderIsC(void) {
   tnx_memref1_t weights = {0};
   tnx_set_allocator_fn setAllocator = 0;
   weights.sizes[0] = TNX_WEIGHTS_ALIGNMENT;
-  return setAllocator == 0 && weights.sizes[0] == 64 &&
-         TNX_ARG_RESULTS(2) == 3 &&
-         strcmp(TNX_DTYPE_NAME_BF16, tnx_dtype_name(TNX_DTYPE_BF16)) == 0;
+  return setAllocator == 0 && weights.sizes[0] == 64 && TNX_ARG_RESULTS(2) == 3;
 }

@@ -199,6 +199,14 @@ TEST_P(LlmStepTest, CacheSetsOfOneGeneratorAreIndependent) {
   TNX_ASSERT_OK(generator->targetCache->truncate(2));
   EXPECT_EQ(step(*draft, {4}), Rows(1, oneAtATime({7, 4}).back()));
   EXPECT_EQ(step(*generator->targetCache, {5}), Rows(1, oneAtATime({1, 2, 5}).back()));
+  // The context is what the target's cache holds: one source of truth.
+  EXPECT_EQ(tnx_generator_context_length(generator), 3u);
+
+  // A reset starts every cache set over, the draft's too.
+  tnx_generator_reset(generator);
+  EXPECT_EQ(tnx_generator_context_length(generator), 0u);
+  EXPECT_EQ(generator->targetCache->length(), 0u);
+  EXPECT_EQ(draft->length(), 0u);
   tnx_generator_release(generator);
 }
 

@@ -23,9 +23,6 @@ void registerAllTernionDialects(mlir::DialectRegistry &registry);
 /// (tern-optimize, tern-lower-to-llvm, ...). Idempotent.
 void registerAllTernionPasses();
 
-/// The --version line: Ternion's and LLVM's versions.
-void registerTernionVersionPrinter();
-
 } // namespace ternion
 
 #endif // TERNION_DRIVER_REGISTRATION_H

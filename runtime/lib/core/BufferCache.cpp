@@ -100,7 +100,8 @@ BufferCache &cache() {
 
 size_t ternion::runtime::bufferSizeClass(size_t size) {
   if (size < SmallestCachedClass)
-    return size == 0 ? 64 : (size + 63) & ~size_t(63);
+    return size == 0 ? TNX_BUFFER_ALIGNMENT
+                     : (size + TNX_BUFFER_ALIGNMENT - 1) & ~size_t(TNX_BUFFER_ALIGNMENT - 1);
   unsigned log2 = 63 - __builtin_clzll(static_cast<unsigned long long>(size));
   size_t quarter = size_t(1) << (log2 - 2);
   size_t rounded = (size + quarter - 1) & ~(quarter - 1);

@@ -37,12 +37,8 @@ tnx_status_t ternion::runtime::generatorModel(tnx_generator &gen,
   auto it = gen.models.find(function);
   if (it == gen.models.end()) {
     const tnx_function *found = nullptr;
-    for (const tnx_function &candidate : gen.artifact->functions)
-      if (candidate.name == function)
-        found = &candidate;
-    if (!found)
-      return makeStatus(TNX_STATUS_NOT_FOUND,
-                        "the artifact has no function " + quote(function));
+    if (tnx_status_t status = tnx_artifact_find_function(gen.artifact, function.c_str(), &found))
+      return status;
     std::unique_ptr<LlmModel> model;
     if (tnx_status_t status = LlmModel::create(*gen.artifact, *found, model))
       return status;
@@ -74,14 +70,13 @@ tnx_status_t contextFull(size_t needed, int64_t maxContext) {
                         std::to_string(maxContext));
 }
 
-/// Runs the target over the tokens of the context its cache does not hold
-/// yet and keeps the logits after the last one.
-tnx_status_t runUnseen(tnx_generator &gen) {
-  size_t seen = gen.targetCache->length();
-  if (tnx_status_t status =
-          gen.target->step(*gen.targetCache, gen.tokens.data() + seen, gen.tokens.size() - seen,
-                           /*logitRows=*/1, gen.scratch))
+/// Runs the target over the pending tokens and keeps the logits after the
+/// last one.
+tnx_status_t runPending(tnx_generator &gen) {
+  if (tnx_status_t status = gen.target->step(*gen.targetCache, gen.pending.data(),
+                                             gen.pending.size(), /*logitRows=*/1, gen.scratch))
     return status;
+  gen.pending.clear();
   std::swap(gen.logits, gen.scratch.values);
   return nullptr;
 }
@@ -101,12 +96,12 @@ tnx_status_t checkTokens(const tnx_generator &gen, const int32_t *ids,
 }
 
 tnx_status_t ensureLogits(tnx_generator &gen) {
-  if (gen.tokens.empty())
+  if (gen.contextLength() == 0)
     return makeStatus(TNX_STATUS_FAILED_PRECONDITION,
                       "the context is empty: call tnx_generator_prefill first");
-  if (gen.targetCache->length() == gen.tokens.size())
+  if (gen.pending.empty())
     return nullptr;
-  return runUnseen(gen);
+  return runPending(gen);
 }
 
 tnx_status_t prefill(tnx_generator &gen, const int32_t *ids, size_t count) {
@@ -114,12 +109,13 @@ tnx_status_t prefill(tnx_generator &gen, const int32_t *ids, size_t count) {
     return invalidArgument("tnx_generator_prefill: no tokens");
   if (tnx_status_t status = checkTokens(gen, ids, count))
     return status;
-  size_t before = gen.tokens.size();
-  if (before + count > static_cast<size_t>(gen.maxContext))
-    return contextFull(before + count, gen.maxContext);
-  gen.tokens.insert(gen.tokens.end(), ids, ids + count);
-  if (tnx_status_t status = runUnseen(gen)) {
-    gen.tokens.resize(before);
+  size_t length = gen.contextLength();
+  if (length + count > static_cast<size_t>(gen.maxContext))
+    return contextFull(length + count, gen.maxContext);
+  size_t before = gen.pending.size();
+  gen.pending.insert(gen.pending.end(), ids, ids + count);
+  if (tnx_status_t status = runPending(gen)) {
+    gen.pending.resize(before);
     return status;
   }
   return nullptr;
@@ -128,8 +124,8 @@ tnx_status_t prefill(tnx_generator &gen, const int32_t *ids, size_t count) {
 tnx_status_t next(tnx_generator &gen, int32_t &token) {
   if (tnx_status_t status = ensureLogits(gen))
     return status;
-  if (gen.tokens.size() + 1 > static_cast<size_t>(gen.maxContext))
-    return contextFull(gen.tokens.size() + 1, gen.maxContext);
+  if (gen.contextLength() + 1 > static_cast<size_t>(gen.maxContext))
+    return contextFull(gen.contextLength() + 1, gen.maxContext);
   int32_t chosen = 0;
   if (tnx_status_t status = tnx_sampler_sample(gen.sampler, gen.logits.data(),
                                                gen.logits.size(), &chosen)) {
@@ -138,7 +134,7 @@ tnx_status_t next(tnx_generator &gen, int32_t &token) {
     return makeStatus(TNX_STATUS_INTERNAL,
                       "the model's logits cannot be sampled: " + message);
   }
-  gen.tokens.push_back(chosen);
+  gen.pending.push_back(chosen);
   token = chosen;
   return nullptr;
 }
@@ -166,7 +162,7 @@ struct GenerateCall {
 tnx_status_t generate(tnx_generator &gen, tnx_tokenizer *tokenizer,
                       const char *prompt, size_t maxNewTokens,
                       GenerateCall call, size_t &generated) {
-  bool atStart = gen.tokens.empty() && prompt[0] == '\0';
+  bool atStart = gen.contextLength() == 0 && prompt[0] == '\0';
   int32_t *ids = nullptr;
   size_t count = 0;
   if (tnx_status_t status = tnx_tokenizer_encode(
@@ -174,7 +170,7 @@ tnx_status_t generate(tnx_generator &gen, tnx_tokenizer *tokenizer,
     return status;
   std::vector<int32_t> promptIds(ids, ids + count);
   tnx_free(ids);
-  if (promptIds.empty() && gen.tokens.empty())
+  if (promptIds.empty() && gen.contextLength() == 0)
     return invalidArgument("the prompt is empty and the context too (and the "
                            "tokenizer adds no BOS): nothing to continue");
   if (!promptIds.empty())
@@ -319,15 +315,17 @@ tnx_status_t tnx_generator_logits(tnx_generator_t *generator,
 void tnx_generator_reset(tnx_generator_t *generator) {
   if (!generator)
     return;
-  // In-place caches keep their buffers: rows past the context are never
-  // read, and the next prefill overwrites them.
-  generator->targetCache->clear();
-  generator->tokens.clear();
+  // Every cache set starts over (a draft's too). In-place caches keep their
+  // buffers: rows past the context are never read, and the next prefill
+  // overwrites them.
+  for (auto &[name, cache] : generator->caches)
+    cache->clear();
+  generator->pending.clear();
   generator->logits.clear();
 }
 
 size_t tnx_generator_context_length(const tnx_generator_t *generator) {
-  return generator ? generator->tokens.size() : 0;
+  return generator ? generator->contextLength() : 0;
 }
 
 int64_t tnx_generator_max_context(const tnx_generator_t *generator) {

@@ -34,15 +34,18 @@ struct tnx_generator {
   /// The model and cache set of the C API.
   ternion::runtime::LlmModel *target = nullptr;
   ternion::runtime::CacheSet *targetCache = nullptr;
-  /// The context: every token prefilled or sampled. The target's cache
-  /// holds a prefix of it (all but a token appended by next that the
-  /// model has not seen yet).
-  std::vector<int32_t> tokens;
+  /// The end of the context the target's cache does not hold yet: the
+  /// token next sampled, until the step that reads it. The context is the
+  /// cache's tokens followed by these.
+  std::vector<int32_t> pending;
   /// Logits after the last token of the target's cache, as f32.
   std::vector<float> logits;
   /// Where a step writes its logits, swapped with `logits` when it
   /// succeeds: both keep their capacity from step to step.
   ternion::runtime::StepLogits scratch;
+
+  /// Tokens prefilled or sampled so far.
+  size_t contextLength() const { return targetCache->length() + pending.size(); }
 
   ~tnx_generator();
 };

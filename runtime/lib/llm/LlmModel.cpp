@@ -56,9 +56,9 @@ std::unique_ptr<CacheSet> LlmModel::newCacheSet(int64_t capacity) const {
   return std::make_unique<CacheSet>(device(), llmLayout, function(), capacity);
 }
 
-tnx_status_t LlmModel::bindIndices(size_t input, const std::vector<int64_t> &values) {
+tnx_status_t LlmModel::bindIndices(size_t input) {
   tnx_dtype_t dtype = function().inputs[input].spec.dtype;
-  int64_t shape[2] = {1, static_cast<int64_t>(values.size())};
+  int64_t shape[2] = {1, static_cast<int64_t>(indices.size())};
   tnx_tensor *tensor = nullptr;
   if (tnx_status_t status = createTensor(device(), dtype, shape, 2,
                                          /*zeroed=*/false, "input", tensor))
@@ -66,10 +66,12 @@ tnx_status_t LlmModel::bindIndices(size_t input, const std::vector<int64_t> &val
   // Built on the host, then one copy to the device.
   tnx_status_t status = nullptr;
   if (dtype == TNX_DTYPE_I64) {
-    status = device().copyToDevice(tensor->data, values.data(), values.size() * sizeof(int64_t));
+    status =
+        device().copyToDevice(tensor->data, indices.data(), indices.size() * sizeof(int64_t));
   } else {
-    std::vector<int32_t> narrow(values.begin(), values.end());
-    status = device().copyToDevice(tensor->data, narrow.data(), narrow.size() * sizeof(int32_t));
+    narrowIndices.assign(indices.begin(), indices.end());
+    status = device().copyToDevice(tensor->data, narrowIndices.data(),
+                                   narrowIndices.size() * sizeof(int32_t));
   }
   if (!status)
     status = tnx_session_bind_input(session, input, tensor);
@@ -95,23 +97,22 @@ tnx_status_t LlmModel::step(CacheSet &cache, const int32_t *tokens, size_t count
   size_t past = cached ? held : 0;
   size_t runCount = total - past;
 
-  std::vector<int64_t> values;
-  values.reserve(total);
+  indices.clear();
   if (!cached)
-    values.assign(cache.tokens().begin(), cache.tokens().end());
-  values.insert(values.end(), tokens, tokens + count);
-  if (tnx_status_t status = bindIndices(layout.inputIds, values))
+    indices.assign(cache.tokens().begin(), cache.tokens().end());
+  indices.insert(indices.end(), tokens, tokens + count);
+  if (tnx_status_t status = bindIndices(layout.inputIds))
     return status;
   if (layout.attentionMask != LlmLayout::None) {
-    values.assign(total, 1);
-    if (tnx_status_t status = bindIndices(layout.attentionMask, values))
+    indices.assign(total, 1);
+    if (tnx_status_t status = bindIndices(layout.attentionMask))
       return status;
   }
   if (layout.positionIds != LlmLayout::None) {
-    values.resize(runCount);
+    indices.resize(runCount);
     for (size_t i = 0; i < runCount; ++i)
-      values[i] = static_cast<int64_t>(past + i);
-    if (tnx_status_t status = bindIndices(layout.positionIds, values))
+      indices[i] = static_cast<int64_t>(past + i);
+    if (tnx_status_t status = bindIndices(layout.positionIds))
       return status;
   }
   for (size_t i = 0; i < layout.cache.size(); ++i) {
@@ -138,7 +139,7 @@ tnx_status_t LlmModel::step(CacheSet &cache, const int32_t *tokens, size_t count
     return badOutput(logitsName, "has shape " + shapeText(*logitsTensor) + "; expected [1, " +
                                      std::to_string(runCount) + ", " +
                                      (vocabSize >= 0 ? std::to_string(vocabSize) : "vocab") + "]");
-  std::vector<tnx_tensor *> present(layout.cache.size(), nullptr);
+  present.assign(layout.cache.size(), nullptr);
   for (size_t i = 0; i < layout.cache.size(); ++i) {
     const LlmLayout::CacheEntry &entry = layout.cache[i];
     if (entry.inPlace())

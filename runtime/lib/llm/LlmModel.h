@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace ternion::runtime {
 
@@ -59,13 +60,18 @@ public:
 private:
   LlmModel() = default;
 
-  /// Binds a new [1, values.size()] tensor of `values` to index input
+  /// Binds a new [1, indices.size()] tensor of `indices` to index input
   /// `input` (i64 or i32, as the function declares it).
-  tnx_status_t bindIndices(size_t input, const std::vector<int64_t> &values);
+  tnx_status_t bindIndices(size_t input);
 
   tnx_session *session = nullptr;
   LlmLayout llmLayout;
   int64_t vocabSize = -1;
+  /// Host scratch of a step, kept so that decoding allocates no host
+  /// memory per token: index values, their i32 form, present.N outputs.
+  std::vector<int64_t> indices;
+  std::vector<int32_t> narrowIndices;
+  std::vector<tnx_tensor *> present;
 };
 
 } // namespace ternion::runtime

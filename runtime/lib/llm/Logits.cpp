@@ -53,7 +53,8 @@ tnx_status_t readLogitsRows(const tnx_tensor &logits, size_t firstRow, size_t ro
   const char *source = static_cast<const char *>(logits.data) + firstRow * width * elementSize;
   if (logits.dtype == TNX_DTYPE_F32)
     return logits.device->copyToHost(out.values.data(), source, count * sizeof(float));
-  std::vector<uint16_t> halves(count);
+  std::vector<uint16_t> &halves = out.staging;
+  halves.resize(count);
   if (tnx_status_t status =
           logits.device->copyToHost(halves.data(), source, count * sizeof(uint16_t)))
     return status;

@@ -5,6 +5,7 @@
 #include "core/Tensor.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace ternion::runtime {
@@ -14,6 +15,9 @@ struct StepLogits {
   size_t rows = 0;
   size_t vocab = 0;
   std::vector<float> values;
+  /// f16/bf16 logits as read from the device, before conversion; kept so
+  /// that a step allocates nothing once the first has sized it.
+  std::vector<uint16_t> staging;
 
   const float *row(size_t i) const { return values.data() + i * vocab; }
 };
