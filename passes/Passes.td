@@ -83,6 +83,54 @@ def TernFuseAttention : Pass<"tern-fuse-attention", "mlir::func::FuncOp"> {
 }
 
 
+def TernTernarize : Pass<"tern-ternarize", "mlir::func::FuncOp"> {
+  let summary = "Rewrite BitNet b1.58 linear layers into tern.ternary_linear over packed codes";
+  let description = [{
+    Finds the linear layers (`tern.linear`, or `tern.matmul` whose right-hand
+    side is computed from constants) whose weight is exactly
+    `{-1, 0, +1} * scale` and whose input is BitNet's int8 absmax activation
+    quantization, and rewrites each into one `tern.ternary_linear` over
+    packed codes (`#tern.ternary<format>`) that absorbs the quantization.
+
+    The weight is recognized by value, not by the ops that produce it: the
+    constant subgraph feeding the layer (a Cast of int8 codes times a scale,
+    the training form's absmean quantization of latent weights, a
+    Transpose, or a constant already folded) is evaluated in f32 at compile
+    time, and the layer is ternary when every value is `-a`, `0` or `a` for
+    one `a`. So every export form of a QAT model is one case, and nothing is
+    rounded: a layer that is not exactly ternary stays f32.
+
+    The activation side must be the exported absmax quantization:
+    `q = Clip(Round(x * s), -128, 127)` with `s = 127 / Clip(ReduceMax(Abs(x),
+    axes = [-1]), eps)` (`127 * Reciprocal(...)` or `127 / ...`, the Clip
+    optional), the layer reading `q`, and its only user `Div(y, s)`. A
+    ternary weight whose input is not quantized this way is left f32 and
+    counted (`float-activations`): an int8 kernel would change its result.
+
+    `mode=force` also ternarizes ordinary f32 layers with BitNet's absmean
+    rule (`scale = mean |W|`, `T = Clip(Round(W / scale), -1, 1)`) and
+    quantizes their input with absmax (eps 1e-5): lossy, for trying a model
+    as ternary. The layer producing a function result (a language model's
+    head) is kept f32, as BitNet keeps it.
+  }];
+  let dependentDialects = ["::ternion::tern::TernDialect"];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"auto\"",
+           "auto: exactly ternary layers with quantized inputs; force: also "
+           "ternarize f32 layers with absmean (lossy)">,
+    Option<"format", "format", "std::string", /*default=*/"\"i2\"",
+           "Packing of the codes: i2 (2 bits per weight) or base3 (1.6 bits)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per function with this pass's counts">
+  ];
+  let statistics = [
+    Statistic<"numTernarized", "ternarized", "Number of exactly ternary layers rewritten">,
+    Statistic<"numForced", "forced", "Number of f32 layers ternarized with absmean (mode=force)">,
+    Statistic<"numFloatActivations", "float-activations",
+              "Number of ternary weights left f32 because their input is not quantized">
+  ];
+}
+
 def TernKvCacheInPlace : Pass<"tern-kv-cache-in-place", "mlir::func::FuncOp"> {
   let summary = "Update a language model's KV cache in caller-owned buffers";
   let description = [{

@@ -50,3 +50,25 @@ LogicalResult GroupQuantizedAttr::verify(function_ref<InFlightDiagnostic()> emit
     return emitError() << "#tern.group_quantized needs column_scales = true or false";
   return success();
 }
+
+//===- #tern.ternary<packing, lanes = L> ----------------------------------===//
+
+LogicalResult TernaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  TernaryPacking packing, int64_t lanes) {
+  if (lanes < 1 || lanes > 256)
+    return emitError() << "#tern.ternary lanes must be 1..256, not " << lanes;
+  return success();
+}
+
+int64_t TernaryAttr::getDigitsPerByte() const {
+  return getPacking() == TernaryPacking::I2 ? 4 : 5;
+}
+
+int64_t TernaryAttr::getPaddedInputFeatures(int64_t k) const {
+  int64_t block = getBlockWeights();
+  return (k + block - 1) / block * block;
+}
+
+int64_t TernaryAttr::getRowBytes(int64_t k) const {
+  return getPaddedInputFeatures(k) / getDigitsPerByte();
+}

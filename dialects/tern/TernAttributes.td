@@ -85,20 +85,45 @@ def Tern_TernaryAttr : Tern_Attr<"Ternary", "ternary",
     [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface>]> {
   let summary = "ternary {-1, 0, +1} codes packed into bytes (BitNet b1.58)";
   let description = [{
-    Weights that are exactly `{-1, 0, +1} * scale`, stored as codes with the
-    one scale beside them (an operand of the op that carries the format):
+    Weights that are exactly `{-1, 0, +1} * scale`, stored as the digit
+    `t + 1` (0, 1 or 2) of each weight, several to a byte, one row of bytes
+    per output feature (`tern.ternary_linear` holds the scale):
 
-    - `i2`: 2 bits per weight, four to a byte along K: `[N, ceil(K / 4)]` i8
-      (bitnet.cpp's I2_S, llama.cpp's TQ2_0 codes);
-    - `base3`: five weights per byte as a base-3 number (3^5 = 243 < 256),
-      1.6 bits per weight: `[N, ceil(K / 5)]` i8 (llama.cpp's TQ1_0 codes).
+    - `i2`: four weights per byte, 2 bits each: digit `d` of a byte is
+      `(byte >> 2d) & 3` (2 bits per weight; bitnet.cpp's I2_S and
+      llama.cpp's TQ2_0 store the same information);
+    - `base3`: five weights per byte as a base-3 number, digit `d` is
+      `(byte / 3^d) % 3` (3^5 = 243 < 256; 1.6 bits per weight; TQ1_0-like).
+
+    `lanes` interleaves the digits for SIMD code: K is cut into blocks of
+    `lanes * digits-per-byte` weights, each stored in `lanes` bytes, and
+    byte `j` of a block holds weights `j, j + lanes, j + 2 lanes, ...` as its
+    digits 0, 1, 2, .... One vector load of `lanes` bytes then unpacks, one
+    shift (or division) per digit, into vectors of consecutive weights.
+    `lanes = 1` (the default, what `tern-ternarize` writes) is the plain
+    sequential order; a target repacks to its vector width. The stored
+    weight is `[N, ceil(K / block) * lanes]` i8; the weights of the last
+    block past K are 0 (digit 1).
 
     ```mlir
     #tern.ternary<i2>
+    #tern.ternary<base3, lanes = 32>
     ```
   }];
-  let parameters = (ins EnumParameter<Tern_TernaryPacking>:$packing);
-  let assemblyFormat = "`<` $packing `>`";
+  let parameters = (ins EnumParameter<Tern_TernaryPacking>:$packing,
+                    DefaultValuedParameter<"int64_t", "1">:$lanes);
+  let assemblyFormat = "`<` $packing (`,` `lanes` `=` $lanes^)? `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Weights per byte: 4 (i2) or 5 (base3).
+    int64_t getDigitsPerByte() const;
+    /// Weights per block of `lanes` bytes.
+    int64_t getBlockWeights() const { return getDigitsPerByte() * getLanes(); }
+    /// K rounded up to whole blocks.
+    int64_t getPaddedInputFeatures(int64_t k) const;
+    /// Bytes per stored row for K input features.
+    int64_t getRowBytes(int64_t k) const;
+  }];
 }
 
 def Tern_GroupQuantizedAttr : Tern_Attr<"GroupQuantized", "group_quantized",
@@ -118,6 +143,14 @@ def Tern_GroupQuantizedAttr : Tern_Attr<"GroupQuantized", "group_quantized",
   let parameters = (ins "int64_t":$bits, "int64_t":$group, "::mlir::BoolAttr":$columnScales);
   let assemblyFormat = "`<` `bits` `=` $bits `,` `group` `=` $group `,` `column_scales` `=` $columnScales `>`";
   let genVerifyDecl = 1;
+}
+
+/// A #tern.ternary format.
+def Tern_TernaryFormatAttr : Attr<CPred<"::llvm::isa<::ternion::tern::TernaryAttr>($_self)">,
+                                 "a ternary weight format (#tern.ternary<...>)"> {
+  let storageType = "::ternion::tern::TernaryAttr";
+  let returnType = "::ternion::tern::TernaryAttr";
+  let convertFromStorage = "::llvm::cast<::ternion::tern::TernaryAttr>($_self)";
 }
 
 /// Any weight format.

@@ -45,6 +45,42 @@ def Tern_LinearOp : Tern_Op<"linear"> {
   }];
 }
 
+def Tern_TernaryLinearOp : Tern_Op<"ternary_linear"> {
+  let summary = "A BitNet b1.58 linear layer: int8 absmax activations times packed ternary weights";
+  let description = [{
+    `y = x * W^T (+ b)` where `W = weight_scale * T`, `T` in {-1, 0, +1}
+    stored as packed codes (`weight_format`, a `#tern.ternary`, gives the
+    layout of the `[N, rowBytes]` i8 `codes`), and where the input is first
+    quantized to int8 per row (BitNet's absmax activation quantization,
+    which `tern-ternarize` absorbs from the graph):
+
+    ```
+    s[m]    = 127 * (1 / max(max_k |x[m, k]|, input_eps))
+    q[m, k] = clamp(round_half_even(x[m, k] * s[m]), -128, 127)
+    y[m, n] = (sum_k q[m, k] * T[n, k]) * weight_scale / s[m]  (+ b[n])
+    ```
+
+    The sum is exact in int32, so the layer computes what the exported
+    graph computes (its float MatMul over integers and ternary weights) up
+    to the rounding of the last two products. `input` is `[..., K]` with a
+    static K; the result is `[..., N]`.
+
+    ```mlir
+    %y = tern.ternary_linear %x, %codes {weight_format = #tern.ternary<i2>, weight_scale = 0.02 : f32, input_eps = 1.0e-05 : f32} : (tensor<?x?x256xf32>, tensor<512x64xi8>) -> tensor<?x?x512xf32>
+    ```
+  }];
+  let arguments = (ins Tern_FloatTensor:$input, TensorOf<[I8]>:$codes,
+                   Optional<Tern_FloatTensor>:$bias,
+                   Tern_TernaryFormatAttr:$weight_format, F32Attr:$weight_scale,
+                   F32Attr:$input_eps);
+  let results = (outs Tern_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let extraClassDeclaration = [{
+    /// K, the input features (dynamic when the input's last dim is).
+    int64_t getInputFeatures();
+  }];
+}
+
 def Tern_AttentionOp : Tern_Op<"attention"> {
   let summary = "Scaled dot-product attention: softmax(scale * Q K^T + mask) V";
   let description = [{

@@ -1005,6 +1005,44 @@ int64_t LinearOp::getOutputFeatures() {
   return succeeded(n) ? *n : ShapedType::kDynamic;
 }
 
+LogicalResult TernaryLinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  RankedTensorType in = ranked(adaptor.getInput());
+  RankedTensorType codes = ranked(adaptor.getCodes());
+  TernaryAttr format = adaptor.getWeightFormatAttr();
+  if (!in || in.getRank() < 1 || in.isDynamicDim(in.getRank() - 1))
+    return fail<TernaryLinearOp>(loc, "input must be a ranked tensor whose last dim (K) is static");
+  if (!format)
+    return fail<TernaryLinearOp>(loc, "needs a #tern.ternary weight_format");
+  if (!codes || codes.getRank() != 2)
+    return fail<TernaryLinearOp>(loc, "codes must be a 2-D [N, row bytes] i8 tensor");
+  int64_t k = in.getShape().back();
+  int64_t rowBytes = format.getRowBytes(k);
+  if (!mergeDims(codes.getDimSize(1), rowBytes))
+    return fail<TernaryLinearOp>(loc, "codes rows hold " + Twine(codes.getDimSize(1)) +
+                                          " bytes, but K = " + Twine(k) + " in this format needs " +
+                                          Twine(rowBytes));
+  int64_t n = codes.getDimSize(0);
+  if (Value bias = adaptor.getBias()) {
+    RankedTensorType b = ranked(bias);
+    if (!b || b.getRank() != 1 || !mergeDims(b.getDimSize(0), n) ||
+        b.getElementType() != in.getElementType())
+      return fail<TernaryLinearOp>(loc, "bias must be a 1-D tensor of " + Twine(n) +
+                                            " elements of the input's type");
+  }
+  if (!in.getElementType().isF32())
+    return fail<TernaryLinearOp>(loc, "input must be f32");
+  SmallVector<int64_t> shape(in.getShape());
+  shape.back() = n;
+  types.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
+int64_t TernaryLinearOp::getInputFeatures() {
+  return cast<RankedTensorType>(getInput().getType()).getShape().back();
+}
+
 LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {

@@ -34,6 +34,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -149,6 +150,14 @@ bool Compilation::optimize(ModuleOp module) {
     buildOptimizePipeline(pm);
   if (options.kvCache == KvCacheMode::InPlace)
     pm.addNestedPass<func::FuncOp>(createTernKvCacheInPlace());
+  if (options.ternary != TernaryMode::Off) {
+    TernTernarizeOptions ternarize;
+    ternarize.mode = options.ternary == TernaryMode::Force ? "force" : "auto";
+    ternarize.format = options.ternaryFormat;
+    pm.addNestedPass<func::FuncOp>(createTernTernarize(ternarize));
+    // The weight subgraphs the ternary layers replaced are dead now.
+    pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  }
   // Last: the target's layout decisions see every technique's result.
   target->addTernPasses(pm);
   return succeeded(pm.run(module));

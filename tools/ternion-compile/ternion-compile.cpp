@@ -19,6 +19,7 @@
 
 using ternion::EmitStage;
 using ternion::KvCacheMode;
+using ternion::TernaryMode;
 using ternion::LinearWeightLayout;
 namespace cl = llvm::cl;
 
@@ -89,6 +90,28 @@ cl::opt<int64_t> maxContext("max-context",
                             cl::desc("Default maximum context (prompt + generated tokens) "
                                      "the runtime preallocates for (default 2048)"),
                             cl::init(2048), cl::cat(llmCategory));
+cl::OptionCategory techniqueCategory("techniques");
+cl::opt<TernaryMode> ternary(
+    "ternary", cl::desc("Ternary (BitNet b1.58) linear layers (default auto; tern-ternarize)"),
+    cl::values(clEnumValN(TernaryMode::Auto, "auto",
+                          "layers with exactly ternary weights and int8 absmax inputs run on "
+                          "packed codes and integer kernels (lossless)"),
+               clEnumValN(TernaryMode::Off, "off", "keep every layer f32"),
+               clEnumValN(TernaryMode::Force, "force",
+                          "also round every other f32 layer but the last to ternary "
+                          "(absmean) with int8 inputs: lossy, for trying a model")),
+    cl::init(TernaryMode::Auto), cl::cat(techniqueCategory));
+cl::opt<std::string> ternaryKernelOptions(
+    "ternary-kernel-options",
+    cl::desc("Options of tern-cpu-ternary-kernels, after the target's own, e.g. "
+             "'isa=avx2 rows=2 cols=8' (docs/ternary.md)"),
+    cl::cat(techniqueCategory));
+cl::opt<std::string> ternaryFormat(
+    "ternary-format",
+    cl::desc("Packing of ternary weights: i2 (2 bits per weight, default) or base3 "
+             "(5 weights per byte, 1.6 bits)"),
+    cl::init("i2"), cl::cat(techniqueCategory));
+
 cl::opt<KvCacheMode> kvCache(
     "kv-cache", cl::desc("How the KV cache of an Optimum graph is kept (default in-place)"),
     cl::values(clEnumValN(KvCacheMode::InPlace, "in-place",
@@ -128,8 +151,11 @@ int main(int argc, char **argv) {
   options.target.optLevel = optLevel;
   options.target.linearWeights = linearWeights;
   options.target.kernelOptions = kernelOptions;
+  options.target.ternaryKernelOptions = ternaryKernelOptions;
   options.ternOptimize = !noOptimize;
   options.kvCache = kvCache;
+  options.ternary = ternary;
+  options.ternaryFormat = ternaryFormat;
   options.tokenizerPath = tokenizerPath;
   // Given on the command line, these override the tokenizer's own.
   if (bosId.getNumOccurrences())

@@ -34,6 +34,7 @@ void populateAttentionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateLayoutToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateTernaryToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace ternion
 

@@ -34,6 +34,17 @@ enum class EmitStage {
 };
 
 /// How the KV cache of an Optimum graph is kept.
+/// What tern-ternarize does (--ternary).
+enum class TernaryMode {
+  /// Layers whose weights are exactly ternary and whose inputs are int8
+  /// absmax-quantized (BitNet b1.58 exports): lossless.
+  Auto,
+  /// No ternary layers.
+  Off,
+  /// Also every other f32 linear layer but the last, with absmean: lossy.
+  Force,
+};
+
 enum class KvCacheMode {
   /// past_key_values.N become caller-owned buffers updated in place.
   InPlace,
@@ -51,6 +62,9 @@ struct CompileOptions {
   /// tern-optimize (clean-up, fusions); off for already optimized .mlir.
   bool ternOptimize = true;
   KvCacheMode kvCache = KvCacheMode::InPlace;
+  TernaryMode ternary = TernaryMode::Auto;
+  /// Packing of ternary codes: "i2" (2 bits per weight) or "base3" (1.6).
+  std::string ternaryFormat = "i2";
 
   /// Language models: the tokenizer shipped in the artifact and its ids
   /// (unset: the tokenizer's own, else 1, 2 and no BOS).

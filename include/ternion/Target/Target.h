@@ -54,6 +54,9 @@ struct TargetOptions {
   /// Extra options of the target's kernel passes, after its own tuning (so
   /// these win), e.g. "tile-m=32 dot-cols=8" for the CPU.
   std::string kernelOptions;
+  /// The same for the ternary kernels, e.g. "isa=avx2 rows=2" for the CPU
+  /// (--ternary-kernel-options).
+  std::string ternaryKernelOptions;
 };
 
 class TargetBackend {

@@ -37,6 +37,7 @@ struct ConvertTernToLinalgPass
     populateShapeOpsToLinalgPatterns(patterns);
     populateNormalizationToLinalgPatterns(patterns);
     populateQuantizationToLinalgPatterns(patterns);
+    populateTernaryToLinalgPatterns(patterns);
     // The reference lowering; targets with their own (the CPU's
     // tern-cpu-flash-attention) have run it before this pass.
     populateAttentionToLinalgPatterns(patterns);

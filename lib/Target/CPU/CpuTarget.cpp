@@ -48,6 +48,9 @@ public:
       packing.panelWidth = tuning.panelWidth;
       pm.addNestedPass<func::FuncOp>(createTernPackLinearWeights(packing));
     }
+    TernCpuPackTernaryOptions ternary;
+    ternary.lanes = tuning.ternaryLanes;
+    pm.addNestedPass<func::FuncOp>(createTernCpuPackTernary(ternary));
   }
 
   LogicalResult addLowerToBuffersPasses(OpPassManager &pm) const override {
@@ -56,7 +59,9 @@ public:
 
   LogicalResult addBuffersToLLVMPasses(OpPassManager &pm) const override {
     // The user's kernel options come after the tuning: the last value wins.
-    return buildBuffersToLLVMPipeline(pm, tuning.kernelOptions + " " + options.kernelOptions);
+    return buildBuffersToLLVMPipeline(pm, tuning.kernelOptions + " " + options.kernelOptions,
+                                      tuning.ternaryKernelOptions + " " +
+                                          options.ternaryKernelOptions);
   }
 
   void optimize(llvm::Module &module) const override {
@@ -76,6 +81,7 @@ public:
   void describe(llvm::json::Object &compileOptions) const override {
     compileOptions["mcpu"] = machine.cpu;
     compileOptions["target"] = machine.triple;
+    compileOptions["int8_dot"] = machine.int8Dot;
   }
 
 private:

@@ -30,7 +30,8 @@ static constexpr const char *kLowerToBuffers =
     "function-boundary-type-conversion=identity-layout-map allow-return-allocs-from-loops},"
     "buffer-deallocation-pipeline";
 
-// The second half starts with the kernels (tern-contraction-kernels: tiled,
+// The second half starts with the kernels (tern-cpu-ternary-kernels: byte
+// dot products over packed ternary codes; tern-contraction-kernels: tiled,
 // vectorized, parallel contractions on buffers); what they leave is cut into
 // parallel chunks when large (tern-parallelize-loops), gets inline
 // polynomials for exp, tanh, erf and log (tern-approximate-math, so LLVM can
@@ -49,7 +50,8 @@ static constexpr const char *kLowerToBuffers =
 // identity function returns its argument).
 static constexpr const char *kBuffersToLLVMHead =
     "convert-bufferization-to-memref,"
-    "func.func(tern-contraction-kernels{";
+    "func.func(tern-cpu-ternary-kernels{";
+static constexpr const char *kBuffersToLLVMMiddle = "}, tern-contraction-kernels{";
 static constexpr const char *kBuffersToLLVMTail =
     "}, canonicalize, tern-strided-copies-to-linalg, tern-parallelize-loops,"
     " tern-approximate-math, scf-forall-to-parallel,"
@@ -66,10 +68,14 @@ LogicalResult buildLowerToBuffersPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLowerToBuffers, pm);
 }
 
-LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm, llvm::StringRef kernelOptions) {
-  if (kernelOptions.contains('}'))
+LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm, llvm::StringRef kernelOptions,
+                                         llvm::StringRef ternaryOptions) {
+  if (kernelOptions.contains('}') || ternaryOptions.contains('}'))
     return failure();
-  return parsePassPipeline((kBuffersToLLVMHead + kernelOptions + kBuffersToLLVMTail).str(), pm);
+  return parsePassPipeline((kBuffersToLLVMHead + ternaryOptions + kBuffersToLLVMMiddle +
+                            kernelOptions + kBuffersToLLVMTail)
+                               .str(),
+                           pm);
 }
 
 LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm) {

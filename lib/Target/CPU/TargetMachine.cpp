@@ -74,11 +74,31 @@ Expected<Machine> createMachine(const ternion::TargetOptions &options) {
     else if (has("+avx"))
       result.vectorLanes = 8;
     result.hasFma = has("+fma");
+    if (has("+avx512vnni,+avx512bw"))
+      result.int8Dot = "avx512-vnni";
+    else if (has("+avx512bw"))
+      result.int8Dot = "avx512bw";
+    else if (has("+avxvnni,+avx2"))
+      result.int8Dot = "avx-vnni";
+    else if (has("+avx2"))
+      result.int8Dot = "avx2";
   }
   return result;
 }
 
-KernelTuning kernelTuningFor(const Machine &target) {
+/// The ternary kernel's packing and register tile. 32 vector registers
+/// (AVX-512) take 4 rows x 4 weight rows (16 accumulators, 4 code vectors,
+/// 4 activations and the unpacked digit); 16 registers 2 x 4. A decode row
+/// streams the 4 weight rows of a tile side by side either way.
+static void tuneTernary(const Machine &target, KernelTuning &tuning) {
+  bool wide = target.int8Dot == "avx512-vnni" || target.int8Dot == "avx512bw";
+  bool ymm = target.int8Dot == "avx-vnni" || target.int8Dot == "avx2";
+  tuning.ternaryLanes = wide ? 64 : ymm ? 32 : 16;
+  tuning.ternaryKernelOptions =
+      "isa=" + target.int8Dot + (target.vectorLanes == 16 ? " rows=4 cols=4" : " rows=2 cols=4");
+}
+
+static KernelTuning kernelTuningForContractions(const Machine &target) {
   // AVX-512, 32 registers of 16 lanes: the passes' defaults (Passes.td,
   // include/ternion/Target/CPU/Passes.td) are this shape.
   if (target.vectorLanes == 16)
@@ -91,6 +111,12 @@ KernelTuning kernelTuningFor(const Machine &target) {
                          " panel-rows=6 panel-tile-n=" + std::to_string(8 * lanes) +
                          " panel-decode-tile-n=" + std::to_string(8 * lanes) +
                          " dot-rows=2 dot-cols=4 outer-rows=6 outer-vectors=2"};
+}
+
+KernelTuning kernelTuningFor(const Machine &target) {
+  KernelTuning tuning = kernelTuningForContractions(target);
+  tuneTernary(target, tuning);
+  return tuning;
 }
 
 void optimizeModule(Module &module, const Machine &target, unsigned optLevel) {

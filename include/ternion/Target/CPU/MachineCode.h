@@ -43,6 +43,9 @@ struct Machine {
   /// Fused multiply-add instructions: without them every vector.fma of the
   /// kernels becomes calls to fmaf, correct but far slower.
   bool hasFma = true;
+  /// The byte dot products of the ternary kernel (tern-cpu-ternary-kernels'
+  /// `isa`): avx512-vnni, avx512bw, avx-vnni, avx2 or generic.
+  std::string int8Dot = "generic";
 };
 
 /// The register-tile shapes of the CPU kernels for a target: the panel
@@ -52,6 +55,11 @@ struct Machine {
 struct KernelTuning {
   int64_t panelWidth = 64;
   std::string kernelOptions;
+  /// Bytes per register of the byte dot products: the lanes ternary codes
+  /// are packed for (tern-cpu-pack-ternary).
+  int64_t ternaryLanes = 16;
+  /// Options of tern-cpu-ternary-kernels.
+  std::string ternaryKernelOptions;
 };
 KernelTuning kernelTuningFor(const Machine &target);
 

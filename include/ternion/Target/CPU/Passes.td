@@ -207,6 +207,62 @@ def TernPackLinearWeights : Pass<"tern-pack-linear-weights", "mlir::func::FuncOp
   ];
 }
 
+def TernCpuPackTernary : Pass<"tern-cpu-pack-ternary", "mlir::func::FuncOp"> {
+  let summary = "Repack ternary codes to the lanes of the CPU's byte dot products";
+  let description = [{
+    Rewrites the codes of each `tern.ternary_linear` from the order it holds
+    (`tern-ternarize` writes `lanes = 1`, the plain order) to
+    `#tern.ternary<packing, lanes = L>` with L the bytes of the CPU's vector
+    register (64 with AVX-512, 32 with AVX2, 16 otherwise): one L-byte load
+    then holds L consecutive weights at each digit, which the ternary kernel
+    unpacks with one shift (or division) per digit, lined up with an L-byte
+    load of the int8 activations. K is padded to whole blocks with zero
+    weights. A compile-time copy of the codes; the weight file holds the
+    repacked form.
+  }];
+  let dependentDialects = ["::ternion::tern::TernDialect"];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"64",
+           "Bytes per vector register of the target (the format's lanes)">
+  ];
+  let statistics = [
+    Statistic<"numRepacked", "repacked", "Number of ternary codes repacked">
+  ];
+}
+
+def TernCpuTernaryKernels : Pass<"tern-cpu-ternary-kernels", "mlir::func::FuncOp"> {
+  let summary = "Replace ternary contractions on buffers with int8 dot-product kernels";
+  let description = [{
+    Rewrites the contraction `convert-tern-to-linalg` makes of each
+    `tern.ternary_linear` (int8 activations times the u8 digits of packed
+    ternary codes, accumulated in i32, tagged with its `#tern.ternary`
+    format) into a register-tiled kernel of byte dot products:
+    `vpdpbusd` with AVX-512 VNNI or AVX-VNNI, `vpmaddubsw` + `vpmaddwd`
+    with AVX-512BW or AVX2, widened multiplies otherwise (`isa`; the CPU
+    target chooses it from --mcpu). Each block of codes is unpacked in
+    registers, never to memory. A register tile is `rows` rows of
+    activations by `cols` weight rows (decode: one row, `cols` weight rows
+    streamed side by side); output tiles of `tile-m` x `tile-n` are the
+    parallel loop. Every ternary contraction gets the kernel or an error:
+    none is left to scalar loops.
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"generic\"",
+           "Byte dot products: avx512-vnni, avx512bw, avx-vnni, avx2 or generic">,
+    Option<"rows", "rows", "int64_t", "4", "Rows of activations in a register tile">,
+    Option<"cols", "cols", "int64_t", "4", "Weight rows in a register tile">,
+    Option<"tileM", "tile-m", "int64_t", "64", "Rows of an output tile (one parallel task)">,
+    Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
+    Option<"parallel", "parallel", "bool", "true",
+           "Run output tiles as an scf.forall (parallel) instead of scf.for">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 def CpuFlashAttention : Pass<"tern-cpu-flash-attention", "mlir::func::FuncOp"> {
   let summary = "Lower tern.attention to the CPU's tiled online-softmax loops";
   let description = [{

@@ -17,9 +17,11 @@ mlir::LogicalResult buildLowerToBuffersPipeline(mlir::OpPassManager &pm);
 
 /// The second half: bufferized memref IR -> kernels and loops -> LLVM
 /// dialect. `kernelOptions` ("tile-m=32 dot-cols=8") configures
-/// tern-contraction-kernels.
+/// tern-contraction-kernels, `ternaryOptions` ("isa=avx2 rows=2")
+/// tern-cpu-ternary-kernels.
 mlir::LogicalResult buildBuffersToLLVMPipeline(mlir::OpPassManager &pm,
-                                               llvm::StringRef kernelOptions = "");
+                                               llvm::StringRef kernelOptions = "",
+                                               llvm::StringRef ternaryOptions = "");
 
 /// Registers `tern-lower-to-llvm`, `tern-lower-to-buffers` and
 /// `tern-buffers-to-llvm` with MLIR's pipeline registry.

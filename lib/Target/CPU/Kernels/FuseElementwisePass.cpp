@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "ternion/Target/CPU/Passes.h"
 
+#include "dialects/tern/TernAttributes.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -20,9 +21,14 @@ using namespace mlir;
 namespace ternion {
 namespace {
 
+/// Contractions, and every linalg op carrying a weight format (a ternary
+/// or quantized layer's contraction reads packed codes, which the
+/// contraction interface does not recognize, and must reach its kernel
+/// as lowered).
 bool isContraction(Operation *op) {
   auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
-  return linalgOp && linalg::isaContractionOpInterface(linalgOp);
+  return linalgOp && (linalg::isaContractionOpInterface(linalgOp) ||
+                      op->hasAttr(tern::kWeightFormatAttrName));
 }
 
 struct FuseElementwisePass : impl::FuseElementwiseBase<FuseElementwisePass> {

@@ -78,6 +78,34 @@ void emitPanelKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir
 void emitOuterProductKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
                             mlir::Value bm, mlir::Value c, const KernelShape &shape);
 
+//===- Ternary layers ------------------------------------------------------===//
+
+/// How the ternary kernel multiplies u8 weight digits by s8 activations.
+enum class Int8DotIsa { Avx512Vnni, Avx512Bw, AvxVnni, Avx2, Generic };
+
+/// "avx512-vnni", "avx512bw", "avx-vnni", "avx2" or "generic".
+std::optional<Int8DotIsa> parseInt8DotIsa(llvm::StringRef name);
+
+/// Bytes per register of that instruction set: the lanes of
+/// #tern.ternary that the kernel reads with whole-register loads.
+int64_t getInt8DotBytes(Int8DotIsa isa);
+
+struct TernaryKernelShape {
+  Int8DotIsa isa = Int8DotIsa::Generic;
+  /// Register tile: rows of q by weight rows.
+  int64_t rows = 1, cols = 4;
+  /// Output tile, the unit of parallel work.
+  int64_t tileM = 64, tileN = 64;
+  bool parallel = true;
+};
+
+/// acc[m, n] += sum_k q[m, k] * digit(codes[n], k) over whole buffers (q
+/// [M, Kp] i8 with Kp whole blocks, codes [N, Kp / digits] i8 in `format`,
+/// acc [M, N] i32).
+void emitTernaryKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
+                       mlir::Value codes, mlir::Value acc, tern::TernaryAttr format,
+                       const TernaryKernelShape &shape);
+
 //===- Small builders shared by the kernels -------------------------------===//
 
 mlir::Value index(mlir::OpBuilder &b, mlir::Location loc, int64_t value);

@@ -1,0 +1,244 @@
+//===- TernaryKernel.cpp - int8 x ternary dot products on x86 -------------===//
+//
+// The contraction of a ternary layer (TernaryToLinalg.cpp):
+//
+//   acc[m, n] += sum_k q[m, k] * digit[n, k]      q int8, digit in {0, 1, 2}
+//
+// with the digits packed #tern.ternary<packing, lanes = L>: one load of L
+// code bytes holds L consecutive weights at each digit position, so a
+// block of weights unpacks with one shift-and-mask (i2) or one division
+// (base3) per digit into a vector of L u8 weights that lines up with an
+// L-byte load of q. Unsigned weights times signed activations is the
+// operand order of x86's byte dot products:
+//
+//   avx512-vnni  vpdpbusd zmm: 64 u8 x s8 products summed by fours into
+//                16 i32 lanes, accumulated, in one instruction;
+//   avx-vnni     the same on ymm (L = 32);
+//   avx512bw     vpmaddubsw zmm (pairs into i16: at most 2 * 2 * 128, never
+//                saturating) then vpmaddwd by ones (pairs into i32);
+//   avx2         the same on ymm;
+//   generic      widened i32 multiplies LLVM vectorizes for any target.
+//
+// so every sum is exact in int32 (|sum| <= 2 * 128 * K; K < 2^22).
+//
+// A register tile is R rows of q by C weight rows: per block and digit it
+// loads R vectors of q, unpacks C weight vectors and issues R * C dot
+// products, so each unpacked weight vector feeds R rows (prefill) and each
+// q vector C weight rows; decode (one row) streams C weight rows side by
+// side. Leftover rows and weight rows run 1-row and 1-column tiles of the
+// same code. Output tiles (tile-m x tile-n) are the parallel loop.
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+
+#include "dialects/tern/TernAttributes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace ternion::kernels {
+
+std::optional<Int8DotIsa> parseInt8DotIsa(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<Int8DotIsa>>(name)
+      .Case("avx512-vnni", Int8DotIsa::Avx512Vnni)
+      .Case("avx512bw", Int8DotIsa::Avx512Bw)
+      .Case("avx-vnni", Int8DotIsa::AvxVnni)
+      .Case("avx2", Int8DotIsa::Avx2)
+      .Case("generic", Int8DotIsa::Generic)
+      .Default(std::nullopt);
+}
+
+int64_t getInt8DotBytes(Int8DotIsa isa) {
+  switch (isa) {
+  case Int8DotIsa::Avx512Vnni:
+  case Int8DotIsa::Avx512Bw:
+    return 64;
+  case Int8DotIsa::AvxVnni:
+  case Int8DotIsa::Avx2:
+    return 32;
+  case Int8DotIsa::Generic:
+    return 16;
+  }
+  llvm_unreachable("unknown Int8DotIsa");
+}
+
+namespace {
+
+/// An scf.for over [lb, ub) whose body `body(iv)` is built with `b` itself
+/// (the emitter holds `b`), its insertion point restored afterwards.
+void forEach(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
+             llvm::function_ref<void(Value)> body) {
+  auto loop = scf::ForOp::create(b, loc, lb, ub, index(b, loc, step));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  body(loop.getInductionVar());
+}
+
+struct TernaryEmitter {
+  OpBuilder &b;
+  Location loc;
+  Value q, codes, acc;
+  tern::TernaryAttr format;
+  Int8DotIsa isa;
+  int64_t lanes;
+  VectorType bytesType, accType;
+
+  TernaryEmitter(OpBuilder &b, Location loc, Value q, Value codes, Value acc,
+                 tern::TernaryAttr format, Int8DotIsa requested)
+      : b(b), loc(loc), q(q), codes(codes), acc(acc), format(format), lanes(format.getLanes()) {
+    // The instructions need whole registers of L bytes; a format packed for
+    // another width runs the generic code, which LLVM vectorizes for any L.
+    isa = getInt8DotBytes(requested) == lanes ? requested : Int8DotIsa::Generic;
+    bytesType = VectorType::get({lanes}, b.getI8Type());
+    accType = VectorType::get({isa == Int8DotIsa::Generic ? lanes : lanes / 4}, b.getI32Type());
+  }
+
+  Value intrinsic(Type result, StringRef name, ValueRange args) {
+    return LLVM::CallIntrinsicOp::create(b, loc, result, b.getStringAttr(name), args)
+        .getResult(0);
+  }
+
+  Value splat(VectorType type, int64_t value) {
+    return arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, b.getIntegerAttr(type.getElementType(), value)));
+  }
+
+  /// The u8 digits `digit` of L code bytes.
+  Value unpack(Value codeBytes, int64_t digit) {
+    if (format.getPacking() == tern::TernaryPacking::I2) {
+      Value shifted = digit == 0 ? codeBytes
+                                 : arith::ShRUIOp::create(b, loc, codeBytes,
+                                                          splat(bytesType, 2 * digit));
+      return arith::AndIOp::create(b, loc, shifted, splat(bytesType, 3));
+    }
+    static constexpr int64_t kPowers[5] = {1, 3, 9, 27, 81};
+    Value quotient = digit == 0 ? codeBytes
+                                : arith::DivUIOp::create(b, loc, codeBytes,
+                                                         splat(bytesType, kPowers[digit]));
+    return digit == 4 ? quotient : arith::RemUIOp::create(b, loc, quotient, splat(bytesType, 3));
+  }
+
+  /// accumulator + the u8 x s8 products of `weights` and `activations`.
+  Value dot(Value accumulator, Value weights, Value activations) {
+    switch (isa) {
+    case Int8DotIsa::Avx512Vnni:
+      return intrinsic(accType, "llvm.x86.avx512.vpdpbusd.512",
+                       {accumulator, weights, activations});
+    case Int8DotIsa::AvxVnni:
+      return intrinsic(accType, "llvm.x86.avx512.vpdpbusd.256",
+                       {accumulator, weights, activations});
+    case Int8DotIsa::Avx512Bw:
+    case Int8DotIsa::Avx2: {
+      bool wide = isa == Int8DotIsa::Avx512Bw;
+      auto pairsType = VectorType::get({lanes / 2}, b.getI16Type());
+      Value pairs = intrinsic(pairsType,
+                              wide ? "llvm.x86.avx512.pmaddubs.w.512" : "llvm.x86.avx2.pmadd.ub.sw",
+                              {weights, activations});
+      Value quads = intrinsic(accType, wide ? "llvm.x86.avx512.pmaddw.d.512" : "llvm.x86.avx2.pmadd.wd",
+                              {pairs, splat(pairsType, 1)});
+      return arith::AddIOp::create(b, loc, accumulator, quads);
+    }
+    case Int8DotIsa::Generic: {
+      Value w = arith::ExtUIOp::create(b, loc, accType, weights);
+      Value a = arith::ExtSIOp::create(b, loc, accType, activations);
+      return arith::AddIOp::create(b, loc, accumulator, arith::MulIOp::create(b, loc, w, a));
+    }
+    }
+    llvm_unreachable("unknown Int8DotIsa");
+  }
+
+  /// acc[m : m + rows, n : n + cols] += the register tile's sums.
+  void tile(Value m, int64_t rows, Value n, int64_t cols, int64_t blocks) {
+    int64_t digits = format.getDigitsPerByte(), blockWeights = format.getBlockWeights();
+    Value zero = splat(accType, 0);
+    SmallVector<Value> init(rows * cols, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, loc, 0), index(b, loc, blocks), index(b, loc, 1), init,
+        [&](OpBuilder &nested, Location, Value block, ValueRange accs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToEnd(nested.getInsertionBlock());
+          Value codeColumn = arith::MulIOp::create(b, loc, block, index(b, loc, lanes));
+          Value qColumn = arith::MulIOp::create(b, loc, block, index(b, loc, blockWeights));
+          SmallVector<Value> codeBytes;
+          for (int64_t c = 0; c < cols; ++c)
+            codeBytes.push_back(vector::LoadOp::create(
+                b, loc, bytesType, codes, ValueRange{addIndex(b, loc, n, c), codeColumn}));
+          SmallVector<Value> next(accs.begin(), accs.end());
+          for (int64_t d = 0; d < digits; ++d) {
+            Value column = addIndex(b, loc, qColumn, d * lanes);
+            SmallVector<Value> activations;
+            for (int64_t r = 0; r < rows; ++r)
+              activations.push_back(vector::LoadOp::create(
+                  b, loc, bytesType, q, ValueRange{addIndex(b, loc, m, r), column}));
+            for (int64_t c = 0; c < cols; ++c) {
+              Value weights = unpack(codeBytes[c], d);
+              for (int64_t r = 0; r < rows; ++r)
+                next[r * cols + c] = dot(next[r * cols + c], weights, activations[r]);
+            }
+          }
+          scf::YieldOp::create(b, loc, next);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                                loop.getResult(r * cols + c));
+        SmallVector<Value> at{addIndex(b, loc, m, r), addIndex(b, loc, n, c)};
+        Value old = memref::LoadOp::create(b, loc, acc, at);
+        memref::StoreOp::create(b, loc, arith::AddIOp::create(b, loc, old, sum), acc, at);
+      }
+  }
+};
+
+} // namespace
+
+void emitTernaryKernel(OpBuilder &b, Location loc, Value q, Value codes, Value acc,
+                       tern::TernaryAttr format, const TernaryKernelShape &shape) {
+  TernaryEmitter emitter(b, loc, q, codes, acc, format, shape.isa);
+  auto codesType = cast<MemRefType>(codes.getType());
+  int64_t blocks = codesType.getDimSize(1) / format.getLanes();
+  int64_t rows = shape.rows, cols = shape.cols;
+  int64_t tileM = llvm::divideCeil(shape.tileM, rows) * rows;
+  int64_t tileN = llvm::divideCeil(shape.tileN, cols) * cols;
+  Value m = memref::DimOp::create(b, loc, q, 0);
+  Value n = memref::DimOp::create(b, loc, codes, 0);
+
+  // One output tile [m0, m0 + tile-m) x [n0, n0 + tile-n).
+  auto outputTile = [&](Value m0, Value n0) {
+    Value mEnd = arith::MinUIOp::create(b, loc, addIndex(b, loc, m0, tileM), m);
+    Value nEnd = arith::MinUIOp::create(b, loc, addIndex(b, loc, n0, tileN), n);
+    auto columns = [&](Value row, int64_t tileRows) {
+      Value nFull = arith::AddIOp::create(
+          b, loc, n0, roundDown(b, loc, arith::SubIOp::create(b, loc, nEnd, n0), cols));
+      forEach(b, loc, n0, nFull, cols,
+              [&](Value col) { emitter.tile(row, tileRows, col, cols, blocks); });
+      if (cols > 1)
+        forEach(b, loc, nFull, nEnd, 1,
+                [&](Value col) { emitter.tile(row, tileRows, col, 1, blocks); });
+    };
+    Value mFull = arith::AddIOp::create(
+        b, loc, m0, roundDown(b, loc, arith::SubIOp::create(b, loc, mEnd, m0), rows));
+    forEach(b, loc, m0, mFull, rows, [&](Value row) { columns(row, rows); });
+    if (rows > 1)
+      forEach(b, loc, mFull, mEnd, 1, [&](Value row) { columns(row, 1); });
+  };
+
+  if (shape.parallel) {
+    SmallVector<OpFoldResult> lbs{b.getIndexAttr(0), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> ubs{m, n};
+    SmallVector<OpFoldResult> steps{b.getIndexAttr(tileM), b.getIndexAttr(tileN)};
+    auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, ValueRange{}, std::nullopt);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forall.getBody()->getTerminator());
+    outputTile(forall.getInductionVar(0), forall.getInductionVar(1));
+    return;
+  }
+  forEach(b, loc, index(b, loc, 0), m, tileM, [&](Value m0) {
+    forEach(b, loc, index(b, loc, 0), n, tileN, [&](Value n0) { outputTile(m0, n0); });
+  });
+}
+
+} // namespace ternion::kernels
