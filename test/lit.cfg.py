@@ -60,3 +60,17 @@ if python and os.system(python + " -c 'import onnx, numpy' 2>/dev/null") == 0:
     config.available_features.add("onnx-python")
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
+
+# The host's x86 vector extensions, for tests that run code compiled for a
+# given --mcpu only where the host can execute it
+# (`%if host-avx512-vnni %{ ... %}`).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line.split(":", 1)[1].split() for line in cpuinfo
+                      if line.startswith("flags")), [])
+except OSError:
+    flags = []
+for flag, feature in (("avx2", "host-avx2"), ("avx512bw", "host-avx512bw"),
+                      ("avx512_vnni", "host-avx512-vnni"), ("avx_vnni", "host-avx-vnni")):
+    if flag in flags:
+        config.available_features.add(feature)

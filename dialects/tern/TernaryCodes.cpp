@@ -65,7 +65,11 @@ ElementsAttr makeTernaryCodesAttr(MLIRContext *ctx, TernaryAttr format,
   return DenseResourceElementsAttr::get(type, "ternary", std::move(blob));
 }
 
-ArrayRef<uint8_t> getTernaryCodeBytes(ElementsAttr codes) {
+SmallVector<uint8_t> getTernaryCodeBytes(ElementsAttr codes) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(codes); dense && dense.isSplat() &&
+                                                      dense.getElementType().isInteger(8))
+    return SmallVector<uint8_t>(codes.getNumElements(),
+                                static_cast<uint8_t>(dense.getSplatValue<int8_t>()));
   ArrayRef<char> bytes;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(codes)) {
     if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
@@ -75,7 +79,8 @@ ArrayRef<uint8_t> getTernaryCodeBytes(ElementsAttr codes) {
   }
   if (int64_t(bytes.size()) != codes.getNumElements())
     return {};
-  return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
+  return SmallVector<uint8_t>(data, data + bytes.size());
 }
 
 } // namespace ternion::tern

@@ -42,8 +42,9 @@ mlir::ElementsAttr makeTernaryCodesAttr(mlir::MLIRContext *ctx, TernaryAttr form
                                         llvm::ArrayRef<int8_t> weights, int64_t rows,
                                         int64_t k);
 
-/// The bytes of an i8 codes constant; empty when they are not available.
-llvm::ArrayRef<uint8_t> getTernaryCodeBytes(mlir::ElementsAttr codes);
+/// The bytes of an i8 codes constant (a copy); empty when they are not
+/// available.
+llvm::SmallVector<uint8_t> getTernaryCodeBytes(mlir::ElementsAttr codes);
 
 } // namespace ternion::tern
 

@@ -216,3 +216,60 @@ func.func @group_quantized_group() attributes {format = #tern.group_quantized<bi
 func.func @ternary_packing() attributes {format = #tern.ternary<i3>} {
   return
 }
+
+// -----
+
+// expected-error @+1 {{#tern.ternary lanes must be 1..256, not 0}}
+func.func @ternary_lanes() attributes {format = #tern.ternary<i2, lanes = 0>} {
+  return
+}
+
+// -----
+
+func.func @ternary_linear_bytes(%x: tensor<2x300xf32>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x64xi8>
+  // expected-error @+2 {{'tern.ternary_linear' op codes rows hold 64 bytes, but K = 300 in this format needs 75}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.ternary_linear %x, %c {weight_format = #tern.ternary<i2>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x300xf32>, tensor<4x64xi8>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @ternary_linear_lanes(%x: tensor<2x300xf32>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x75xi8>
+  // 64 lanes: K = 300 pads to 512, 128 bytes a row.
+  // expected-error @+2 {{'tern.ternary_linear' op codes rows hold 75 bytes, but K = 300 in this format needs 128}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.ternary_linear %x, %c {weight_format = #tern.ternary<i2, lanes = 64>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x300xf32>, tensor<4x75xi8>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @ternary_linear_dynamic_k(%x: tensor<2x?xf32>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x75xi8>
+  // expected-error @+2 {{'tern.ternary_linear' op input must be a ranked tensor whose last dim (K) is static}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.ternary_linear %x, %c {weight_format = #tern.ternary<i2>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x?xf32>, tensor<4x75xi8>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @ternary_linear_bias(%x: tensor<2x8xf32>, %b: tensor<3xf32>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x2xi8>
+  // expected-error @+2 {{'tern.ternary_linear' op bias must be a 1-D tensor of 4 elements of the input's type}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.ternary_linear %x, %c, %b {weight_format = #tern.ternary<i2>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x8xf32>, tensor<4x2xi8>, tensor<3xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @ternary_linear_format(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x2xi8>
+  // expected-error @+1 {{attribute 'weight_format' failed to satisfy constraint: a ternary weight format (#tern.ternary<...>)}}
+  %0 = tern.ternary_linear %x, %c {weight_format = #tern.panels<4>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x8xf32>, tensor<4x2xi8>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

@@ -166,3 +166,14 @@ func.func @weight_formats() attributes {
     rtn = #tern.group_quantized<bits = 3, group = 128, column_scales = false>} {
   return
 }
+
+// CHECK-LABEL: func.func @ternary_linear
+// CHECK: tern.ternary_linear %arg0, %{{.*}} {input_eps = 9.99999974E-6 : f32, weight_format = #tern.ternary<i2>, weight_scale = 2.500000e-01 : f32} : (tensor<?x?x8xf32>, tensor<4x2xi8>) -> tensor<?x?x4xf32>
+// CHECK: tern.ternary_linear %arg1, %{{.*}}, %arg2 {input_eps = 0.000000e+00 : f32, weight_format = #tern.ternary<base3, lanes = 16>, weight_scale = 1.000000e+00 : f32} : (tensor<300xf32>, tensor<3x64xi8>, tensor<3xf32>) -> tensor<3xf32>
+func.func @ternary_linear(%x: tensor<?x?x8xf32>, %v: tensor<300xf32>, %b: tensor<3xf32>) -> (tensor<?x?x4xf32>, tensor<3xf32>) {
+  %c = tern.constant dense<0> : tensor<4x2xi8>
+  %y = tern.ternary_linear %x, %c {weight_format = #tern.ternary<i2>, weight_scale = 0.25 : f32, input_eps = 1.0e-5 : f32} : (tensor<?x?x8xf32>, tensor<4x2xi8>) -> tensor<?x?x4xf32>
+  %c3 = tern.constant dense<0> : tensor<3x64xi8>
+  %z = tern.ternary_linear %v, %c3, %b {weight_format = #tern.ternary<base3, lanes = 16>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<300xf32>, tensor<3x64xi8>, tensor<3xf32>) -> tensor<3xf32>
+  return %y, %z : tensor<?x?x4xf32>, tensor<3xf32>
+}

@@ -217,8 +217,9 @@ def TernCpuPackTernary : Pass<"tern-cpu-pack-ternary", "mlir::func::FuncOp"> {
     then holds L consecutive weights at each digit, which the ternary kernel
     unpacks with one shift (or division) per digit, lined up with an L-byte
     load of the int8 activations. K is padded to whole blocks with zero
-    weights. A compile-time copy of the codes; the weight file holds the
-    repacked form.
+    weights; base3 codes take a narrower register (down to 16 bytes) when
+    that pads less, since its blocks are 5 x L weights. A compile-time copy
+    of the codes; the weight file holds the repacked form.
   }];
   let dependentDialects = ["::ternion::tern::TernDialect"];
   let options = [

@@ -90,9 +90,11 @@ struct TernaryEmitter {
   TernaryEmitter(OpBuilder &b, Location loc, Value q, Value codes, Value acc,
                  tern::TernaryAttr format, Int8DotIsa requested)
       : b(b), loc(loc), q(q), codes(codes), acc(acc), format(format), lanes(format.getLanes()) {
-    // The instructions need whole registers of L bytes; a format packed for
-    // another width runs the generic code, which LLVM vectorizes for any L.
-    isa = getInt8DotBytes(requested) == lanes ? requested : Int8DotIsa::Generic;
+    // The instructions take 16, 32 or 64 bytes up to the instruction set's
+    // widest register (a base3 layer may be packed narrower to pad less);
+    // other widths run the generic code, which LLVM vectorizes for any L.
+    bool fits = (lanes == 16 || lanes == 32 || lanes == 64) && lanes <= getInt8DotBytes(requested);
+    isa = fits ? requested : Int8DotIsa::Generic;
     bytesType = VectorType::get({lanes}, b.getI8Type());
     accType = VectorType::get({isa == Int8DotIsa::Generic ? lanes : lanes / 4}, b.getI32Type());
   }
@@ -126,20 +128,21 @@ struct TernaryEmitter {
   Value dot(Value accumulator, Value weights, Value activations) {
     switch (isa) {
     case Int8DotIsa::Avx512Vnni:
-      return intrinsic(accType, "llvm.x86.avx512.vpdpbusd.512",
-                       {accumulator, weights, activations});
     case Int8DotIsa::AvxVnni:
-      return intrinsic(accType, "llvm.x86.avx512.vpdpbusd.256",
+      // AVX-VNNI is the VEX form of the same intrinsics (no 512-bit one).
+      return intrinsic(accType, "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 8),
                        {accumulator, weights, activations});
     case Int8DotIsa::Avx512Bw:
     case Int8DotIsa::Avx2: {
-      bool wide = isa == Int8DotIsa::Avx512Bw;
       auto pairsType = VectorType::get({lanes / 2}, b.getI16Type());
-      Value pairs = intrinsic(pairsType,
-                              wide ? "llvm.x86.avx512.pmaddubs.w.512" : "llvm.x86.avx2.pmadd.ub.sw",
-                              {weights, activations});
-      Value quads = intrinsic(accType, wide ? "llvm.x86.avx512.pmaddw.d.512" : "llvm.x86.avx2.pmadd.wd",
-                              {pairs, splat(pairsType, 1)});
+      const char *pairsName = lanes == 64   ? "llvm.x86.avx512.pmaddubs.w.512"
+                              : lanes == 32 ? "llvm.x86.avx2.pmadd.ub.sw"
+                                            : "llvm.x86.ssse3.pmadd.ub.sw.128";
+      const char *quadsName = lanes == 64   ? "llvm.x86.avx512.pmaddw.d.512"
+                              : lanes == 32 ? "llvm.x86.avx2.pmadd.wd"
+                                            : "llvm.x86.sse2.pmadd.wd";
+      Value pairs = intrinsic(pairsType, pairsName, {weights, activations});
+      Value quads = intrinsic(accType, quadsName, {pairs, splat(pairsType, 1)});
       return arith::AddIOp::create(b, loc, accumulator, quads);
     }
     case Int8DotIsa::Generic: {
