@@ -5,7 +5,9 @@
 
 Reads MODEL_DIR/model-kv.onnx (initializers stored as external data in weights.bin) and
 MODEL_DIR/config.json and maps them to llama.cpp's LLaMA tensor names and hyper-parameters with
-llama.cpp's own GGUF writer (gguf-py from the same llama.cpp source). Every tensor stays f32.
+llama.cpp's own GGUF writer (gguf-py from the same llama.cpp source). Every tensor stays f32;
+a --bitnet model's int8 codes times their scale become f32 ternary weights, for llama-quantize's
+TQ1_0 / TQ2_0 (bench/llm/run_ternary.sh).
 
 Mapping (what the ONNX export looks like -> what llama.cpp expects):
   - RMSNorm weights and the embedding keep their names in the ONNX graph (m.layers.N...).
@@ -45,22 +47,37 @@ def load_initializers(model_dir):
     m = onnx.load(os.path.join(model_dir, "model-kv.onnx"), load_external_data=False)
     raw = np.memmap(os.path.join(model_dir, "weights.bin"), dtype=np.uint8, mode="r")
     inits = {}
+    dtypes = {onnx.TensorProto.FLOAT: "<f4", onnx.TensorProto.INT8: "i1"}
     for t in m.graph.initializer:
         ext = {e.key: e.value for e in t.external_data}
-        if t.data_type != onnx.TensorProto.FLOAT:
-            sys.exit(f"to_gguf.py: initializer {t.name} is not f32 (a --bitnet model?); only f32 models are supported")
+        if t.data_type not in dtypes:
+            sys.exit(f"to_gguf.py: initializer {t.name} is neither f32 nor int8")
         if ext:
             off, n = int(ext.get("offset", 0)), int(ext["length"])
-            a = np.frombuffer(raw[off:off + n], dtype="<f4").reshape(tuple(t.dims))
+            a = np.frombuffer(raw[off:off + n], dtype=dtypes[t.data_type]).reshape(tuple(t.dims))
         else:
             a = numpy_helper.to_array(t)
         inits[t.name] = a
+    # A --bitnet model's weights are Mul(Cast(int8 codes), scale) (the BitNet b1.58 deploy
+    # form): the f32 weight is codes * scale, exactly the ternary values the graph multiplies by.
+    produced = {}
+    nodes = {o: n for n in m.graph.node for o in n.output}
+    for node in m.graph.node:
+        if node.op_type == "Mul" and node.input[0] in nodes and node.input[1] in inits:
+            cast = nodes[node.input[0]]
+            if cast.op_type == "Cast" and cast.input[0] in inits:
+                produced[node.output[0]] = (inits[cast.input[0]].astype(np.float32)
+                                            * inits[node.input[1]].astype(np.float32))
     # MatMul weights: name the initializer after the node that consumes it.
     by_node = {}
     for node in m.graph.node:
-        if node.op_type == "MatMul" and len(node.input) == 2 and node.input[1] in inits:
-            by_node[node.name] = inits[node.input[1]]
-    return inits, by_node
+        if node.op_type == "MatMul" and len(node.input) == 2:
+            w = inits.get(node.input[1], produced.get(node.input[1]))
+            if w is not None:
+                by_node[node.name] = w
+    # The parameters: the scalar scales of the deploy form are folded into their weights.
+    params = sum(a.size for a in inits.values() if a.ndim > 0)
+    return inits, by_node, params
 
 
 def main():
@@ -69,11 +86,9 @@ def main():
     model_dir, out = sys.argv[1], sys.argv[2]
     with open(os.path.join(model_dir, "config.json")) as f:
         cfg = json.load(f)["config"]
-    if cfg.get("bitnet"):
-        sys.exit("to_gguf.py: BitNet models are not supported")
     n_layers, n_head, n_kv = cfg["n_layers"], cfg["n_heads"], cfg["n_kv_heads"]
     dim, ffn, vocab, hd = cfg["dim"], cfg["ffn_dim"], cfg["vocab_size"], cfg["head_dim"]
-    inits, mm = load_initializers(model_dir)
+    inits, mm, params = load_initializers(model_dir)
 
     def linear(node):
         if node not in mm:
@@ -108,8 +123,8 @@ def main():
         if kind in expect and a.shape != expect[kind]:
             sys.exit(f"to_gguf.py: {name} has shape {a.shape}, expected {expect[kind]}")
     used = sum(a.size for _, a in tensors)
-    if used != sum(a.size for a in inits.values()):
-        sys.exit(f"to_gguf.py: mapped {used} parameters but the ONNX graph has {sum(a.size for a in inits.values())}")
+    if used != params:
+        sys.exit(f"to_gguf.py: mapped {used} parameters but the ONNX graph has {params}")
 
     w = gguf.GGUFWriter(out, "llama")
     w.add_name("ternion-bench-llama")

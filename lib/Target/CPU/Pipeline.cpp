@@ -21,11 +21,13 @@ namespace ternion::cpu {
 // --mlir-print-ir-after-all show exactly these stages by name. The split
 // point is bufferized, deallocated IR: ternion-compile moves the weights into
 // the artifact's weights file there (tern-externalize-weights).
+// cse merges the identical lowerings of layers that read one input (a
+// ternary q, k and v projection each quantize the same activations).
 // tern-fuse-elementwise is linalg-fuse-elementwise-ops except that
 // contractions keep the 2-D form tern-contraction-kernels takes.
 static constexpr const char *kLowerToBuffers =
     "func.func(tern-cpu-flash-attention, convert-tern-to-linalg, canonicalize,"
-    " tern-fuse-elementwise),"
+    " cse, tern-fuse-elementwise),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map allow-return-allocs-from-loops},"
     "buffer-deallocation-pipeline";

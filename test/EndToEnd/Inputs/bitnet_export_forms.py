@@ -1,4 +1,4 @@
-"""Writes the bitnet fixture's full-sequence graph in the other forms a QAT
+"""Writes a BitNet deploy-form graph (the bitnet fixture's, or the ternary bench model's) in the other forms a QAT
 model reaches ONNX in, from the same checkpoint (its deploy-form int8 codes
 and scales), for bitnet-export-forms.test:
 
@@ -11,7 +11,10 @@ and scales), for bitnet-export-forms.test:
                        clips to +-1, so W is exactly t * s, with s = mean|L|
                        as the graph computes it.
 
-  bitnet_export_forms.py MODEL_DIR OUT_DIR
+  bitnet_export_forms.py MODEL.onnx OUT_DIR [folded|training ...]
+
+writes OUT_DIR/<MODEL stem>-folded.onnx and -training.onnx (or the forms named); weights
+inline, or as external data <stem>-<form>.onnx.data when over 1 GB of protobuf.
 """
 import sys
 
@@ -19,8 +22,10 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-model_dir, out_dir = sys.argv[1:3]
-model = onnx.load(f"{model_dir}/model.onnx")  # external data loaded
+model_path, out_dir = sys.argv[1:3]
+forms = sys.argv[3:] or ["folded", "training"]
+stem = model_path.rsplit("/", 1)[-1].removesuffix(".onnx")
+model = onnx.load(model_path)  # external data loaded
 graph = model.graph
 inits = {i.name: i for i in graph.initializer}
 
@@ -74,9 +79,15 @@ def rewrite(form):
     for init in g.initializer:
         init.ClearField("external_data")
         init.data_location = onnx.TensorProto.DEFAULT
-    onnx.checker.check_model(m)
-    onnx.save(m, f"{out_dir}/model-{form}.onnx")
+    out = f"{out_dir}/{stem}-{form}.onnx"
+    if m.ByteSize() < (1 << 30):
+        onnx.checker.check_model(m)
+        onnx.save(m, out)
+    else:
+        onnx.save(m, out, save_as_external_data=True, all_tensors_to_one_file=True,
+                  location=f"{stem}-{form}.onnx.data", size_threshold=1024)
+        onnx.checker.check_model(out)
 
 
-rewrite("folded")
-rewrite("training")
+for form in forms:
+    rewrite(form)

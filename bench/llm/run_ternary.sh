@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Ternary benchmark (issue 17): the ~96M bench model in BitNet b1.58 deploy form
+# (make_bench_model.py --bitnet: int8 {-1, 0, +1} codes times a scale, int8 absmax
+# activations; the f32 lm_head and embedding as BitNet keeps them), in one run, same prompt
+# ids, batch 1, greedy: prefill of a 512-token prompt and 128 decode steps after it.
+#
+#   Ternion ternary   ternion-compile (default --ternary=auto): tern.ternary_linear, i2 codes,
+#                     int8 dot-product kernels (vpdpbusd / vpmaddubsw per --mcpu)
+#   Ternion base3     the same with --ternary-format=base3 (1.6 bits a weight)
+#   Ternion f32       the same weights folded to f32 constants (bitnet_export_forms.py folded)
+#                     compiled with --ternary=off: f32 linear layers, the existing f32 kernels
+#   llama.cpp TQ2_0   the same weights as an f32 GGUF (to_gguf.py), then llama-quantize TQ2_0;
+#   llama.cpp TQ1_0   and TQ1_0; output and token-embedding tensors kept f32 like Ternion's
+#
+# Before timing, llama.cpp's TQ2_0 prefill logits are compared with Ternion's (llama.cpp
+# quantizes activations per block of 256 (Q8_K), BitNet per token, so they agree closely
+# but not exactly; the report prints the difference). Decode bound: bytes a decode step
+# reads (weights + the KV cache at 512) / measured read bandwidth.
+#
+#   bash bench/llm/run_ternary.sh [--reps N] [--threads T]
+#
+# Prerequisites as bench/llm/run.sh (LLAMA_CPP with a build of llama-bench and
+# llama-quantize; TERNION_BUILD_DIR; BENCH_DIR, default <repo>/build/bench-ternary).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/bench/llm"
+reps=3
+threads=2
+prompt_len=512
+decode_len=128
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reps) reps=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    *) echo "usage: run_ternary.sh [--reps N] [--threads T]" >&2; exit 2 ;;
+  esac
+done
+LLAMA_CPP=${LLAMA_CPP:-/tmp/peers/llama.cpp}
+build=${TERNION_BUILD_DIR:-$root/build}
+work=${BENCH_DIR:-$root/build/bench-ternary}
+py=/usr/bin/python3
+model="$work/model"
+res="$work/results"
+mkdir -p "$work" "$res"
+log() { echo "[bench-ternary] $*" >&2; }
+
+[ -f "$LLAMA_CPP/CMakeLists.txt" ] || { echo "LLAMA_CPP=$LLAMA_CPP is not a llama.cpp source tree (see bench/llm/run.sh)" >&2; exit 1; }
+lbuild="$LLAMA_CPP/build"
+if [ ! -x "$lbuild/bin/llama-bench" ] || [ ! -x "$lbuild/bin/llama-quantize" ]; then
+  log "building llama.cpp's llama-bench and llama-quantize in $lbuild"
+  [ -f "$lbuild/build.ninja" ] || cmake -G Ninja -S "$LLAMA_CPP" -B "$lbuild" -DGGML_NATIVE=ON -DLLAMA_CURL=OFF \
+    -DCMAKE_BUILD_TYPE=Release >&2
+  cmake --build "$lbuild" -j 2 --target llama-bench llama-quantize >&2
+fi
+if [ ! -x "$build/bin/ternion-compile" ] || [ ! -x "$build/bin/ternion-llm-bench" ]; then
+  TERNION_BUILD_DIR="$build" bash "$root/scripts/build.sh" ternion-compile ternion-llm-bench >&2
+fi
+bin="$work/bin"
+mkdir -p "$bin"
+if [ ! -x "$bin/llama_check" ] || [ "$here/llama_check.cpp" -nt "$bin/llama_check" ]; then
+  c++ -O2 -std=c++17 -I"$LLAMA_CPP/include" -I"$LLAMA_CPP/ggml/include" "$here/llama_check.cpp" \
+    -L"$lbuild/bin" -lllama -lggml -lggml-base -Wl,-rpath,"$lbuild/bin" -o "$bin/llama_check"
+fi
+if [ ! -x "$bin/bandwidth" ] || [ "$here/bandwidth.c" -nt "$bin/bandwidth" ]; then
+  cc -O3 -pthread "$here/bandwidth.c" -o "$bin/bandwidth"
+fi
+
+# ---- the model, its GGUFs, the artifacts, the prompt
+if [ ! -f "$model/config.json" ]; then
+  log "generating the BitNet bench model in $model (~6 min)"
+  $py "$root/bench/models/make_bench_model.py" "$model" --bitnet >&2
+fi
+if [ ! -f "$model/model-f32.gguf" ] || [ "$here/to_gguf.py" -nt "$model/model-f32.gguf" ]; then
+  log "writing the f32 GGUF"
+  PYTHONPATH="$LLAMA_CPP/gguf-py" $py "$here/to_gguf.py" "$model" "$model/model-f32.gguf" >&2
+fi
+for q in TQ2_0 TQ1_0; do
+  if [ ! -f "$model/model-$q.gguf" ] || [ "$model/model-f32.gguf" -nt "$model/model-$q.gguf" ]; then
+    log "llama-quantize $q"
+    "$lbuild/bin/llama-quantize" --output-tensor-type f32 --token-embedding-type f32 \
+      "$model/model-f32.gguf" "$model/model-$q.gguf" $q > "$res/quantize-$q.log" 2>&1
+  fi
+done
+if [ ! -f "$model/model-kv-folded.onnx" ]; then
+  log "writing the folded f32 form of the same weights"
+  $py "$root/test/EndToEnd/Inputs/bitnet_export_forms.py" "$model/model-kv.onnx" "$model" folded >&2
+fi
+compile() {  # name, model, extra ternion-compile options
+  local out="$work/$1.tnx"
+  if [ ! -f "$out/manifest.json" ] || [ "$build/bin/ternion-compile" -nt "$out/manifest.json" ]; then
+    log "ternion-compile $1 ${*:3}"
+    /usr/bin/time -f "[bench-ternary] ternion-compile $1: %e s, peak RSS %M KB" \
+      "$build/bin/ternion-compile" "$2" -o "$out" --max-context 2048 "${@:3}" >&2
+  fi
+}
+compile ternary "$model/model-kv.onnx"
+compile base3 "$model/model-kv.onnx" --ternary-format=base3
+compile f32 "$model/model-kv-folded.onnx" --ternary=off
+ids="$work/prompt-$prompt_len.txt"
+$py -c "import random, json, sys; v = json.load(open(sys.argv[1]))['config']['vocab_size']; r = random.Random(512); \
+print(' '.join(str(r.randrange(3, v)) for _ in range($prompt_len)))" "$model/config.json" > "$ids"
+
+# ---- conditions
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo "int8 dot products: $(grep -o '"int8_dot": "[^"]*"' "$work/ternary.tnx/manifest.json")"
+  echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "ternion: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
+  echo "llama.cpp: $(git -C "$LLAMA_CPP" rev-parse --short HEAD) (node-llama-cpp bundle)"
+  echo "threads: $threads; reps: $reps after 1 warm-up"
+} | tee "$res/conditions.txt"
+
+# ---- measurements, all in this run
+log "read bandwidth"
+"$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth.json"
+for a in ternary base3 f32; do
+  log "Ternion $a"
+  OMP_NUM_THREADS=$threads "$build/bin/ternion-llm-bench" "$work/$a.tnx" "$ids" --decode $decode_len \
+    --reps "$reps" --warmup 1 --logits-out "$res/ternion-$a.logits" > "$res/ternion-$a.json"
+done
+log "llama.cpp TQ2_0 (check: prefill logits)"
+"$bin/llama_check" "$model/model-TQ2_0.gguf" "$ids" 1 "$threads" "$res/llama-TQ2_0.logits" 0 \
+  > "$res/llama-check.json"
+for q in TQ2_0 TQ1_0; do
+  log "llama-bench $q"
+  lb=("$lbuild/bin/llama-bench" -m "$model/model-$q.gguf" -t "$threads" -r "$reps" -o json)
+  "${lb[@]}" -p $prompt_len -n 0 -d 0 > "$res/llama-$q-pp.json"
+  "${lb[@]}" -p 0 -n $decode_len -d $prompt_len > "$res/llama-$q-tg.json"
+done
+"$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth-after.json"
+echo
+$py "$here/report_ternary.py" "$res" "$work" | tee "$res/report.txt"
