@@ -57,6 +57,13 @@ namespace {
 /// 8 KiB, small enough to stay in L1 next to the Q, K and V tiles.
 constexpr int64_t kRows = 32;
 constexpr int64_t kBlock = 64;
+/// Keys per block of a decode tile, whose rows are the few query heads of a
+/// group: a G x 512 score tile is still a few KiB, and each block's step
+/// (a dozen small linalg ops, their buffers and the online-softmax update)
+/// costs the same at any width, so 8x fewer blocks than kBlock take 8x less
+/// of that fixed cost (at 600 cached tokens it was most of a decode step's
+/// attention time).
+constexpr int64_t kDecodeBlock = 512;
 
 /// Mask entries at or below kMaskedBelow forbid their key (exported causal
 /// masks hold the lowest finite float or -inf there). Once every row of a
@@ -132,9 +139,10 @@ private:
                      function_ref<SmallVector<Value>(OpBuilder &, Location)> attend);
   /// acc / l, the finished rows of a tile.
   Value normalize(OpBuilder &b, Location loc, Value acc, Value l);
-  /// Runs the key loop for one tile of rows and returns its output [rows, Dv].
+  /// Runs the key loop, `keyBlock` keys at a time, for one tile of rows and
+  /// returns its output [rows, Dv].
   Value attendRows(OpBuilder &b, Location loc, Value qTile, Value rows, Value kvHead,
-                   Value keyEnd, const TilePosition &pos);
+                   int64_t keyBlock, Value keyEnd, const TilePosition &pos);
 
   Value prefill(OpBuilder &b, Location loc, Value init);
   Value decode(OpBuilder &b, Location loc, Value init);
@@ -373,12 +381,13 @@ SmallVector<Value> FlashAttentionBuilder::attendUnlessMasked(
 }
 
 Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile, Value rows,
-                                        Value kvHead, Value keyEnd, const TilePosition &pos) {
+                                        Value kvHead, int64_t keyBlock, Value keyEnd,
+                                        const TilePosition &pos) {
   OpFoldResult rowsFold = getAsOpFoldResult(rows);
   Value m0 = filledTensor(b, loc, {rowsFold}, negInf);
   Value l0 = filledTensor(b, loc, {rowsFold}, zero);
   Value acc0 = filledTensor(b, loc, {rowsFold, getAsOpFoldResult(valueDim)}, zero);
-  Value c0 = indexConstant(b, loc, 0), block = indexConstant(b, loc, kBlock);
+  Value c0 = indexConstant(b, loc, 0), block = indexConstant(b, loc, keyBlock);
   // Prefill with a mask but no causal flag carries whether every row has
   // met an allowed key; from then on fully masked blocks are skipped (see
   // kMaskedBelow). With the flag the loop already stops at the diagonal.
@@ -475,7 +484,7 @@ Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
         }
         TilePosition pos{bi, h, first, /*rowsAreHeads=*/false, Value(),
                          /*keysTransposed=*/true};
-        Value result = attendRows(b, l, qTile, rows, kvHead, keyEnd, pos);
+        Value result = attendRows(b, l, qTile, rows, kvHead, kBlock, keyEnd, pos);
         auto inParallel = scf::InParallelOp::create(b, l);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(inParallel.getBody());
@@ -509,7 +518,8 @@ Value FlashAttentionBuilder::decode(OpBuilder &b, Location loc, Value init) {
                                    b.getIndexAttr(1)});
         // One query at position T - 1 sees every key: no causal limit.
         TilePosition pos{bi, firstHead, zeroIndex, /*rowsAreHeads=*/true, Value()};
-        Value result = attendRows(b, l, qTile, indexConstant(b, l, group), kvHead, keys, pos);
+        Value result =
+            attendRows(b, l, qTile, indexConstant(b, l, group), kvHead, kDecodeBlock, keys, pos);
         if (cast<RankedTensorType>(result.getType()).isDynamicDim(0))
           result = tensor::CastOp::create(
               b, l,

@@ -3,8 +3,8 @@
 // Flash attention: the query length picks the tiling at run time. Decode
 // (S == 1) runs one tile per (batch, kv head) holding the group's 4 query
 // heads; prefill runs 32-query tiles per (batch, query head) and stops each
-// tile's key loop at its causal limit. Both stream 64-key blocks with a
-// running max, denominator and output.
+// tile's key loop at its causal limit. Both stream key blocks (512 keys
+// for decode, 64 for prefill) with a running max, denominator and output.
 // CHECK-LABEL: func.func @gqa_causal
 // CHECK: %[[S:.*]] = tensor.dim %arg0, %c2
 // CHECK: %[[T:.*]] = tensor.dim %arg1, %c2
@@ -12,7 +12,7 @@
 // CHECK: scf.if %[[DECODE]]
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (1, 2)
 // CHECK: tensor.extract_slice %arg0[%{{.*}}, %{{.*}}, 0, 0] [1, 4, 1, 32] [1, 1, 1, 1] : tensor<1x8x?x32xf32> to tensor<4x32xf32>
-// CHECK: scf.for %{{.*}} = %c0 to %[[T]] step %c64
+// CHECK: scf.for %{{.*}} = %c0 to %[[T]] step %c512
 // CHECK: arith.maximumf
 // CHECK: math.exp
 // CHECK: tensor.parallel_insert_slice

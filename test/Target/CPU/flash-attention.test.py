@@ -77,6 +77,7 @@ def graph_mask_case(name, S, T, padding, batch=1, forbid=None):
 case("prefill", 150, 150, False)   # full sequence: 5 query tiles, 3 key blocks
 case("step", 40, 170, True)        # a KV-cache step with a mask
 case("decode", 1, 200, True)       # one query: the decode tiling
+case("decode_long", 1, 1100, True)  # decode over two full 512-key blocks and a tail
 graph_mask_case("graph", 200, 200, 3)       # 7 query tiles, 4 key blocks, 3 padding rows
 graph_mask_case("graph_step", 40, 170, 0)   # a KV-cache step: the diagonal mid-block
 graph_mask_case("graph_inf", 150, 150, 0, forbid=-np.inf)          # -inf instead of lowest
