@@ -19,6 +19,7 @@
 #include "OnnxDiagnostics.h"
 #include "Progress.h"
 
+#include "dialects/tern/TernOps.h"
 #include "passes/Passes.h"
 #include "ternion/Artifact/BufferAllocator.h"
 #include "ternion/Artifact/EntryPoints.h"
@@ -94,6 +95,8 @@ private:
   bool checkTokenizer();
   OwningOpRef<ModuleOp> loadInput();
   bool optimize(ModuleOp module);
+  /// Counted after optimize(): tern.ternary_linear and f32 tern.linear ops.
+  int64_t ternaryLayers = 0, floatLinearLayers = 0;
   bool captureSignatures(ModuleOp module);
   bool lowerToBuffers(ModuleOp module);
   bool externalizeWeights(ModuleOp module);
@@ -160,7 +163,21 @@ bool Compilation::optimize(ModuleOp module) {
   }
   // Last: the target's layout decisions see every technique's result.
   target->addTernPasses(pm);
-  return succeeded(pm.run(module));
+  if (failed(pm.run(module)))
+    return false;
+  // What the techniques did, for the manifest and the progress lines.
+  module.walk([&](Operation *op) {
+    if (isa<tern::TernaryLinearOp>(op))
+      ++ternaryLayers;
+    else if (isa<tern::LinearOp>(op))
+      ++floatLinearLayers;
+  });
+  if (options.progress) {
+    steps.finish();
+    llvm::errs() << options.toolName << ": linear layers: " << ternaryLayers << " ternary ("
+                 << options.ternaryFormat << " codes), " << floatLinearLayers << " f32\n";
+  }
+  return true;
 }
 
 bool Compilation::captureSignatures(ModuleOp module) {
@@ -276,7 +293,14 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
       {"source", llvm::sys::path::filename(options.inputPath).str()},
       {"opt_level", static_cast<int64_t>(options.target.optLevel)},
       {"tern_optimize", options.ternOptimize},
+      {"ternary", options.ternary == TernaryMode::Off     ? "off"
+                  : options.ternary == TernaryMode::Force ? "force"
+                                                          : "auto"},
+      {"ternary_layers", ternaryLayers},
+      {"f32_linear_layers", floatLinearLayers},
   };
+  if (ternaryLayers > 0)
+    manifest.compileOptions["ternary_format"] = options.ternaryFormat;
   target->describe(manifest.compileOptions);
   if (llvm::Error e = writeFileAtomically(staging.file(TNX_MANIFEST_FILE), renderManifest(manifest)))
     return fail(std::move(e));
@@ -291,6 +315,8 @@ bool Compilation::run() {
     return fail("-O" + llvm::Twine(options.target.optLevel) + " is not one of -O0..-O3");
   if (options.inputPath.empty())
     return fail("no input model (usage: ternion-compile model.onnx -o model.tnx)");
+  if (options.ternaryFormat != "i2" && options.ternaryFormat != "base3")
+    return fail("--ternary-format must be i2 or base3, not '" + options.ternaryFormat + "'");
   if (options.emit == EmitStage::Artifact && output == "-")
     return fail("an artifact is a directory; give it a name with -o");
 
