@@ -36,13 +36,16 @@ func.func @i2(%x: tensor<?x256xf32>) -> tensor<?x8xf32> {
 
 // -----
 
-// base3 32 lanes wide, with AVX2 instructions: digits by division, vpmaddubsw and
+// base3 32 lanes wide, with AVX2 instructions: digits from a running quotient
+// (one division by 3 and a multiply-subtract each), vpmaddubsw and
 // vpmaddwd on 32-byte registers.
 // AVX2-LABEL: func.func @base3
-// AVX2: arith.remui %{{.*}}, %{{.*}} : vector<32xi8>
+// AVX2: arith.divui %{{.*}}, %{{.*}} : vector<32xi8>
+// AVX2: arith.muli %{{.*}}, %{{.*}} : vector<32xi8>
+// AVX2: arith.subi %{{.*}}, %{{.*}} : vector<32xi8>
 // AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%{{.*}}, %{{.*}}) : (vector<32xi8>, vector<32xi8>) -> vector<16xi16>
 // AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
-// AVX2: arith.divui %{{.*}}, %{{.*}} : vector<32xi8>
+// AVX2-NOT: arith.remui %{{.*}} : vector<32xi8>
 // VNNI-LABEL: func.func @base3
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
 func.func @base3(%x: tensor<?x160xf32>) -> tensor<?x8xf32> {

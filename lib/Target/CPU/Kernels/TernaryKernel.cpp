@@ -6,10 +6,10 @@
 //
 // with the digits packed #tern.ternary<packing, lanes = L>: one load of L
 // code bytes holds L consecutive weights at each digit position, so a
-// block of weights unpacks with one shift-and-mask (i2) or one division
-// (base3) per digit into a vector of L u8 weights that lines up with an
-// L-byte load of q. Unsigned weights times signed activations is the
-// operand order of x86's byte dot products:
+// block of weights unpacks with one shift-and-mask (i2), or one division by
+// 3 and a multiply-subtract (base3), per digit into a vector of L u8
+// weights that lines up with an L-byte load of q. Unsigned weights times
+// signed activations is the operand order of x86's byte dot products:
 //
 //   avx512-vnni  vpdpbusd zmm: 64 u8 x s8 products summed by fours into
 //                16 i32 lanes, accumulated, in one instruction;
@@ -109,19 +109,23 @@ struct TernaryEmitter {
         b, loc, type, DenseElementsAttr::get(type, b.getIntegerAttr(type.getElementType(), value)));
   }
 
-  /// The u8 digits `digit` of L code bytes.
-  Value unpack(Value codeBytes, int64_t digit) {
+  /// The u8 digits `digit` of L code bytes. base3 digits come in order from
+  /// a running quotient (`pending`, the code bytes divided by 3^digit): each
+  /// takes one division by 3 and a multiply-subtract, where dividing the
+  /// bytes by 3^digit afresh would cost two divisions a digit.
+  Value unpack(Value codeBytes, int64_t digit, Value &pending) {
     if (format.getPacking() == tern::TernaryPacking::I2) {
       Value shifted = digit == 0 ? codeBytes
                                  : arith::ShRUIOp::create(b, loc, codeBytes,
                                                           splat(bytesType, 2 * digit));
       return arith::AndIOp::create(b, loc, shifted, splat(bytesType, 3));
     }
-    static constexpr int64_t kPowers[5] = {1, 3, 9, 27, 81};
-    Value quotient = digit == 0 ? codeBytes
-                                : arith::DivUIOp::create(b, loc, codeBytes,
-                                                         splat(bytesType, kPowers[digit]));
-    return digit == 4 ? quotient : arith::RemUIOp::create(b, loc, quotient, splat(bytesType, 3));
+    Value quotient = digit == 0 ? codeBytes : pending;
+    if (digit == format.getDigitsPerByte() - 1)
+      return quotient; // < 3 already: the byte is below 3^5
+    pending = arith::DivUIOp::create(b, loc, quotient, splat(bytesType, 3));
+    Value times3 = arith::MulIOp::create(b, loc, pending, splat(bytesType, 3));
+    return arith::SubIOp::create(b, loc, quotient, times3);
   }
 
   /// accumulator + the u8 x s8 products of `weights` and `activations`.
@@ -171,6 +175,7 @@ struct TernaryEmitter {
             codeBytes.push_back(vector::LoadOp::create(
                 b, loc, bytesType, codes, ValueRange{addIndex(b, loc, n, c), codeColumn}));
           SmallVector<Value> next(accs.begin(), accs.end());
+          SmallVector<Value> pending(cols);
           for (int64_t d = 0; d < digits; ++d) {
             Value column = addIndex(b, loc, qColumn, d * lanes);
             SmallVector<Value> activations;
@@ -178,7 +183,7 @@ struct TernaryEmitter {
               activations.push_back(vector::LoadOp::create(
                   b, loc, bytesType, q, ValueRange{addIndex(b, loc, m, r), column}));
             for (int64_t c = 0; c < cols; ++c) {
-              Value weights = unpack(codeBytes[c], d);
+              Value weights = unpack(codeBytes[c], d, pending[c]);
               for (int64_t r = 0; r < rows; ++r)
                 next[r * cols + c] = dot(next[r * cols + c], weights, activations[r]);
             }
