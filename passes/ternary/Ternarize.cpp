@@ -14,7 +14,9 @@
 #include "dialects/tern/ConstantValues.h"
 #include "dialects/tern/TernOps.h"
 #include "dialects/tern/TernaryCodes.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <cmath>
 
@@ -139,6 +141,41 @@ std::optional<std::pair<SmallVector<int8_t>, float>> asTernary(ArrayRef<float> w
   return std::pair(std::move(codes), a);
 }
 
+/// False when `weight` is an f32 constant with two different nonzero
+/// magnitudes: read in place up to the first pair, so an ordinary model's
+/// layers cost a few reads instead of an evaluation of every weight. True
+/// otherwise (a computed weight is evaluated to find out).
+bool mayBeTernary(Value weight) {
+  ElementsAttr attr = getConstantAttr(weight);
+  if (!attr || !attr.getElementType().isF32())
+    return true;
+  ArrayRef<float> values;
+  SmallVector<float> dense;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != size_t(attr.getNumElements()) * sizeof(float))
+      return true;
+    values = ArrayRef<float>(reinterpret_cast<const float *>(blob->getData().data()),
+                             attr.getNumElements());
+  } else if (auto literal = dyn_cast<DenseFPElementsAttr>(attr)) {
+    dense.assign(literal.getValues<float>().begin(), literal.getValues<float>().end());
+    values = dense;
+  } else {
+    return true;
+  }
+  float magnitude = 0;
+  for (float v : values) {
+    float a = std::fabs(v);
+    if (a == 0)
+      continue;
+    if (magnitude == 0)
+      magnitude = a;
+    else if (a != magnitude)
+      return false;
+  }
+  return true;
+}
+
 /// BitNet's absmean rule: scale = mean |W|, T = Clip(Round(W / scale), -1, 1).
 std::pair<SmallVector<int8_t>, float> absmeanTernary(ArrayRef<float> w) {
   double sum = 0;
@@ -163,9 +200,13 @@ struct Candidate {
   int64_t n = 0, k = 0;
 };
 
-std::optional<Candidate> getCandidate(Operation *op, ConstantEvaluator &evaluator) {
+/// The layer's weight values: evaluated only when the layer could become
+/// ternary (`force`, or a weight that may be ternary).
+std::optional<Candidate> getCandidate(Operation *op, ConstantEvaluator &evaluator, bool force) {
   if (auto linear = dyn_cast<LinearOp>(op)) {
     if (linear.getWeightFormatAttr() && !isa<RowsAttr>(linear.getWeightFormatAttr()))
+      return std::nullopt;
+    if (!force && !mayBeTernary(linear.getWeight()))
       return std::nullopt;
     std::optional<FloatTensor> w = evaluator.evaluate(linear.getWeight());
     if (!w || w->shape.size() != 2)
@@ -178,6 +219,8 @@ std::optional<Candidate> getCandidate(Operation *op, ConstantEvaluator &evaluato
     return std::nullopt;
   auto rhsType = dyn_cast<RankedTensorType>(matmul.getRhs().getType());
   if (!rhsType || rhsType.getRank() != 2 || !rhsType.hasStaticShape())
+    return std::nullopt;
+  if (!force && !mayBeTernary(matmul.getRhs()))
     return std::nullopt;
   std::optional<FloatTensor> w = evaluator.evaluate(matmul.getRhs());
   if (!w || w->shape.size() != 2)
@@ -228,7 +271,7 @@ struct TernarizePass : ternion::impl::TernTernarizeBase<TernarizePass> {
       if (!inputType || inputType.getRank() < 1 || inputType.isDynamicDim(inputType.getRank() - 1) ||
           !inputType.getElementType().isF32())
         continue;
-      std::optional<Candidate> layer = getCandidate(op, evaluator);
+      std::optional<Candidate> layer = getCandidate(op, evaluator, force);
       if (!layer)
         continue;
       std::optional<ActivationQuant> quant = matchQuantizedInput(layer->input);
@@ -244,8 +287,7 @@ struct TernarizePass : ternion::impl::TernTernarizeBase<TernarizePass> {
         replaced = dequantize.getOutput();
         eps = quant->eps;
         ++exact;
-      } else if (force && !feedsFunctionResult(layer->result) &&
-                 !(quant && !dequantize)) {
+      } else if (force && !feedsFunctionResult(layer->result)) {
         if (!ternary)
           ternary = absmeanTernary(layer->weight);
         input = quant ? quant->input : layer->input;
