@@ -17,25 +17,9 @@ import sys
 
 import numpy as np
 
+from bench_results import llama_row, load
+
 LOGIT_TOL = 1e-2  # max |diff| of last-position prefill logits against ORT (random weights: |logit| ~ 1)
-
-
-def load(path):
-    with open(path) as f:
-        text = f.read().strip()
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return json.loads(text.splitlines()[-1])
-
-
-def llama_row(path, key):
-    """llama-bench -o json: list of tests; return (mean tok/s, stddev, the test record)."""
-    tests = load(path)
-    for t in tests:
-        if (key == "pp" and t["n_prompt"] > 0 and t["n_gen"] == 0) or (key == "tg" and t["n_gen"] > 0 and t["n_prompt"] == 0):
-            return t["avg_ts"], t["stddev_ts"], t
-    raise SystemExit(f"report.py: no {key} test in {path}")
 
 
 def main():

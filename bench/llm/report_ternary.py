@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Summarize one run of bench/llm/run_ternary.sh.
 
-  /usr/bin/python3 bench/llm/report_ternary.py RESULTS_DIR WORK_DIR
+  /usr/bin/python3 bench/llm/report_ternary.py RESULTS_DIR WORK_DIR [ARTIFACTS_DIR]
 
 Every number printed comes from the files run_ternary.sh wrote: bandwidth.json,
 ternion-{ternary,base3,f32}.json and .logits, llama-check.json and llama-TQ2_0.logits,
@@ -16,25 +16,16 @@ import sys
 
 import numpy as np
 
-
-def load(path):
-    with open(path) as f:
-        text = f.read().strip()
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return json.loads(text.splitlines()[-1])
-
-
-def llama_row(path, key):
-    for t in load(path):
-        if (key == "pp" and t["n_prompt"] > 0 and t["n_gen"] == 0) or (key == "tg" and t["n_gen"] > 0):
-            return t["avg_ts"], t["stddev_ts"]
-    raise SystemExit(f"report_ternary.py: no {key} test in {path}")
+from bench_results import llama_row, load
 
 
 def main():
     res, work = sys.argv[1], sys.argv[2]
+    art = sys.argv[3] if len(sys.argv) > 3 else work
+    # Where it ran: every figure below is of this machine and this run.
+    with open(os.path.join(res, "conditions.txt")) as f:
+        print(f.read().strip())
+    print()
     with open(os.path.join(work, "model", "config.json")) as f:
         info = json.load(f)
     cfg = info["config"]
@@ -44,7 +35,7 @@ def main():
     kv = 2 * cfg["n_layers"] * cfg["n_kv_heads"] * cfg["head_dim"] * 512 * 4
 
     tnx = {a: load(os.path.join(res, f"ternion-{a}.json")) for a in ("ternary", "base3", "f32")}
-    sizes = {a: os.path.getsize(os.path.join(work, f"{a}.tnx", "weights.bin")) for a in tnx}
+    sizes = {a: os.path.getsize(os.path.join(art, f"{a}.tnx", "weights.bin")) for a in tnx}
 
     # ---- check: Ternion ternary against its f32 run of the same graph, and llama.cpp TQ2_0
     ref = np.fromfile(os.path.join(res, "ternion-f32.logits"), dtype="<f4")
@@ -68,8 +59,8 @@ def main():
         streamed = sizes[a] - embed + kv
         rows.append((label, tnx[a]["prefill_tok_s"], tnx[a]["decode_tok_s"], streamed))
     for q in ("TQ2_0", "TQ1_0"):
-        pp, _ = llama_row(os.path.join(res, f"llama-{q}-pp.json"), "pp")
-        tg, _ = llama_row(os.path.join(res, f"llama-{q}-tg.json"), "tg")
+        pp, _, _ = llama_row(os.path.join(res, f"llama-{q}-pp.json"), "pp")
+        tg, _, _ = llama_row(os.path.join(res, f"llama-{q}-tg.json"), "tg")
         gguf = os.path.getsize(os.path.join(work, "model", f"model-{q}.gguf"))
         rows.append((f"llama.cpp {q} (llama-bench, f16 KV)", pp, tg, gguf - embed + kv // 2))
     print()

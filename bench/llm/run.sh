@@ -49,40 +49,17 @@ mkdir -p "$work" "$res"
 log() { echo "[bench-llm] $*" >&2; }
 
 [ -d "$ORT_NODE" ] || { echo "ORT_NODE=$ORT_NODE not found (see the prerequisites in $0)" >&2; exit 1; }
-[ -f "$LLAMA_CPP/CMakeLists.txt" ] || { echo "LLAMA_CPP=$LLAMA_CPP is not a llama.cpp source tree (see $0)" >&2; exit 1; }
 
 # ---- build / locate everything
-if [ ! -x "$build/bin/ternion-compile" ] || [ ! -x "$build/bin/ternion-llm-bench" ]; then
-  log "building ternion-compile and ternion-llm-bench"
-  TERNION_BUILD_DIR="$build" bash "$root/scripts/build.sh" ternion-compile ternion-llm-bench >&2
-fi
-lbuild="$LLAMA_CPP/build"
-if [ ! -x "$lbuild/bin/llama-bench" ]; then
-  log "building llama.cpp's llama-bench in $lbuild"
-  [ -f "$lbuild/build.ninja" ] || cmake -G Ninja -S "$LLAMA_CPP" -B "$lbuild" -DGGML_NATIVE=ON -DLLAMA_CURL=OFF \
-    -DCMAKE_BUILD_TYPE=Release -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF >&2
-  cmake --build "$lbuild" -j 2 --target llama-bench >&2
-fi
-bin="$work/bin"
-mkdir -p "$bin"
-if [ ! -x "$bin/llama_check" ] || [ "$here/llama_check.cpp" -nt "$bin/llama_check" ]; then
-  c++ -O2 -std=c++17 -I"$LLAMA_CPP/include" -I"$LLAMA_CPP/ggml/include" "$here/llama_check.cpp" \
-    -L"$lbuild/bin" -lllama -lggml -lggml-base -Wl,-rpath,"$lbuild/bin" -o "$bin/llama_check"
-fi
-if [ ! -x "$bin/bandwidth" ] || [ "$here/bandwidth.c" -nt "$bin/bandwidth" ]; then
-  # No -march: bandwidth.c picks its vector ISA at run time (AVX-512, AVX2 or SSE2).
-  cc -O3 -pthread "$here/bandwidth.c" -o "$bin/bandwidth"
-fi
+. "$here/common.sh"
+bench_build_tools llama-bench
 
 # ---- the model, its GGUF, the Ternion artifact, the prompt
 if [ ! -f "$model/config.json" ]; then
   log "generating the bench model in $model"
   $py "$root/bench/models/make_bench_model.py" "$model" >&2
 fi
-if [ ! -f "$model/model-f32.gguf" ] || [ "$here/to_gguf.py" -nt "$model/model-f32.gguf" ]; then
-  log "writing the f32 GGUF"
-  PYTHONPATH="$LLAMA_CPP/gguf-py" $py "$here/to_gguf.py" "$model" "$model/model-f32.gguf" >&2
-fi
+bench_write_gguf "$model"
 artifact="$work/model.tnx"
 if [ ! -f "$artifact/manifest.json" ] || [ "$build/bin/ternion-compile" -nt "$artifact/manifest.json" ]; then
   log "compiling model-kv.onnx with ternion-compile (host CPU)"
@@ -90,9 +67,7 @@ if [ ! -f "$artifact/manifest.json" ] || [ "$build/bin/ternion-compile" -nt "$ar
     "$build/bin/ternion-compile" "$model/model-kv.onnx" -o "$artifact" --max-context 2048 >&2
 fi
 ids="$work/prompt-$prompt_len.txt"
-# Fixed pseudo-random prompt ids in [3, vocab): the same ids for all three runtimes.
-$py -c "import random, json, sys; v = json.load(open(sys.argv[1]))['config']['vocab_size']; r = random.Random(512); \
-print(' '.join(str(r.randrange(3, v)) for _ in range($prompt_len)))" "$model/config.json" > "$ids"
+bench_prompt_ids "$model" $prompt_len "$ids"
 
 # ---- conditions
 if [ "$wait_quiet" -gt 0 ]; then

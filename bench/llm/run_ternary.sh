@@ -17,7 +17,12 @@
 # but not exactly; the report prints the difference). Decode bound: bytes a decode step
 # reads (weights + the KV cache at 512) / measured read bandwidth.
 #
-#   bash bench/llm/run_ternary.sh [--reps N] [--threads T]
+#   bash bench/llm/run_ternary.sh [--reps N] [--threads T] [--mcpu CPU]
+#
+# --mcpu compiles Ternion's artifacts for that CPU instead of the host (e.g. znver3: the AVX2
+# kernels, vpmaddubsw, on an AVX-512 machine; llama.cpp stays built for the host), into
+# $BENCH_DIR/mcpu-CPU with its own results-CPU folder. The report names the host CPU, its
+# vector extensions and the kernels' instruction set.
 #
 # Prerequisites as bench/llm/run.sh (LLAMA_CPP with a build of llama-bench and
 # llama-quantize; TERNION_BUILD_DIR; BENCH_DIR, default <repo>/build/bench-ternary).
@@ -26,13 +31,15 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/llm"
 reps=3
 threads=2
+mcpu=host
 prompt_len=512
 decode_len=128
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
-    *) echo "usage: run_ternary.sh [--reps N] [--threads T]" >&2; exit 2 ;;
+    --mcpu) mcpu=$2; shift 2 ;;
+    *) echo "usage: run_ternary.sh [--reps N] [--threads T] [--mcpu CPU]" >&2; exit 2 ;;
   esac
 done
 LLAMA_CPP=${LLAMA_CPP:-/tmp/peers/llama.cpp}
@@ -40,40 +47,20 @@ build=${TERNION_BUILD_DIR:-$root/build}
 work=${BENCH_DIR:-$root/build/bench-ternary}
 py=/usr/bin/python3
 model="$work/model"
-res="$work/results"
-mkdir -p "$work" "$res"
+# Ternion's artifacts and the results: per --mcpu, beside the shared model and GGUFs.
+if [ "$mcpu" = host ]; then art="$work"; res="$work/results"; else art="$work/mcpu-$mcpu"; res="$work/results-$mcpu"; fi
+mkdir -p "$work" "$art" "$res"
 log() { echo "[bench-ternary] $*" >&2; }
 
-[ -f "$LLAMA_CPP/CMakeLists.txt" ] || { echo "LLAMA_CPP=$LLAMA_CPP is not a llama.cpp source tree (see bench/llm/run.sh)" >&2; exit 1; }
-lbuild="$LLAMA_CPP/build"
-if [ ! -x "$lbuild/bin/llama-bench" ] || [ ! -x "$lbuild/bin/llama-quantize" ]; then
-  log "building llama.cpp's llama-bench and llama-quantize in $lbuild"
-  [ -f "$lbuild/build.ninja" ] || cmake -G Ninja -S "$LLAMA_CPP" -B "$lbuild" -DGGML_NATIVE=ON -DLLAMA_CURL=OFF \
-    -DCMAKE_BUILD_TYPE=Release >&2
-  cmake --build "$lbuild" -j 2 --target llama-bench llama-quantize >&2
-fi
-if [ ! -x "$build/bin/ternion-compile" ] || [ ! -x "$build/bin/ternion-llm-bench" ]; then
-  TERNION_BUILD_DIR="$build" bash "$root/scripts/build.sh" ternion-compile ternion-llm-bench >&2
-fi
-bin="$work/bin"
-mkdir -p "$bin"
-if [ ! -x "$bin/llama_check" ] || [ "$here/llama_check.cpp" -nt "$bin/llama_check" ]; then
-  c++ -O2 -std=c++17 -I"$LLAMA_CPP/include" -I"$LLAMA_CPP/ggml/include" "$here/llama_check.cpp" \
-    -L"$lbuild/bin" -lllama -lggml -lggml-base -Wl,-rpath,"$lbuild/bin" -o "$bin/llama_check"
-fi
-if [ ! -x "$bin/bandwidth" ] || [ "$here/bandwidth.c" -nt "$bin/bandwidth" ]; then
-  cc -O3 -pthread "$here/bandwidth.c" -o "$bin/bandwidth"
-fi
+. "$here/common.sh"
+bench_build_tools llama-bench llama-quantize
 
 # ---- the model, its GGUFs, the artifacts, the prompt
 if [ ! -f "$model/config.json" ]; then
   log "generating the BitNet bench model in $model (~6 min)"
   $py "$root/bench/models/make_bench_model.py" "$model" --bitnet >&2
 fi
-if [ ! -f "$model/model-f32.gguf" ] || [ "$here/to_gguf.py" -nt "$model/model-f32.gguf" ]; then
-  log "writing the f32 GGUF"
-  PYTHONPATH="$LLAMA_CPP/gguf-py" $py "$here/to_gguf.py" "$model" "$model/model-f32.gguf" >&2
-fi
+bench_write_gguf "$model"
 for q in TQ2_0 TQ1_0; do
   if [ ! -f "$model/model-$q.gguf" ] || [ "$model/model-f32.gguf" -nt "$model/model-$q.gguf" ]; then
     log "llama-quantize $q"
@@ -86,25 +73,25 @@ if [ ! -f "$model/model-kv-folded.onnx" ]; then
   $py "$root/test/EndToEnd/Inputs/bitnet_export_forms.py" "$model/model-kv.onnx" "$model" folded >&2
 fi
 compile() {  # name, model, extra ternion-compile options
-  local out="$work/$1.tnx"
+  local out="$art/$1.tnx"
   if [ ! -f "$out/manifest.json" ] || [ "$build/bin/ternion-compile" -nt "$out/manifest.json" ]; then
-    log "ternion-compile $1 ${*:3}"
+    log "ternion-compile $1 --mcpu=$mcpu ${*:3}"
     /usr/bin/time -f "[bench-ternary] ternion-compile $1: %e s, peak RSS %M KB" \
-      "$build/bin/ternion-compile" "$2" -o "$out" --max-context 2048 "${@:3}" >&2
+      "$build/bin/ternion-compile" "$2" -o "$out" --max-context 2048 --mcpu="$mcpu" "${@:3}" >&2
   fi
 }
 compile ternary "$model/model-kv.onnx"
 compile base3 "$model/model-kv.onnx" --ternary-format=base3
 compile f32 "$model/model-kv-folded.onnx" --ternary=off
 ids="$work/prompt-$prompt_len.txt"
-$py -c "import random, json, sys; v = json.load(open(sys.argv[1]))['config']['vocab_size']; r = random.Random(512); \
-print(' '.join(str(r.randrange(3, v)) for _ in range($prompt_len)))" "$model/config.json" > "$ids"
+bench_prompt_ids "$model" $prompt_len "$ids"
 
 # ---- conditions
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-  echo "int8 dot products: $(grep -o '"int8_dot": "[^"]*"' "$work/ternary.tnx/manifest.json")"
+  echo "vector extensions: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|avx512bw|avx512_vnni|avx_vnni)$' | tr '\n' ' ')"
+  echo "Ternion artifacts: --mcpu=$mcpu, $(grep -o '"mcpu": "[^"]*"\|"int8_dot": "[^"]*"' "$art/ternary.tnx/manifest.json" | tr '\n' ' ')"
   echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "ternion: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
   echo "llama.cpp: $(git -C "$LLAMA_CPP" rev-parse --short HEAD) (node-llama-cpp bundle)"
@@ -116,7 +103,7 @@ log "read bandwidth"
 "$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth.json"
 for a in ternary base3 f32; do
   log "Ternion $a"
-  OMP_NUM_THREADS=$threads "$build/bin/ternion-llm-bench" "$work/$a.tnx" "$ids" --decode $decode_len \
+  OMP_NUM_THREADS=$threads "$build/bin/ternion-llm-bench" "$art/$a.tnx" "$ids" --decode $decode_len \
     --reps "$reps" --warmup 1 --logits-out "$res/ternion-$a.logits" > "$res/ternion-$a.json"
 done
 log "llama.cpp TQ2_0 (check: prefill logits)"
@@ -130,4 +117,4 @@ for q in TQ2_0 TQ1_0; do
 done
 "$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth-after.json"
 echo
-$py "$here/report_ternary.py" "$res" "$work" | tee "$res/report.txt"
+$py "$here/report_ternary.py" "$res" "$work" "$art" | tee "$res/report.txt"

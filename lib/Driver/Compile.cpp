@@ -315,7 +315,9 @@ bool Compilation::run() {
     return fail("-O" + llvm::Twine(options.target.optLevel) + " is not one of -O0..-O3");
   if (options.inputPath.empty())
     return fail("no input model (usage: ternion-compile model.onnx -o model.tnx)");
-  if (options.ternaryFormat != "i2" && options.ternaryFormat != "base3")
+  // Checked here as well as in tern-ternarize: a typo should not cost an
+  // import. The names are the enum's.
+  if (!tern::symbolizeTernaryPacking(options.ternaryFormat))
     return fail("--ternary-format must be i2 or base3, not '" + options.ternaryFormat + "'");
   if (options.emit == EmitStage::Artifact && output == "-")
     return fail("an artifact is a directory; give it a name with -o");

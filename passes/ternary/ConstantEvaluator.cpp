@@ -75,8 +75,13 @@ TensorPtr binary(const TensorPtr &a, const TensorPtr &b, float (*fn)(float, floa
 } // namespace
 
 std::optional<FloatTensor> ConstantEvaluator::evaluate(Value value) {
-  if (TensorPtr result = eval(value, 0))
-    return *result;
+  TensorPtr result = eval(value, 0);
+  // The cache serves values one weight's subgraph uses twice (a training
+  // form's scale); kept across weights it would hold every weight of the
+  // model.
+  cache.clear();
+  if (result)
+    return std::move(*result);
   return std::nullopt;
 }
 

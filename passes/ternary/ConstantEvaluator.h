@@ -32,7 +32,8 @@ public:
   /// The values of `value` when it is computed from constants by the ops
   /// this evaluator knows (constants, Cast, Transpose, Abs, Neg, Round,
   /// Reciprocal, Add, Sub, Mul, Div, Clip, ReduceMean over all elements),
-  /// with scalar or same-shape operands; nullopt otherwise.
+  /// with scalar or same-shape operands; nullopt otherwise. Nothing is kept
+  /// between calls.
   std::optional<FloatTensor> evaluate(mlir::Value value);
 
 private:

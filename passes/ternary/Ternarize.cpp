@@ -188,10 +188,9 @@ std::pair<SmallVector<int8_t>, float> absmeanTernary(ArrayRef<float> w) {
   return {std::move(codes), scale};
 }
 
-/// One linear layer the pass considers: its input, [N, K] weight values and
-/// the op computing y = input * W^T.
+/// One linear layer the pass considers: its input, bias, result and [N, K]
+/// weight values.
 struct Candidate {
-  Operation *op;
   Value input;
   Value bias;
   Value result;
@@ -211,7 +210,7 @@ std::optional<Candidate> getCandidate(Operation *op, ConstantEvaluator &evaluato
     std::optional<FloatTensor> w = evaluator.evaluate(linear.getWeight());
     if (!w || w->shape.size() != 2)
       return std::nullopt;
-    return Candidate{op, linear.getInput(), linear.getBias(), linear.getOutput(),
+    return Candidate{linear.getInput(), linear.getBias(), linear.getOutput(),
                      std::move(w->values), w->shape[0], w->shape[1]};
   }
   auto matmul = dyn_cast<MatMulOp>(op);
@@ -231,7 +230,7 @@ std::optional<Candidate> getCandidate(Operation *op, ConstantEvaluator &evaluato
   for (int64_t r = 0; r < k; ++r)
     for (int64_t c = 0; c < n; ++c)
       nk[c * k + r] = w->values[r * n + c];
-  return Candidate{op, matmul.getLhs(), Value(), matmul.getOutput(), std::move(nk), n, k};
+  return Candidate{matmul.getLhs(), Value(), matmul.getOutput(), std::move(nk), n, k};
 }
 
 bool feedsFunctionResult(Value v) {

@@ -113,6 +113,23 @@ mlir::Value reduceWithStats(
 mlir::Value expandReducedDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value reduced,
                               mlir::RankedTensorType keptType, llvm::ArrayRef<int64_t> axes);
 
+/// The rows of a [..., K] tensor as a 2-D [M, K] one, for the linear layers'
+/// lowerings: leading dims collapsed into M, a 1-D tensor as one row.
+struct RowsView {
+  /// [M, K].
+  mlir::Value rows;
+  /// The original tensor and the reassociation between it and `rows`
+  /// (empty when it was 2-D already).
+  mlir::Value source;
+  llvm::SmallVector<mlir::ReassociationIndices> reassociation;
+};
+RowsView collapseToRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value source);
+
+/// An [M, N] result of rows back in the leading dims of `view.source`:
+/// `resultType` is [..., N].
+mlir::Value expandFromRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value rows,
+                           const RowsView &view, mlir::RankedTensorType resultType);
+
 /// Emits "... is not supported by the CPU lowering: <reason>" on `op` and
 /// fails the match, so the conversion fails with a message that says why.
 mlir::LogicalResult rejectUnsupported(mlir::Operation *op,

@@ -214,23 +214,10 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
     if (panel && !weightType.hasStaticShape())
       return rejectUnsupported(op, rewriter, "a weight packed in panels with a dynamic shape");
     Location loc = op.getLoc();
-    int64_t rank = inputType.getRank();
     // x becomes [M, K]: a 1-D x is one row; leading dims flatten into M.
     // The same reassociation maps the [M, N] result back.
-    Value x = adaptor.getInput();
-    SmallVector<ReassociationIndices> reassociation;
-    if (rank == 1) {
-      reassociation = {{0, 1}};
-      auto rowType = RankedTensorType::get({1, inputType.getDimSize(0)},
-                                           inputType.getElementType());
-      x = tensor::ExpandShapeOp::create(rewriter, loc, rowType, x, reassociation);
-    } else if (rank > 2) {
-      ReassociationIndices leading;
-      for (int64_t i = 0; i < rank - 1; ++i)
-        leading.push_back(i);
-      reassociation = {leading, {rank - 1}};
-      x = tensor::CollapseShapeOp::create(rewriter, loc, x, reassociation);
-    }
+    RowsView view = collapseToRows(rewriter, loc, adaptor.getInput());
+    Value x = view.rows;
     auto x2Type = cast<RankedTensorType>(x.getType());
     int64_t n = op.getOutputFeatures();
     auto flatType = RankedTensorType::get({x2Type.getDimSize(0), n}, resultType.getElementType());
@@ -241,20 +228,7 @@ struct LinearPattern : OpConversionPattern<LinearOp> {
                                             adaptor.getBias(), flatType, dynamicSizes, format)
                     : buildRowContraction(rewriter, loc, x, adaptor.getWeight(),
                                           adaptor.getBias(), flatType, dynamicSizes, format);
-    if (rank == 1) {
-      y = tensor::CollapseShapeOp::create(rewriter, loc, resultType, y, reassociation);
-    } else if (rank > 2) {
-      SmallVector<OpFoldResult> outputShape;
-      for (int64_t i = 0; i < resultType.getRank(); ++i) {
-        if (!resultType.isDynamicDim(i))
-          outputShape.push_back(rewriter.getIndexAttr(resultType.getDimSize(i)));
-        else
-          outputShape.push_back(
-              tensor::DimOp::create(rewriter, loc, adaptor.getInput(), i).getResult());
-      }
-      y = tensor::ExpandShapeOp::create(rewriter, loc, resultType, y, reassociation,
-                                        outputShape);
-    }
+    y = expandFromRows(rewriter, loc, y, view, resultType);
     rewriter.replaceOp(op, y);
     return success();
   }

@@ -268,4 +268,41 @@ LogicalResult rejectUnsupported(Operation *op, ConversionPatternRewriter &rewrit
   return rewriter.notifyMatchFailure(op, reason);
 }
 
+RowsView collapseToRows(OpBuilder &b, Location loc, Value source) {
+  auto type = cast<RankedTensorType>(source.getType());
+  int64_t rank = type.getRank();
+  RowsView view{source, source, {}};
+  if (rank == 1) {
+    view.reassociation = {{0, 1}};
+    view.rows = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({1, type.getDimSize(0)}, type.getElementType()), source,
+        view.reassociation);
+  } else if (rank > 2) {
+    ReassociationIndices leading;
+    for (int64_t i = 0; i < rank - 1; ++i)
+      leading.push_back(i);
+    view.reassociation = {leading, {rank - 1}};
+    view.rows = tensor::CollapseShapeOp::create(b, loc, source, view.reassociation);
+  }
+  return view;
+}
+
+Value expandFromRows(OpBuilder &b, Location loc, Value rows, const RowsView &view,
+                     RankedTensorType resultType) {
+  int64_t rank = cast<RankedTensorType>(view.source.getType()).getRank();
+  if (rank == 1)
+    return tensor::CollapseShapeOp::create(b, loc, resultType, rows, view.reassociation);
+  if (rank == 2)
+    return rows;
+  SmallVector<OpFoldResult> outputShape;
+  for (int64_t i = 0; i < resultType.getRank(); ++i) {
+    if (!resultType.isDynamicDim(i))
+      outputShape.push_back(b.getIndexAttr(resultType.getDimSize(i)));
+    else
+      outputShape.push_back(tensor::DimOp::create(b, loc, view.source, i).getResult());
+  }
+  return tensor::ExpandShapeOp::create(b, loc, resultType, rows, view.reassociation,
+                                       outputShape);
+}
+
 } // namespace ternion

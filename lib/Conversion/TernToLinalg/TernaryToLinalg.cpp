@@ -73,24 +73,13 @@ struct TernaryLinearPattern : OpConversionPattern<TernaryLinearOp> {
     OpBuilder &b = rewriter;
     TernaryAttr format = op.getWeightFormat();
     Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
-    int64_t rank = inputType.getRank(), k = inputType.getShape().back();
+    int64_t k = inputType.getShape().back();
     int64_t paddedK = format.getPaddedInputFeatures(k), n = codesType.getDimSize(0);
     int64_t lanes = format.getLanes(), block = format.getBlockWeights();
 
     // x as [M, K].
-    Value x = adaptor.getInput();
-    SmallVector<ReassociationIndices> reassociation;
-    if (rank == 1) {
-      reassociation = {{0, 1}};
-      x = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({1, k}, f32), x,
-                                        reassociation);
-    } else if (rank > 2) {
-      ReassociationIndices leading;
-      for (int64_t i = 0; i < rank - 1; ++i)
-        leading.push_back(i);
-      reassociation = {leading, {rank - 1}};
-      x = tensor::CollapseShapeOp::create(b, loc, x, reassociation);
-    }
+    RowsView view = collapseToRows(b, loc, adaptor.getInput());
+    Value x = view.rows;
     int64_t m = cast<RankedTensorType>(x.getType()).getDimSize(0);
     SmallVector<Value> rowSizes;
     if (ShapedType::isDynamic(m))
@@ -213,19 +202,7 @@ struct TernaryLinearPattern : OpConversionPattern<TernaryLinearOp> {
               linalg::YieldOp::create(b, loc, ValueRange{v});
             })
             .getResult(0);
-    if (rank == 1) {
-      y = tensor::CollapseShapeOp::create(b, loc, resultType, y, reassociation);
-    } else if (rank > 2) {
-      SmallVector<OpFoldResult> outputShape;
-      for (int64_t i = 0; i < resultType.getRank(); ++i) {
-        if (!resultType.isDynamicDim(i))
-          outputShape.push_back(b.getIndexAttr(resultType.getDimSize(i)));
-        else
-          outputShape.push_back(
-              tensor::DimOp::create(b, loc, adaptor.getInput(), i).getResult());
-      }
-      y = tensor::ExpandShapeOp::create(b, loc, resultType, y, reassociation, outputShape);
-    }
+    y = expandFromRows(b, loc, y, view, resultType);
     rewriter.replaceOp(op, y);
     return success();
   }

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "ternion/Target/CPU/MachineCode.h"
 
+#include "Kernels/Int8Dot.h"
+
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -91,30 +93,34 @@ Expected<Machine> createMachine(const ternion::TargetOptions &options) {
 /// 4 activations and the unpacked digit); 16 registers 2 x 4. A decode row
 /// streams the 4 weight rows of a tile side by side either way.
 static void tuneTernary(const Machine &target, KernelTuning &tuning) {
-  bool wide = target.int8Dot == "avx512-vnni" || target.int8Dot == "avx512bw";
-  bool ymm = target.int8Dot == "avx-vnni" || target.int8Dot == "avx2";
-  tuning.ternaryLanes = wide ? 64 : ymm ? 32 : 16;
+  std::optional<kernels::Int8DotIsa> isa = kernels::parseInt8DotIsa(target.int8Dot);
+  tuning.ternaryLanes = kernels::getInt8DotBytes(isa.value_or(kernels::Int8DotIsa::Generic));
   tuning.ternaryKernelOptions =
       "isa=" + target.int8Dot + (target.vectorLanes == 16 ? " rows=4 cols=4" : " rows=2 cols=4");
 }
 
-static KernelTuning kernelTuningForContractions(const Machine &target) {
+/// The contraction kernels' register tiles and the panel width.
+static void tuneContractions(const Machine &target, KernelTuning &tuning) {
   // AVX-512, 32 registers of 16 lanes: the passes' defaults (Passes.td,
   // include/ternion/Target/CPU/Passes.td) are this shape.
-  if (target.vectorLanes == 16)
-    return {64, ""};
+  if (target.vectorLanes == 16) {
+    tuning.panelWidth = 64;
+    return;
+  }
   // 16 registers: 6 x 2-vector panel tiles (12 accumulators, 2 weight
   // vectors, a broadcast), 2 x 4 dot-product and 6 x 2 outer-product tiles;
   // a decode row takes 4 panels (8 FMA chains, 4 weight streams).
   int64_t lanes = target.vectorLanes;
-  return {2 * lanes, "vector-width=" + std::to_string(lanes) +
+  tuning.panelWidth = 2 * lanes;
+  tuning.kernelOptions = "vector-width=" + std::to_string(lanes) +
                          " panel-rows=6 panel-tile-n=" + std::to_string(8 * lanes) +
                          " panel-decode-tile-n=" + std::to_string(8 * lanes) +
-                         " dot-rows=2 dot-cols=4 outer-rows=6 outer-vectors=2"};
+                         " dot-rows=2 dot-cols=4 outer-rows=6 outer-vectors=2";
 }
 
 KernelTuning kernelTuningFor(const Machine &target) {
-  KernelTuning tuning = kernelTuningForContractions(target);
+  KernelTuning tuning;
+  tuneContractions(target, tuning);
   tuneTernary(target, tuning);
   return tuning;
 }

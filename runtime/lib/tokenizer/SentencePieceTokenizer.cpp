@@ -14,7 +14,7 @@
 
 #include <sentencepiece_processor.h>
 
-#include <cstdlib>
+#include <charconv>
 #include <exception>
 #include <new>
 
@@ -41,22 +41,11 @@ std::string replaceSpaceSymbols(const std::string &piece) {
 bool parseBytePiece(const std::string &piece, uint8_t &byte) {
   if (piece.size() != 6 || piece.compare(0, 3, "<0x") != 0 || piece[5] != '>')
     return false;
-  // Two hex digits, parsed by hand: strtoul on a temporary substr read
-  // its end pointer after the string was gone (ASan: stack-use-after-scope).
-  auto hexDigit = [](char c) -> int {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-      return c - 'A' + 10;
-    return -1;
-  };
-  int high = hexDigit(piece[3]), low = hexDigit(piece[4]);
-  if (high < 0 || low < 0)
-    return false;
-  byte = static_cast<uint8_t>(high * 16 + low);
-  return true;
+  // from_chars reads the two digits in place (strtoul on a temporary
+  // substr read its end pointer after the string was gone).
+  const char *first = piece.data() + 3, *last = piece.data() + 5;
+  auto [end, error] = std::from_chars(first, last, byte, 16);
+  return error == std::errc() && end == last;
 }
 
 tnx_status_t fromSentencePiece(const sentencepiece::util::Status &status,

@@ -10,6 +10,7 @@
 #ifndef TERNION_LIB_TARGET_CPU_KERNELS_KERNELS_H
 #define TERNION_LIB_TARGET_CPU_KERNELS_KERNELS_H
 
+#include "Int8Dot.h"
 #include "dialects/tern/TernAttributes.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
@@ -79,16 +80,6 @@ void emitOuterProductKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value 
                             mlir::Value bm, mlir::Value c, const KernelShape &shape);
 
 //===- Ternary layers ------------------------------------------------------===//
-
-/// How the ternary kernel multiplies u8 weight digits by s8 activations.
-enum class Int8DotIsa { Avx512Vnni, Avx512Bw, AvxVnni, Avx2, Generic };
-
-/// "avx512-vnni", "avx512bw", "avx-vnni", "avx2" or "generic".
-std::optional<Int8DotIsa> parseInt8DotIsa(llvm::StringRef name);
-
-/// Bytes per register of that instruction set: the lanes of
-/// #tern.ternary that the kernel reads with whole-register loads.
-int64_t getInt8DotBytes(Int8DotIsa isa);
 
 struct TernaryKernelShape {
   Int8DotIsa isa = Int8DotIsa::Generic;

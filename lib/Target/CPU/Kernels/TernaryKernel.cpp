@@ -42,30 +42,6 @@ using namespace mlir;
 
 namespace ternion::kernels {
 
-std::optional<Int8DotIsa> parseInt8DotIsa(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<Int8DotIsa>>(name)
-      .Case("avx512-vnni", Int8DotIsa::Avx512Vnni)
-      .Case("avx512bw", Int8DotIsa::Avx512Bw)
-      .Case("avx-vnni", Int8DotIsa::AvxVnni)
-      .Case("avx2", Int8DotIsa::Avx2)
-      .Case("generic", Int8DotIsa::Generic)
-      .Default(std::nullopt);
-}
-
-int64_t getInt8DotBytes(Int8DotIsa isa) {
-  switch (isa) {
-  case Int8DotIsa::Avx512Vnni:
-  case Int8DotIsa::Avx512Bw:
-    return 64;
-  case Int8DotIsa::AvxVnni:
-  case Int8DotIsa::Avx2:
-    return 32;
-  case Int8DotIsa::Generic:
-    return 16;
-  }
-  llvm_unreachable("unknown Int8DotIsa");
-}
-
 namespace {
 
 /// An scf.for over [lb, ub) whose body `body(iv)` is built with `b` itself

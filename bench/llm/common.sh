@@ -1,0 +1,54 @@
+# Shared by bench/llm/run.sh and bench/llm/run_ternary.sh (sourced, not run): building the
+# tools a run needs and the inputs every runtime gets. Expects root, here, build, work, py,
+# LLAMA_CPP and a log function to be set.
+
+# Builds what is missing: ternion-compile and ternion-llm-bench, the llama.cpp targets given
+# as arguments (configured -DGGML_NATIVE=ON, Release; ~10 min on 2 cores), and the two helpers
+# in $work/bin: llama_check (against that llama.cpp build) and the bandwidth probe.
+bench_build_tools() {
+  [ -f "$LLAMA_CPP/CMakeLists.txt" ] || {
+    echo "LLAMA_CPP=$LLAMA_CPP is not a llama.cpp source tree (see bench/llm/run.sh)" >&2; exit 1; }
+  if [ ! -x "$build/bin/ternion-compile" ] || [ ! -x "$build/bin/ternion-llm-bench" ]; then
+    log "building ternion-compile and ternion-llm-bench"
+    TERNION_BUILD_DIR="$build" bash "$root/scripts/build.sh" ternion-compile ternion-llm-bench >&2
+  fi
+  # LLAMA_BUILD: another build of the same source (e.g. one for AVX2 only: -DGGML_NATIVE=OFF
+  # -DGGML_AVX2=ON -DGGML_AVX512=OFF) to compare with on an AVX-512 host.
+  lbuild=${LLAMA_BUILD:-$LLAMA_CPP/build}
+  local target missing=()
+  for target in "$@"; do
+    [ -x "$lbuild/bin/$target" ] || missing+=("$target")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "building llama.cpp's ${missing[*]} in $lbuild"
+    [ -f "$lbuild/build.ninja" ] || cmake -G Ninja -S "$LLAMA_CPP" -B "$lbuild" -DGGML_NATIVE=ON -DLLAMA_CURL=OFF \
+      -DCMAKE_BUILD_TYPE=Release -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF >&2
+    cmake --build "$lbuild" -j 2 --target "${missing[@]}" >&2
+  fi
+  bin="$work/bin"
+  mkdir -p "$bin"
+  if [ ! -x "$bin/llama_check" ] || [ "$here/llama_check.cpp" -nt "$bin/llama_check" ]; then
+    c++ -O2 -std=c++17 -I"$LLAMA_CPP/include" -I"$LLAMA_CPP/ggml/include" "$here/llama_check.cpp" \
+      -L"$lbuild/bin" -lllama -lggml -lggml-base -Wl,-rpath,"$lbuild/bin" -o "$bin/llama_check"
+  fi
+  if [ ! -x "$bin/bandwidth" ] || [ "$here/bandwidth.c" -nt "$bin/bandwidth" ]; then
+    # No -march: bandwidth.c picks its vector ISA at run time (AVX-512, AVX2 or SSE2).
+    cc -O3 -pthread "$here/bandwidth.c" -o "$bin/bandwidth"
+  fi
+}
+
+# The f32 GGUF of the model in $1 (to_gguf.py), rewritten when to_gguf.py changed.
+bench_write_gguf() {
+  if [ ! -f "$1/model-f32.gguf" ] || [ "$here/to_gguf.py" -nt "$1/model-f32.gguf" ]; then
+    log "writing the f32 GGUF"
+    PYTHONPATH="$LLAMA_CPP/gguf-py" $py "$here/to_gguf.py" "$1" "$1/model-f32.gguf" >&2
+  fi
+}
+
+# Fixed pseudo-random prompt ids in [3, vocab) of the model in $1, $2 of them, into $3: the
+# same ids for every runtime.
+bench_prompt_ids() {
+  $py -c "import random, json, sys; v = json.load(open(sys.argv[1]))['config']['vocab_size']; \
+r = random.Random(512); print(' '.join(str(r.randrange(3, v)) for _ in range(int(sys.argv[2]))))" \
+    "$1/config.json" "$2" > "$3"
+}
