@@ -4,7 +4,7 @@
 
 # Builds what is missing: ternion-compile and ternion-llm-bench, the llama.cpp targets given
 # as arguments (configured -DGGML_NATIVE=ON, Release; ~10 min on 2 cores), and the two helpers
-# in $work/bin: llama_check (against that llama.cpp build) and the bandwidth probe.
+# in $work/bin-<llama.cpp build>: llama_check (against that llama.cpp build) and the bandwidth probe.
 bench_build_tools() {
   [ -f "$LLAMA_CPP/CMakeLists.txt" ] || {
     echo "LLAMA_CPP=$LLAMA_CPP is not a llama.cpp source tree (see bench/llm/run.sh)" >&2; exit 1; }
@@ -25,7 +25,8 @@ bench_build_tools() {
       -DCMAKE_BUILD_TYPE=Release -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF >&2
     cmake --build "$lbuild" -j 2 --target "${missing[@]}" >&2
   fi
-  bin="$work/bin"
+  # Per llama.cpp build: llama_check links against it.
+  bin="$work/bin-$(basename "$lbuild")"
   mkdir -p "$bin"
   if [ ! -x "$bin/llama_check" ] || [ "$here/llama_check.cpp" -nt "$bin/llama_check" ]; then
     c++ -O2 -std=c++17 -I"$LLAMA_CPP/include" -I"$LLAMA_CPP/ggml/include" "$here/llama_check.cpp" \

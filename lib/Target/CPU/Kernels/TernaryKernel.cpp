@@ -15,7 +15,8 @@
 //                16 i32 lanes, accumulated, in one instruction;
 //   avx-vnni     the same on ymm (L = 32);
 //   avx512bw     vpmaddubsw zmm (pairs into i16: at most 2 * 2 * 128, never
-//                saturating) then vpmaddwd by ones (pairs into i32);
+//                saturating), the pairs of a block's digits added in i16,
+//                then one vpmaddwd by ones a block (pairs into i32);
 //   avx2         the same on ymm;
 //   generic      widened i32 multiplies LLVM vectorizes for any target.
 //
@@ -104,34 +105,43 @@ struct TernaryEmitter {
     return arith::SubIOp::create(b, loc, quotient, times3);
   }
 
-  /// accumulator + the u8 x s8 products of `weights` and `activations`.
+  /// vpmaddubsw and vpmaddwd (AVX-512BW, AVX2) take two instructions where
+  /// vpdpbusd takes one; the i16 pair sums of a block's digits are added
+  /// first (at most 5 x 2 x 2 x 128 = 2560 a lane, far from i16's limit)
+  /// and widened to i32 once a block.
+  bool widensPerBlock() const { return isa == Int8DotIsa::Avx512Bw || isa == Int8DotIsa::Avx2; }
+
+  /// vpmaddubsw: the u8 x s8 products of `weights` and `activations`,
+  /// summed by pairs into i16.
+  Value bytePairs(Value weights, Value activations) {
+    const char *name = lanes == 64   ? "llvm.x86.avx512.pmaddubs.w.512"
+                       : lanes == 32 ? "llvm.x86.avx2.pmadd.ub.sw"
+                                     : "llvm.x86.ssse3.pmadd.ub.sw.128";
+    return intrinsic(VectorType::get({lanes / 2}, b.getI16Type()), name, {weights, activations});
+  }
+
+  /// accumulator + the i16 pair sums `pairs` summed by pairs into i32
+  /// (vpmaddwd by ones).
+  Value widenPairs(Value accumulator, Value pairs) {
+    const char *name = lanes == 64   ? "llvm.x86.avx512.pmaddw.d.512"
+                       : lanes == 32 ? "llvm.x86.avx2.pmadd.wd"
+                                     : "llvm.x86.sse2.pmadd.wd";
+    auto pairsType = cast<VectorType>(pairs.getType());
+    return arith::AddIOp::create(b, loc, accumulator,
+                                 intrinsic(accType, name, {pairs, splat(pairsType, 1)}));
+  }
+
+  /// accumulator + the u8 x s8 products of `weights` and `activations`
+  /// (vpdpbusd, or widened multiplies).
   Value dot(Value accumulator, Value weights, Value activations) {
-    switch (isa) {
-    case Int8DotIsa::Avx512Vnni:
-    case Int8DotIsa::AvxVnni:
-      // AVX-VNNI is the VEX form of the same intrinsics (no 512-bit one).
-      return intrinsic(accType, "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 8),
-                       {accumulator, weights, activations});
-    case Int8DotIsa::Avx512Bw:
-    case Int8DotIsa::Avx2: {
-      auto pairsType = VectorType::get({lanes / 2}, b.getI16Type());
-      const char *pairsName = lanes == 64   ? "llvm.x86.avx512.pmaddubs.w.512"
-                              : lanes == 32 ? "llvm.x86.avx2.pmadd.ub.sw"
-                                            : "llvm.x86.ssse3.pmadd.ub.sw.128";
-      const char *quadsName = lanes == 64   ? "llvm.x86.avx512.pmaddw.d.512"
-                              : lanes == 32 ? "llvm.x86.avx2.pmadd.wd"
-                                            : "llvm.x86.sse2.pmadd.wd";
-      Value pairs = intrinsic(pairsType, pairsName, {weights, activations});
-      Value quads = intrinsic(accType, quadsName, {pairs, splat(pairsType, 1)});
-      return arith::AddIOp::create(b, loc, accumulator, quads);
-    }
-    case Int8DotIsa::Generic: {
+    if (isa == Int8DotIsa::Generic) {
       Value w = arith::ExtUIOp::create(b, loc, accType, weights);
       Value a = arith::ExtSIOp::create(b, loc, accType, activations);
       return arith::AddIOp::create(b, loc, accumulator, arith::MulIOp::create(b, loc, w, a));
     }
-    }
-    llvm_unreachable("unknown Int8DotIsa");
+    // AVX-VNNI is the VEX form of the same intrinsics (no 512-bit one).
+    return intrinsic(accType, "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 8),
+                     {accumulator, weights, activations});
   }
 
   /// acc[m : m + rows, n : n + cols] += the register tile's sums.
@@ -151,6 +161,8 @@ struct TernaryEmitter {
             codeBytes.push_back(vector::LoadOp::create(
                 b, loc, bytesType, codes, ValueRange{addIndex(b, loc, n, c), codeColumn}));
           SmallVector<Value> next(accs.begin(), accs.end());
+          // The block's i16 pair sums, when they are widened once a block.
+          SmallVector<Value> pairs(rows * cols);
           SmallVector<Value> pending(cols);
           for (int64_t d = 0; d < digits; ++d) {
             Value column = addIndex(b, loc, qColumn, d * lanes);
@@ -160,10 +172,20 @@ struct TernaryEmitter {
                   b, loc, bytesType, q, ValueRange{addIndex(b, loc, m, r), column}));
             for (int64_t c = 0; c < cols; ++c) {
               Value weights = unpack(codeBytes[c], d, pending[c]);
-              for (int64_t r = 0; r < rows; ++r)
-                next[r * cols + c] = dot(next[r * cols + c], weights, activations[r]);
+              for (int64_t r = 0; r < rows; ++r) {
+                int64_t i = r * cols + c;
+                if (!widensPerBlock()) {
+                  next[i] = dot(next[i], weights, activations[r]);
+                  continue;
+                }
+                Value sums = bytePairs(weights, activations[r]);
+                pairs[i] = d == 0 ? sums : Value(arith::AddIOp::create(b, loc, pairs[i], sums));
+              }
             }
           }
+          if (widensPerBlock())
+            for (int64_t i = 0; i < rows * cols; ++i)
+              next[i] = widenPairs(next[i], pairs[i]);
           scf::YieldOp::create(b, loc, next);
         });
     for (int64_t r = 0; r < rows; ++r)
