@@ -10,6 +10,7 @@
 #include "Compare.h"
 #include "Elements.h"
 #include "Generate.h"
+#include "Perplexity.h"
 #include "TensorFiles.h"
 
 #include "ternion/Version.h"
@@ -52,6 +53,14 @@ const char *const Usage =
     "  --bench             print prefill and decode tokens/s, time to first\n"
     "                      token and peak RSS to stderr\n"
     "\n"
+    "Perplexity mode: scores a text with a language-model artifact.\n"
+    "  --perplexity FILE   tokenize FILE and print \"perplexity: P over N\n"
+    "                      tokens\" (windows of --context tokens, each\n"
+    "                      from an empty cache; progress on stderr)\n"
+    "  --context N         tokens per window (default: the manifest's\n"
+    "                      max context, at most 512)\n"
+    "  --chunks N          score only the first N windows\n"
+    "\n"
     "Tensor mode: runs one function of a compiled artifact on tensors.\n"
     "  --input FILE        an input tensor (.pb TensorProto or .npy); repeat\n"
     "                      in input order (a .pb named after an input is\n"
@@ -69,7 +78,7 @@ const char *const Usage =
     "Exit status: 0 if every output matches (or none was expected), 1 on\n"
     "an error or a mismatch, 2 on a usage error.\n";
 
-enum class Mode { Tensor, Generate };
+enum class Mode { Tensor, Generate, Perplexity };
 
 struct Options {
   std::string artifact;
@@ -82,6 +91,10 @@ struct Options {
   Mode mode = Mode::Tensor;
   /// LLM mode; artifact, function and verifyWeights are copied in.
   GenerateOptions generate;
+  /// Perplexity mode; artifact, function and verifyWeights are copied in.
+  PerplexityOptions perplexity;
+  /// The first perplexity-only option seen, to refuse it elsewhere.
+  std::string perplexityOption;
   /// The first LLM-only option seen, to refuse it in tensor mode.
   std::string llmOption;
   /// --prompt was given (--prompt-ids sets generate.promptIds).
@@ -207,6 +220,16 @@ int parseOptions(int argc, char **argv, Options &options) {
         return usageError("--prompt-ids needs token ids, e.g. \"1,2,3\"");
       options.generate.promptIds = std::move(ids);
       options.mode = Mode::Generate;
+    } else if (arg == "--perplexity") {
+      if (!takeValue(options.perplexity.textFile))
+        return usageError("--perplexity needs a text file");
+      options.mode = Mode::Perplexity;
+    } else if (arg == "--context" || arg == "--chunks") {
+      int64_t number = 0;
+      if (!takeValue(text) || !parseInteger(text, number) || number == 0)
+        return usageError(arg + " needs a positive integer");
+      (arg == "--context" ? options.perplexity.context : options.perplexity.maxWindows) = number;
+      options.perplexityOption = arg;
     } else if (arg == "-n" || arg == "--max-new-tokens" ||
                arg == "--max-context" || arg == "--top-k" || arg == "--seed") {
       int64_t number = 0;
@@ -250,6 +273,18 @@ int parseOptions(int argc, char **argv, Options &options) {
   }
   if (options.artifact.empty())
     return usageError("no artifact given");
+  if (!options.perplexity.textFile.empty()) {
+    if (options.textPrompt || options.generate.promptIds)
+      return usageError("give either --perplexity or a prompt, not both");
+    if (!options.llmOption.empty())
+      return usageError(options.llmOption + " does not apply with --perplexity");
+    if (!options.inputs.empty() || !options.expected.empty() || !options.outputDir.empty())
+      return usageError("--perplexity does not take --input, --expected or --output-dir");
+    options.mode = Mode::Perplexity;
+    return -1;
+  }
+  if (!options.perplexityOption.empty())
+    return usageError(options.perplexityOption + " only applies with --perplexity");
   if (options.mode == Mode::Tensor && !options.llmOption.empty())
     return usageError(options.llmOption +
                       " only applies with --prompt or --prompt-ids");
@@ -486,6 +521,11 @@ int main(int argc, char **argv) {
     options.generate.function = options.function;
     options.generate.verifyWeights = options.verifyWeights;
     return runGenerateMode(options.generate);
+  case Mode::Perplexity:
+    options.perplexity.artifact = options.artifact;
+    options.perplexity.function = options.function;
+    options.perplexity.verifyWeights = options.verifyWeights;
+    return runPerplexityMode(options.perplexity);
   }
   return 1;
 }

@@ -10,6 +10,7 @@
 
 #include "ternion/llm.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace ternion::test;
@@ -130,6 +131,46 @@ TEST_F(GeneratorTest, LogitsOfTheLastToken) {
   EXPECT_THAT(next(1), ElementsAreArray({6}));
   TNX_ASSERT_OK(tnx_generator_logits(generator, &logits, &count));
   EXPECT_EQ(logits[7], 0.0f);
+}
+
+TEST_F(GeneratorTest, ScoresTokensInOneStep) {
+  openFake();
+  TNX_ASSERT_OK(create());
+  // The fake's logit of token j after t is -((j - t - 1) mod 16).
+  double logZ = 0;
+  for (int k = 0; k < 16; ++k)
+    logZ += std::exp(-k);
+  logZ = std::log(logZ);
+  std::vector<int32_t> ids = {3, 4, 9};
+  std::vector<double> logProbs(3);
+  TNX_ASSERT_OK(tnx_generator_score(generator, ids.data(), ids.size(), logProbs.data()));
+  EXPECT_TRUE(std::isnan(logProbs[0]));
+  EXPECT_NEAR(logProbs[1], -logZ, 1e-6);
+  EXPECT_NEAR(logProbs[2], -4 - logZ, 1e-6);
+  EXPECT_EQ(tnx_generator_context_length(generator), 3u);
+  // Scoring continues the context: the first token is predicted from it,
+  // and decoding goes on after the last.
+  ids = {11};
+  TNX_ASSERT_OK(tnx_generator_score(generator, ids.data(), 1, logProbs.data()));
+  EXPECT_NEAR(logProbs[0], -1 - logZ, 1e-6);
+  EXPECT_THAT(next(2), ElementsAreArray({12, 13}));
+}
+
+TEST_F(GeneratorTest, ScoreErrors) {
+  openFake();
+  TNX_ASSERT_OK(create(nullptr, /*maxContext=*/4));
+  std::vector<int32_t> ids = {1, 2, 3, 4, 5};
+  std::vector<double> logProbs(5);
+  tnx_status_t status = tnx_generator_score(generator, ids.data(), 5, logProbs.data());
+  EXPECT_EQ(tnx_status_code(status), TNX_STATUS_RESOURCE_EXHAUSTED);
+  tnx_status_free(status);
+  status = tnx_generator_score(generator, ids.data(), 0, logProbs.data());
+  EXPECT_EQ(tnx_status_code(status), TNX_STATUS_INVALID_ARGUMENT);
+  tnx_status_free(status);
+  status = tnx_generator_score(generator, ids.data(), 2, nullptr);
+  EXPECT_EQ(tnx_status_code(status), TNX_STATUS_INVALID_ARGUMENT);
+  tnx_status_free(status);
+  EXPECT_EQ(tnx_generator_context_length(generator), 0u);
 }
 
 TEST_F(GeneratorTest, PrefillContinuesAConversation) {

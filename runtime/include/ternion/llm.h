@@ -193,6 +193,17 @@ TNX_API tnx_status_t tnx_generator_next(tnx_generator_t *generator,
    Valid until the next call on the generator. */
 TNX_API tnx_status_t tnx_generator_logits(tnx_generator_t *generator,
                                           const float **logits, size_t *count);
+/* Scores `count` >= 1 tokens as the continuation of the context and
+   appends them, in one model run: log_probs[i] receives the natural log of
+   the probability the model gave ids[i] after the context and ids[0..i).
+   ids[0] has no prediction on an empty context: log_probs[0] is then NaN.
+   This is what a perplexity measurement needs (exp of minus the mean of
+   the log-probabilities). Afterwards tnx_generator_next samples after the
+   last of them. RESOURCE_EXHAUSTED if the context would exceed
+   max_context; INVALID_ARGUMENT for an id out of the vocabulary. */
+TNX_API tnx_status_t tnx_generator_score(tnx_generator_t *generator,
+                                         const int32_t *ids, size_t count,
+                                         double *log_probs);
 /* Forgets the context and the KV cache. */
 TNX_API void tnx_generator_reset(tnx_generator_t *generator);
 

@@ -12,6 +12,7 @@
 #include "tokenizer/Tokenizer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <new>
@@ -118,6 +119,45 @@ tnx_status_t prefill(tnx_generator &gen, const int32_t *ids, size_t count) {
     gen.pending.resize(before);
     return status;
   }
+  return nullptr;
+}
+
+/// log softmax(row)[token], in double so that a vocabulary of 100k f32
+/// logits loses nothing in the sum.
+double logProbability(const float *row, size_t vocab, int32_t token) {
+  float largest = row[0];
+  for (size_t i = 1; i < vocab; ++i)
+    largest = std::max(largest, row[i]);
+  double sum = 0;
+  for (size_t i = 0; i < vocab; ++i)
+    sum += std::exp(static_cast<double>(row[i]) - largest);
+  return static_cast<double>(row[token]) - largest - std::log(sum);
+}
+
+tnx_status_t score(tnx_generator &gen, const int32_t *ids, size_t count, double *logProbs) {
+  if (count == 0)
+    return invalidArgument("tnx_generator_score: no tokens");
+  if (tnx_status_t status = checkTokens(gen, ids, count))
+    return status;
+  size_t length = gen.contextLength();
+  if (length + count > static_cast<size_t>(gen.maxContext))
+    return contextFull(length + count, gen.maxContext);
+  // The first token's prediction comes from the context before it.
+  if (length > 0) {
+    if (tnx_status_t status = ensureLogits(gen))
+      return status;
+    logProbs[0] = logProbability(gen.logits.data(), gen.logits.size(), ids[0]);
+  } else {
+    logProbs[0] = std::nan("");
+  }
+  if (tnx_status_t status =
+          gen.target->step(*gen.targetCache, ids, count, /*logitRows=*/count, gen.scratch))
+    return status;
+  const StepLogits &rows = gen.scratch;
+  for (size_t i = 0; i + 1 < count; ++i)
+    logProbs[i + 1] = logProbability(rows.row(i), rows.vocab, ids[i + 1]);
+  // The last row is the logits after the context, as a prefill leaves them.
+  gen.logits.assign(rows.row(count - 1), rows.row(count - 1) + rows.vocab);
   return nullptr;
 }
 
@@ -282,6 +322,17 @@ tnx_status_t tnx_generator_prefill(tnx_generator_t *generator,
     return invalidArgument("tnx_generator_prefill: NULL argument");
   try {
     return prefill(*generator, ids, count);
+  } catch (const std::bad_alloc &) {
+    return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  }
+}
+
+tnx_status_t tnx_generator_score(tnx_generator_t *generator, const int32_t *ids, size_t count,
+                                 double *log_probs) {
+  if (!generator || (!ids && count) || (!log_probs && count))
+    return invalidArgument("tnx_generator_score: NULL argument");
+  try {
+    return score(*generator, ids, count, log_probs);
   } catch (const std::bad_alloc &) {
     return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
   }
