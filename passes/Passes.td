@@ -83,6 +83,48 @@ def TernFuseAttention : Pass<"tern-fuse-attention", "mlir::func::FuncOp"> {
 }
 
 
+def TernQuantize : Pass<"tern-quantize", "mlir::func::FuncOp"> {
+  let summary = "Quantize f32 linear layers to b-bit group codes (RTN or SINQ)";
+  let description = [{
+    Rewrites every `tern.linear` with a constant f32 `[N, K]` weight (the
+    LM head included) into a `tern.quantized_linear` over `bits`-bit codes
+    with an f16 scale and zero point per row and group of `group-size`
+    inputs (`#tern.group_quantized`). No calibration data is needed.
+
+    - `method=rtn`: asymmetric round-to-nearest per group, the baseline:
+      `scale = max(max - min, 1e-4) / (2^bits - 1)`, `zero = -round(min /
+      scale)`.
+    - `method=sinq`: SINQ (Mueller et al., 2025). Each tile of `group-size`
+      columns and all rows is first balanced: up to 16 Sinkhorn-like steps
+      divide its columns and rows by scales that move their standard
+      deviations towards the smallest one (steps clamped to [0.7, 2], log
+      scales to [-0.3, 10]), keeping the scales of least imbalance (largest
+      over smallest standard deviation); then RTN. The row scales fold into
+      the group scales; the column scales become the layer's
+      `column_scales`, applied to the input.
+
+    Scales and zero points are stored as f16 and the codes are rounded
+    against the stored values. Layers whose weight is not a static f32
+    constant, and those already in another format, are left alone.
+  }];
+  let dependentDialects = ["::ternion::tern::TernDialect"];
+  let options = [
+    Option<"method", "method", "std::string", /*default=*/"\"sinq\"",
+           "rtn (round-to-nearest per group) or sinq (Sinkhorn-normalized, then RTN)">,
+    Option<"bits", "bits", "int", /*default=*/"4", "Bits per code: 2, 3, 4, 5, 6 or 8">,
+    Option<"groupSize", "group-size", "int", /*default=*/"64",
+           "Inputs per group of a scale and zero point (a multiple of 8; 64 or 128 usual)">,
+    Option<"progress", "progress", "bool", /*default=*/"false",
+           "Print a line per quantized layer to stderr">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per function with the counts and the bits per weight">
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "quantized", "Number of linear layers quantized">,
+    Statistic<"numSkipped", "skipped", "Number of linear layers left f32 (weight not a static f32 constant)">
+  ];
+}
+
 def TernTernarize : Pass<"tern-ternarize", "mlir::func::FuncOp"> {
   let summary = "Rewrite BitNet b1.58 linear layers into tern.ternary_linear over packed codes";
   let description = [{

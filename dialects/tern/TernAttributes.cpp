@@ -41,14 +41,30 @@ FailureOr<int64_t> PanelsAttr::getOutputFeatures(ArrayRef<int64_t> storedShape) 
 //===- #tern.group_quantized<bits, group, column_scales> ------------------===//
 
 LogicalResult GroupQuantizedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                         int64_t bits, int64_t group, BoolAttr columnScales) {
+                                         int64_t bits, int64_t group, BoolAttr columnScales,
+                                         int64_t lanes) {
   if (bits < 2 || bits > 8)
     return emitError() << "#tern.group_quantized bits must be 2..8, not " << bits;
-  if (group < 1)
-    return emitError() << "#tern.group_quantized group must be positive, not " << group;
+  if (group < 8 || group % 8 != 0)
+    return emitError() << "#tern.group_quantized group must be a positive multiple of 8, not "
+                       << group;
   if (!columnScales)
     return emitError() << "#tern.group_quantized needs column_scales = true or false";
+  if (lanes < 1 || lanes > 256)
+    return emitError() << "#tern.group_quantized lanes must be 1..256, not " << lanes;
+  if (lanes > 1 && 8 % bits != 0)
+    return emitError() << "#tern.group_quantized lanes > 1 needs 2, 4 or 8 bits, not " << bits;
+  if (lanes > 1 && group % (lanes * 8 / bits) != 0)
+    return emitError() << "#tern.group_quantized group " << group << " is not whole blocks of "
+                       << lanes * 8 / bits << " codes (lanes = " << lanes << ")";
   return success();
+}
+
+double GroupQuantizedAttr::getBitsPerWeight(int64_t n, int64_t k) const {
+  double codes = 8.0 * n * getRowBytes(k);
+  double sides = 2.0 * 16 * n * getGroupCount(k); // f16 scale and zero point
+  double columns = getColumnScales().getValue() ? 32.0 * k : 0;
+  return (codes + sides + columns) / (double(n) * k);
 }
 
 //===- #tern.ternary<packing, lanes = L> ----------------------------------===//

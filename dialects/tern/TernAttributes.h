@@ -3,6 +3,7 @@
 #define TERNION_DIALECTS_TERN_TERNATTRIBUTES_H
 
 #include "mlir/IR/Attributes.h"
+#include <algorithm>
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/Support/LLVM.h"

@@ -130,19 +130,64 @@ def Tern_GroupQuantizedAttr : Tern_Attr<"GroupQuantized", "group_quantized",
     [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface>]> {
   let summary = "b-bit codes with a scale and zero point per group of K (RTN, SINQ)";
   let description = [{
-    `bits`-bit unsigned codes packed along K (`[N, K * bits / 8]` i8), with a
-    scale and a zero point for each group of `group` consecutive inputs of a
-    row (operands of the op that carries the format), and with
-    `column_scales` one more scale per input column (SINQ's second axis):
-    `W[n, k] = s[n, k / group] * (Q[n, k] - z[n, k / group]) * t[k]`.
+    `bits`-bit unsigned codes `Q` in `[0, 2^bits - 1]`, with a scale `s` and
+    a zero point `z` for each group of `group` consecutive inputs of a row,
+    and with `column_scales` one more scale `t` per input column (SINQ's
+    second axis):
+
+    ```
+    W[n, k] = s[n, k / group] * (Q[n, k] - z[n, k / group]) * t[k]
+    ```
+
+    The op that carries the format holds `s` and `z` (f16, `[N, groups]`)
+    and `t` (f32, `[K]`) as operands. The codes are `[N, groups * group *
+    bits / 8]` i8: each row is a little-endian bit stream in which code `k`
+    occupies bits `[k * bits, (k + 1) * bits)`, so every group starts on a
+    byte (`group` is a multiple of 8) and codes of 3, 5 or 6 bits may
+    straddle two bytes. Codes past K, in a last partial group, are 0.
+
+    `lanes` (2, 4 or 8 bits only) interleaves the codes for SIMD code, as
+    `#tern.ternary` does: K is cut into blocks of `lanes * 8 / bits` codes
+    stored in `lanes` bytes, and byte `j` of a block holds codes `j, j +
+    lanes, j + 2 lanes, ...` from its low bits up. One load of `lanes` bytes
+    then unpacks, one shift-and-mask each, into vectors of consecutive
+    codes. A group is whole blocks. `lanes = 1` (the default, what
+    `tern-quantize` writes) is the plain bit stream above.
 
     ```mlir
     #tern.group_quantized<bits = 4, group = 64, column_scales = true>
+    #tern.group_quantized<bits = 4, group = 64, column_scales = true, lanes = 16>
     ```
   }];
-  let parameters = (ins "int64_t":$bits, "int64_t":$group, "::mlir::BoolAttr":$columnScales);
-  let assemblyFormat = "`<` `bits` `=` $bits `,` `group` `=` $group `,` `column_scales` `=` $columnScales `>`";
+  let parameters = (ins "int64_t":$bits, "int64_t":$group, "::mlir::BoolAttr":$columnScales,
+                    DefaultValuedParameter<"int64_t", "1">:$lanes);
+  let assemblyFormat = "`<` `bits` `=` $bits `,` `group` `=` $group `,` `column_scales` `=` $columnScales (`,` `lanes` `=` $lanes^)? `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Codes per byte when they do not straddle bytes (2, 4 and 8 bits),
+    /// else 0.
+    int64_t getCodesPerByte() const { return 8 % getBits() == 0 ? 8 / getBits() : 0; }
+    /// Codes per block of `lanes` bytes (lanes = 1: per byte, or 1 for
+    /// 3, 5 and 6 bits).
+    int64_t getBlockCodes() const { return getLanes() * std::max<int64_t>(getCodesPerByte(), 1); }
+    /// Groups per row for K input features.
+    int64_t getGroupCount(int64_t k) const { return (k + getGroup() - 1) / getGroup(); }
+    /// Bytes of one group's codes.
+    int64_t getGroupBytes() const { return getGroup() * getBits() / 8; }
+    /// Bytes per stored row for K input features.
+    int64_t getRowBytes(int64_t k) const { return getGroupCount(k) * getGroupBytes(); }
+    /// Stored bits per weight, scales and zero points included (and the
+    /// column scales of N rows).
+    double getBitsPerWeight(int64_t n, int64_t k) const;
+  }];
+}
+
+/// A #tern.group_quantized format.
+def Tern_GroupQuantizedFormatAttr : Attr<CPred<"::llvm::isa<::ternion::tern::GroupQuantizedAttr>($_self)">,
+                                 "a group-quantized weight format (#tern.group_quantized<...>)"> {
+  let storageType = "::ternion::tern::GroupQuantizedAttr";
+  let returnType = "::ternion::tern::GroupQuantizedAttr";
+  let convertFromStorage = "::llvm::cast<::ternion::tern::GroupQuantizedAttr>($_self)";
 }
 
 /// A #tern.ternary format.

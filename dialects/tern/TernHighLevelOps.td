@@ -81,6 +81,43 @@ def Tern_TernaryLinearOp : Tern_Op<"ternary_linear"> {
   }];
 }
 
+def Tern_QuantizedLinearOp : Tern_Op<"quantized_linear", [AttrSizedOperandSegments]> {
+  let summary = "A linear layer over b-bit group-quantized weights (RTN, SINQ)";
+  let description = [{
+    `y = x * W^T (+ b)` where the `[N, K]` weight is stored in the
+    `#tern.group_quantized` format `weight_format`:
+
+    ```
+    W[n, k] = scales[n, k / group] * (Q[n, k] - zeros[n, k / group]) * column_scales[k]
+    ```
+
+    `codes` is `[N, row bytes]` i8 (the format gives the packing), `scales`
+    and `zeros` are `[N, groups]` f16, `column_scales` (present exactly when
+    the format says `column_scales = true`, SINQ's second axis) is `[K]`
+    f32, `bias` `[N]`. `input` is `[..., K]` f32 with a static K; the result
+    is `[..., N]`. Since `t` scales the weight's columns, a kernel may apply
+    it to the input instead: `y = (x * t) * W'^T`.
+
+    ```mlir
+    %y = tern.quantized_linear %x, %codes, %scales, %zeros column_scales %t {weight_format = #tern.group_quantized<bits = 4, group = 64, column_scales = true>} : (tensor<?x256xf32>, tensor<512x128xi8>, tensor<512x4xf16>, tensor<512x4xf16>, tensor<256xf32>) -> tensor<?x512xf32>
+    ```
+  }];
+  let arguments = (ins Tern_FloatTensor:$input, TensorOf<[I8]>:$codes,
+                   TensorOf<[F16]>:$scales, TensorOf<[F16]>:$zeros,
+                   Optional<TensorOf<[F32]>>:$column_scales,
+                   Optional<Tern_FloatTensor>:$bias,
+                   Tern_GroupQuantizedFormatAttr:$weight_format);
+  let results = (outs Tern_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $codes `,` $scales `,` $zeros (`column_scales` $column_scales^)? (`bias` $bias^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// K, the input features.
+    int64_t getInputFeatures();
+  }];
+}
+
 def Tern_AttentionOp : Tern_Op<"attention"> {
   let summary = "Scaled dot-product attention: softmax(scale * Q K^T + mask) V";
   let description = [{

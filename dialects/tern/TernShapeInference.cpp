@@ -1043,6 +1043,64 @@ int64_t TernaryLinearOp::getInputFeatures() {
   return cast<RankedTensorType>(getInput().getType()).getShape().back();
 }
 
+LogicalResult QuantizedLinearOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &types) {
+  RankedTensorType in = ranked(adaptor.getInput());
+  RankedTensorType codes = ranked(adaptor.getCodes());
+  GroupQuantizedAttr format = adaptor.getWeightFormatAttr();
+  if (!in || in.getRank() < 1 || in.isDynamicDim(in.getRank() - 1) ||
+      !in.getElementType().isF32())
+    return fail<QuantizedLinearOp>(loc, "input must be a ranked f32 tensor whose last dim (K) "
+                                        "is static");
+  if (!format)
+    return fail<QuantizedLinearOp>(loc, "needs a #tern.group_quantized weight_format");
+  if (!codes || codes.getRank() != 2)
+    return fail<QuantizedLinearOp>(loc, "codes must be a 2-D [N, row bytes] i8 tensor");
+  int64_t k = in.getShape().back();
+  int64_t rowBytes = format.getRowBytes(k);
+  if (!mergeDims(codes.getDimSize(1), rowBytes))
+    return fail<QuantizedLinearOp>(loc, "codes rows hold " + Twine(codes.getDimSize(1)) +
+                                            " bytes, but K = " + Twine(k) + " in this format needs " +
+                                            Twine(rowBytes));
+  int64_t n = codes.getDimSize(0);
+  int64_t groups = format.getGroupCount(k);
+  for (auto [name, side] : {std::pair<StringRef, Value>{"scales", adaptor.getScales()},
+                            {"zeros", adaptor.getZeros()}}) {
+    RankedTensorType t = ranked(side);
+    if (!t || t.getRank() != 2 || !mergeDims(t.getDimSize(0), n) ||
+        !mergeDims(t.getDimSize(1), groups))
+      return fail<QuantizedLinearOp>(loc, Twine(name) + " must be [" + Twine(n) + ", " +
+                                              Twine(groups) + "] (one per row and group)");
+  }
+  bool wantsColumns = format.getColumnScales().getValue();
+  if (Value columns = adaptor.getColumnScales()) {
+    RankedTensorType t = ranked(columns);
+    if (!wantsColumns)
+      return fail<QuantizedLinearOp>(loc, "has column_scales but its format says "
+                                          "column_scales = false");
+    if (!t || t.getRank() != 1 || !mergeDims(t.getDimSize(0), k))
+      return fail<QuantizedLinearOp>(loc, "column_scales must be [" + Twine(k) + "]");
+  } else if (wantsColumns) {
+    return fail<QuantizedLinearOp>(loc, "its format says column_scales = true but it has none");
+  }
+  if (Value bias = adaptor.getBias()) {
+    RankedTensorType b = ranked(bias);
+    if (!b || b.getRank() != 1 || !mergeDims(b.getDimSize(0), n) ||
+        b.getElementType() != in.getElementType())
+      return fail<QuantizedLinearOp>(loc, "bias must be a 1-D tensor of " + Twine(n) +
+                                              " elements of the input's type");
+  }
+  SmallVector<int64_t> shape(in.getShape());
+  shape.back() = n;
+  types.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
+int64_t QuantizedLinearOp::getInputFeatures() {
+  return cast<RankedTensorType>(getInput().getType()).getShape().back();
+}
+
 LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {

@@ -96,7 +96,19 @@ private:
   OwningOpRef<ModuleOp> loadInput();
   bool optimize(ModuleOp module);
   /// Counted after optimize(): tern.ternary_linear and f32 tern.linear ops.
-  int64_t ternaryLayers = 0, floatLinearLayers = 0;
+  int64_t ternaryLayers = 0, quantizedLayers = 0, floatLinearLayers = 0;
+
+  const char *quantizeMethodName() const {
+    switch (options.quantize) {
+    case QuantizeMethod::Rtn:
+      return "rtn";
+    case QuantizeMethod::Sinq:
+      return "sinq";
+    case QuantizeMethod::None:
+      break;
+    }
+    return "none";
+  }
   bool captureSignatures(ModuleOp module);
   bool lowerToBuffers(ModuleOp module);
   bool externalizeWeights(ModuleOp module);
@@ -161,6 +173,16 @@ bool Compilation::optimize(ModuleOp module) {
     // The weight subgraphs the ternary layers replaced are dead now.
     pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   }
+  if (options.quantize != QuantizeMethod::None) {
+    TernQuantizeOptions quantize;
+    quantize.method = options.quantize == QuantizeMethod::Rtn ? "rtn" : "sinq";
+    quantize.bits = options.quantizeBits;
+    quantize.groupSize = options.quantizeGroupSize;
+    quantize.progress = options.progress;
+    pm.addNestedPass<func::FuncOp>(createTernQuantize(quantize));
+    // The f32 weights the quantized layers replaced are dead now.
+    pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  }
   // Last: the target's layout decisions see every technique's result.
   target->addTernPasses(pm);
   if (failed(pm.run(module)))
@@ -169,13 +191,20 @@ bool Compilation::optimize(ModuleOp module) {
   module.walk([&](Operation *op) {
     if (isa<tern::TernaryLinearOp>(op))
       ++ternaryLayers;
+    else if (isa<tern::QuantizedLinearOp>(op))
+      ++quantizedLayers;
     else if (isa<tern::LinearOp>(op))
       ++floatLinearLayers;
   });
   if (options.progress) {
     steps.finish();
     llvm::errs() << options.toolName << ": linear layers: " << ternaryLayers << " ternary ("
-                 << options.ternaryFormat << " codes), " << floatLinearLayers << " f32\n";
+                 << options.ternaryFormat << " codes), ";
+    if (options.quantize != QuantizeMethod::None)
+      llvm::errs() << quantizedLayers << " " << quantizeMethodName() << " "
+                   << options.quantizeBits << "-bit (group " << options.quantizeGroupSize
+                   << "), ";
+    llvm::errs() << floatLinearLayers << " f32\n";
   }
   return true;
 }
@@ -301,6 +330,12 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
   };
   if (ternaryLayers > 0)
     manifest.compileOptions["ternary_format"] = options.ternaryFormat;
+  manifest.compileOptions["quantize"] = quantizeMethodName();
+  if (options.quantize != QuantizeMethod::None) {
+    manifest.compileOptions["quantize_bits"] = options.quantizeBits;
+    manifest.compileOptions["quantize_group_size"] = options.quantizeGroupSize;
+    manifest.compileOptions["quantized_layers"] = quantizedLayers;
+  }
   target->describe(manifest.compileOptions);
   if (llvm::Error e = writeFileAtomically(staging.file(TNX_MANIFEST_FILE), renderManifest(manifest)))
     return fail(std::move(e));
@@ -319,6 +354,14 @@ bool Compilation::run() {
   // import. The names are the enum's.
   if (!tern::symbolizeTernaryPacking(options.ternaryFormat))
     return fail("--ternary-format must be i2 or base3, not '" + options.ternaryFormat + "'");
+  if (options.quantize != QuantizeMethod::None) {
+    int bits = options.quantizeBits, group = options.quantizeGroupSize;
+    if (bits != 2 && bits != 3 && bits != 4 && bits != 5 && bits != 6 && bits != 8)
+      return fail("--bits must be 2, 3, 4, 5, 6 or 8, not " + llvm::Twine(bits));
+    if (group < 8 || group % 8 != 0)
+      return fail("--group-size must be a positive multiple of 8 (64 or 128 usual), not " +
+                  llvm::Twine(group));
+  }
   if (options.emit == EmitStage::Artifact && output == "-")
     return fail("an artifact is a directory; give it a name with -o");
 

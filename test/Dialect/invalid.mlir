@@ -204,7 +204,7 @@ func.func @group_quantized_bits() attributes {format = #tern.group_quantized<bit
 
 // -----
 
-// expected-error @+1 {{#tern.group_quantized group must be positive, not 0}}
+// expected-error @+1 {{#tern.group_quantized group must be a positive multiple of 8, not 0}}
 func.func @group_quantized_group() attributes {format = #tern.group_quantized<bits = 4, group = 0, column_scales = true>} {
   return
 }

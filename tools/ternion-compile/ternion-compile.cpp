@@ -19,6 +19,7 @@
 
 using ternion::EmitStage;
 using ternion::KvCacheMode;
+using ternion::QuantizeMethod;
 using ternion::TernaryMode;
 using ternion::LinearWeightLayout;
 namespace cl = llvm::cl;
@@ -112,6 +113,24 @@ cl::opt<std::string> ternaryFormat(
              "(5 weights per byte, 1.6 bits)"),
     cl::init("i2"), cl::cat(techniqueCategory));
 
+cl::opt<QuantizeMethod> quantize(
+    "quantize",
+    cl::desc("Quantize the f32 linear layers, LM head included (default none; tern-quantize)"),
+    cl::values(clEnumValN(QuantizeMethod::None, "none", "keep f32 layers f32"),
+               clEnumValN(QuantizeMethod::Rtn, "rtn",
+                          "asymmetric round-to-nearest per group (the baseline)"),
+               clEnumValN(QuantizeMethod::Sinq, "sinq",
+                          "SINQ: Sinkhorn-normalized row and column scales, then "
+                          "round-to-nearest; no calibration data")),
+    cl::init(QuantizeMethod::None), cl::cat(techniqueCategory));
+cl::opt<int> quantizeBits("bits", cl::desc("Bits per quantized weight: 2, 3, 4, 5, 6 or 8 "
+                                           "(default 4; with --quantize)"),
+                          cl::init(4), cl::cat(techniqueCategory));
+cl::opt<int> quantizeGroupSize("group-size",
+                               cl::desc("Inputs sharing a scale and zero point (default 64; "
+                                        "a multiple of 8; with --quantize)"),
+                               cl::init(64), cl::cat(techniqueCategory));
+
 cl::opt<KvCacheMode> kvCache(
     "kv-cache", cl::desc("How the KV cache of an Optimum graph is kept (default in-place)"),
     cl::values(clEnumValN(KvCacheMode::InPlace, "in-place",
@@ -156,6 +175,15 @@ int main(int argc, char **argv) {
   options.kvCache = kvCache;
   options.ternary = ternary;
   options.ternaryFormat = ternaryFormat;
+  options.quantize = quantize;
+  options.quantizeBits = quantizeBits;
+  options.quantizeGroupSize = quantizeGroupSize;
+  if (quantize == QuantizeMethod::None &&
+      (quantizeBits.getNumOccurrences() || quantizeGroupSize.getNumOccurrences())) {
+    llvm::errs() << "ternion-compile: error: --bits and --group-size apply with --quantize=rtn "
+                    "or --quantize=sinq\n";
+    return 1;
+  }
   options.tokenizerPath = tokenizerPath;
   // Given on the command line, these override the tokenizer's own.
   if (bosId.getNumOccurrences())

@@ -35,6 +35,7 @@ void populateLayoutToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateTernaryToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateQuantizedLinearToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace ternion
 

@@ -45,6 +45,16 @@ enum class TernaryMode {
   Force,
 };
 
+/// What tern-quantize does (--quantize).
+enum class QuantizeMethod {
+  /// No quantization: f32 layers stay f32.
+  None,
+  /// Asymmetric round-to-nearest per group.
+  Rtn,
+  /// SINQ: Sinkhorn-normalized, then round-to-nearest.
+  Sinq,
+};
+
 enum class KvCacheMode {
   /// past_key_values.N become caller-owned buffers updated in place.
   InPlace,
@@ -65,6 +75,11 @@ struct CompileOptions {
   TernaryMode ternary = TernaryMode::Auto;
   /// Packing of ternary codes: "i2" (2 bits per weight) or "base3" (1.6).
   std::string ternaryFormat = "i2";
+  /// Weight quantization of the f32 linear layers left after the ternary
+  /// pass (tern-quantize), with its bits per code and group size.
+  QuantizeMethod quantize = QuantizeMethod::None;
+  int quantizeBits = 4;
+  int quantizeGroupSize = 64;
 
   /// Language models: the tokenizer shipped in the artifact and its ids
   /// (unset: the tokenizer's own, else 1, 2 and no BOS).

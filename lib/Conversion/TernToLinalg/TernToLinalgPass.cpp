@@ -38,6 +38,7 @@ struct ConvertTernToLinalgPass
     populateNormalizationToLinalgPatterns(patterns);
     populateQuantizationToLinalgPatterns(patterns);
     populateTernaryToLinalgPatterns(patterns);
+    populateQuantizedLinearToLinalgPatterns(patterns);
     // The reference lowering; targets with their own (the CPU's
     // tern-cpu-flash-attention) have run it before this pass.
     populateAttentionToLinalgPatterns(patterns);

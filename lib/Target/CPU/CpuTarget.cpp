@@ -51,6 +51,9 @@ public:
     TernCpuPackTernaryOptions ternary;
     ternary.lanes = tuning.ternaryLanes;
     pm.addNestedPass<func::FuncOp>(createTernCpuPackTernary(ternary));
+    TernCpuPackQuantizedOptions quantized;
+    quantized.lanes = tuning.quantizedLanes;
+    pm.addNestedPass<func::FuncOp>(createTernCpuPackQuantized(quantized));
   }
 
   LogicalResult addLowerToBuffersPasses(OpPassManager &pm) const override {
@@ -61,7 +64,8 @@ public:
     // The user's kernel options come after the tuning: the last value wins.
     return buildBuffersToLLVMPipeline(pm, tuning.kernelOptions + " " + options.kernelOptions,
                                       tuning.ternaryKernelOptions + " " +
-                                          options.ternaryKernelOptions);
+                                          options.ternaryKernelOptions,
+                                      tuning.quantizedKernelOptions);
   }
 
   void optimize(llvm::Module &module) const override {

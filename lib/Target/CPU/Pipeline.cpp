@@ -33,7 +33,8 @@ static constexpr const char *kLowerToBuffers =
     "buffer-deallocation-pipeline";
 
 // The second half starts with the kernels (tern-cpu-ternary-kernels: byte
-// dot products over packed ternary codes; tern-contraction-kernels: tiled,
+// dot products over packed ternary codes; tern-cpu-quantized-kernels: fused
+// dequantizing FMAs over packed group-quantized codes; tern-contraction-kernels: tiled,
 // vectorized, parallel contractions on buffers); what they leave is cut into
 // parallel chunks when large (tern-parallelize-loops), gets inline
 // polynomials for exp, tanh, erf and log (tern-approximate-math, so LLVM can
@@ -53,6 +54,7 @@ static constexpr const char *kLowerToBuffers =
 static constexpr const char *kBuffersToLLVMHead =
     "convert-bufferization-to-memref,"
     "func.func(tern-cpu-ternary-kernels{";
+static constexpr const char *kBuffersToLLVMQuantized = "}, tern-cpu-quantized-kernels{";
 static constexpr const char *kBuffersToLLVMMiddle = "}, tern-contraction-kernels{";
 static constexpr const char *kBuffersToLLVMTail =
     "}, canonicalize, tern-strided-copies-to-linalg, tern-parallelize-loops,"
@@ -71,11 +73,14 @@ LogicalResult buildLowerToBuffersPipeline(OpPassManager &pm) {
 }
 
 LogicalResult buildBuffersToLLVMPipeline(OpPassManager &pm, llvm::StringRef kernelOptions,
-                                         llvm::StringRef ternaryOptions) {
-  if (kernelOptions.contains('}') || ternaryOptions.contains('}'))
+                                         llvm::StringRef ternaryOptions,
+                                         llvm::StringRef quantizedOptions) {
+  if (kernelOptions.contains('}') || ternaryOptions.contains('}') ||
+      quantizedOptions.contains('}'))
     return failure();
-  return parsePassPipeline((kBuffersToLLVMHead + ternaryOptions + kBuffersToLLVMMiddle +
-                            kernelOptions + kBuffersToLLVMTail)
+  return parsePassPipeline((kBuffersToLLVMHead + ternaryOptions + kBuffersToLLVMQuantized +
+                            quantizedOptions + kBuffersToLLVMMiddle + kernelOptions +
+                            kBuffersToLLVMTail)
                                .str(),
                            pm);
 }

@@ -99,6 +99,15 @@ static void tuneTernary(const Machine &target, KernelTuning &tuning) {
       "isa=" + target.int8Dot + (target.vectorLanes == 16 ? " rows=4 cols=4" : " rows=2 cols=4");
 }
 
+/// The quantized kernel's packing and register tile: codes packed for the
+/// f32 lanes. 32 registers take 4 rows x 4 weight rows (16 accumulators, 4
+/// code vectors, 4 activations, the widened codes and a scale); 16
+/// registers 2 x 3.
+static void tuneQuantized(const Machine &target, KernelTuning &tuning) {
+  tuning.quantizedLanes = std::max<int64_t>(target.vectorLanes, 8);
+  tuning.quantizedKernelOptions = target.vectorLanes == 16 ? "rows=4 cols=4" : "rows=2 cols=3";
+}
+
 /// The contraction kernels' register tiles and the panel width.
 static void tuneContractions(const Machine &target, KernelTuning &tuning) {
   // AVX-512, 32 registers of 16 lanes: the passes' defaults (Passes.td,
@@ -122,6 +131,7 @@ KernelTuning kernelTuningFor(const Machine &target) {
   KernelTuning tuning;
   tuneContractions(target, tuning);
   tuneTernary(target, tuning);
+  tuneQuantized(target, tuning);
   return tuning;
 }
 

@@ -60,6 +60,11 @@ struct KernelTuning {
   int64_t ternaryLanes = 16;
   /// Options of tern-cpu-ternary-kernels.
   std::string ternaryKernelOptions;
+  /// f32 lanes per vector register: the lanes group-quantized codes are
+  /// packed for (tern-cpu-pack-quantized).
+  int64_t quantizedLanes = 16;
+  /// Options of tern-cpu-quantized-kernels.
+  std::string quantizedKernelOptions;
 };
 KernelTuning kernelTuningFor(const Machine &target);
 

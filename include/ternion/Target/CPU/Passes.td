@@ -264,6 +264,62 @@ def TernCpuTernaryKernels : Pass<"tern-cpu-ternary-kernels", "mlir::func::FuncOp
   ];
 }
 
+def TernCpuPackQuantized : Pass<"tern-cpu-pack-quantized", "mlir::func::FuncOp"> {
+  let summary = "Repack group-quantized codes to the f32 lanes of the CPU's vectors";
+  let description = [{
+    Rewrites the codes of each `tern.quantized_linear` with 2, 4 or 8-bit
+    codes from the bit stream `tern-quantize` writes (`lanes = 1`) to
+    `#tern.group_quantized<..., lanes = L>`, L the f32 lanes of the CPU's
+    vector registers (16 with AVX-512, 8 with AVX2): one L-byte load then
+    holds L consecutive codes at each of its 8 / bits slots, which the
+    quantized kernel unpacks with one shift-and-mask and widens to L f32
+    lined up with an L-lane load of the activations. The size is unchanged.
+    Codes of 3, 5 and 6 bits (which straddle bytes), and groups that are
+    not whole blocks of L * 8 / bits codes, are left as they are.
+  }];
+  let dependentDialects = ["::ternion::tern::TernDialect"];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "f32 lanes per vector register of the target (the format's lanes)">
+  ];
+  let statistics = [
+    Statistic<"numRepacked", "repacked", "Number of quantized codes repacked">
+  ];
+}
+
+def TernCpuQuantizedKernels : Pass<"tern-cpu-quantized-kernels", "mlir::func::FuncOp"> {
+  let summary = "Replace group-quantized contractions on buffers with fused dequantizing kernels";
+  let description = [{
+    Rewrites the contraction `convert-tern-to-linalg` makes of each
+    `tern.quantized_linear` (f32 activations times the group-scaled codes,
+    tagged with its `#tern.group_quantized` format) into a register-tiled
+    kernel that unpacks each block of codes in registers (shift, mask,
+    widen to f32), scales it by its group's scale once for the tile's rows,
+    and accumulates with FMAs: no f32 copy of the weights is made, and the
+    weights are read at their packed size. A register tile is `rows` rows
+    of activations by `cols` weight rows (decode: one row, `cols` weight
+    rows side by side); output tiles of `tile-m` x `tile-n` are the
+    parallel loop. Codes that `tern-cpu-pack-quantized` left as a bit
+    stream (3, 5, 6 bits) keep the contraction's loop, with a warning.
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", "4", "Rows of activations in a register tile">,
+    Option<"cols", "cols", "int64_t", "4", "Weight rows in a register tile">,
+    Option<"tileM", "tile-m", "int64_t", "64", "Rows of an output tile (one parallel task)">,
+    Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
+    Option<"parallel", "parallel", "bool", "true",
+           "Run output tiles as an scf.forall (parallel) instead of scf.for">
+  ];
+  let statistics = [
+    Statistic<"numKernels", "kernels", "Number of quantized contractions given the kernel">,
+    Statistic<"numLoops", "loops", "Number of quantized contractions left as loops (3, 5, 6 bits)">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
 def CpuFlashAttention : Pass<"tern-cpu-flash-attention", "mlir::func::FuncOp"> {
   let summary = "Lower tern.attention to the CPU's tiled online-softmax loops";
   let description = [{

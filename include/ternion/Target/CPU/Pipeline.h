@@ -18,10 +18,12 @@ mlir::LogicalResult buildLowerToBuffersPipeline(mlir::OpPassManager &pm);
 /// The second half: bufferized memref IR -> kernels and loops -> LLVM
 /// dialect. `kernelOptions` ("tile-m=32 dot-cols=8") configures
 /// tern-contraction-kernels, `ternaryOptions` ("isa=avx2 rows=2")
-/// tern-cpu-ternary-kernels.
+/// tern-cpu-ternary-kernels, `quantizedOptions` ("rows=2 cols=3")
+/// tern-cpu-quantized-kernels.
 mlir::LogicalResult buildBuffersToLLVMPipeline(mlir::OpPassManager &pm,
                                                llvm::StringRef kernelOptions = "",
-                                               llvm::StringRef ternaryOptions = "");
+                                               llvm::StringRef ternaryOptions = "",
+                                               llvm::StringRef quantizedOptions = "");
 
 /// Registers `tern-lower-to-llvm`, `tern-lower-to-buffers` and
 /// `tern-buffers-to-llvm` with MLIR's pipeline registry.

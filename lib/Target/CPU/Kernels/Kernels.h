@@ -97,6 +97,23 @@ void emitTernaryKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
                        mlir::Value codes, mlir::Value acc, tern::TernaryAttr format,
                        const TernaryKernelShape &shape);
 
+//===- Group-quantized layers ----------------------------------------------===//
+
+struct QuantizedKernelShape {
+  /// Register tile: rows of xs by weight rows.
+  int64_t rows = 4, cols = 4;
+  /// Output tile, the unit of parallel work.
+  int64_t tileM = 64, tileN = 64;
+  bool parallel = true;
+};
+
+/// acc[m, n] += sum_g s[n, g] * sum_{k in g} xs[m, k] * Q[n, k] over whole
+/// buffers (xs [M, Kp] f32 with Kp whole groups, codes [N, row bytes] i8 in
+/// `format` with lanes > 1, scales [N, Kp / group] f16, acc [M, N] f32).
+void emitQuantizedKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value xs,
+                         mlir::Value codes, mlir::Value scales, mlir::Value acc,
+                         tern::GroupQuantizedAttr format, const QuantizedKernelShape &shape);
+
 //===- Small builders shared by the kernels -------------------------------===//
 
 mlir::Value index(mlir::OpBuilder &b, mlir::Location loc, int64_t value);

@@ -1,0 +1,178 @@
+//===- QuantizedKernel.cpp - f32 x group-quantized code kernels on x86 ---===//
+//
+// The contraction of a quantized layer (QuantizedLinearToLinalg.cpp):
+//
+//   acc[m, n] += sum_g s[n, g] * sum_{k in g} xs[m, k] * Q[n, k]
+//
+// with the codes packed #tern.group_quantized<bits, lanes = L>, L the f32
+// lanes of a vector register: one load of L code bytes holds L consecutive
+// codes at each of its 8 / bits slots, so a slot unpacks with one
+// shift-and-mask into L u8 codes, widened to L f32 (vpmovzxbd, vcvtdq2ps)
+// and lined up with one L-lane load of xs. The codes never exist as f32 in
+// memory; the weights are read once per register tile at their packed
+// size (4.5 bits a weight with 4-bit codes and group 64), which is what a
+// decode step, bound by memory bandwidth, is paid for.
+//
+// The group scale multiplies the widened codes once (shared by the tile's
+// rows), so the accumulators take one FMA per row: a register tile of R
+// rows of xs by C weight rows holds R * C accumulators, C code vectors, R
+// activations and a scale. Leftover rows and weight rows run 1-row and
+// 1-column tiles of the same code; output tiles are the parallel loop, so
+// decode (one row) spreads the weight rows over the threads.
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace ternion::kernels {
+
+namespace {
+
+struct QuantizedEmitter {
+  OpBuilder &b;
+  Location loc;
+  Value xs, codes, scales, acc;
+  tern::GroupQuantizedAttr format;
+  int64_t lanes, slots, bits;
+  VectorType bytesType, wordsType, floatsType;
+
+  QuantizedEmitter(OpBuilder &b, Location loc, Value xs, Value codes, Value scales, Value acc,
+                   tern::GroupQuantizedAttr format)
+      : b(b), loc(loc), xs(xs), codes(codes), scales(scales), acc(acc), format(format),
+        lanes(format.getLanes()), slots(format.getCodesPerByte()), bits(format.getBits()) {
+    bytesType = VectorType::get({lanes}, b.getI8Type());
+    wordsType = VectorType::get({lanes}, b.getI32Type());
+    floatsType = VectorType::get({lanes}, b.getF32Type());
+  }
+
+  Value splat(VectorType type, int64_t value) {
+    return arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, b.getIntegerAttr(type.getElementType(), value)));
+  }
+
+  /// The L codes of `slot` of L code bytes, as f32.
+  Value unpack(Value codeBytes, int64_t slot) {
+    Value shifted = slot == 0 ? codeBytes
+                              : arith::ShRUIOp::create(b, loc, codeBytes,
+                                                       splat(bytesType, slot * bits));
+    Value code = bits == 8 ? shifted
+                           : Value(arith::AndIOp::create(b, loc, shifted,
+                                                         splat(bytesType, (1 << bits) - 1)));
+    return arith::UIToFPOp::create(b, loc, floatsType,
+                                   arith::ExtUIOp::create(b, loc, wordsType, code));
+  }
+
+  /// acc[m : m + rows, n : n + cols] += the register tile's sums.
+  void tile(Value m, int64_t rows, Value n, int64_t cols, int64_t groups) {
+    int64_t group = format.getGroup(), blockCodes = format.getBlockCodes();
+    int64_t blocksPerGroup = group / blockCodes;
+    Value zero = arith::ConstantOp::create(b, loc, floatsType,
+                                           DenseElementsAttr::get(floatsType, b.getF32FloatAttr(0)));
+    SmallVector<Value> init(rows * cols, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, loc, 0), index(b, loc, groups * blocksPerGroup), index(b, loc, 1), init,
+        [&](OpBuilder &nested, Location, Value block, ValueRange accs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToEnd(nested.getInsertionBlock());
+          Value g = arith::DivUIOp::create(b, loc, block, index(b, loc, blocksPerGroup));
+          Value codeColumn = arith::MulIOp::create(b, loc, block, index(b, loc, lanes));
+          Value xColumn = arith::MulIOp::create(b, loc, block, index(b, loc, blockCodes));
+          SmallVector<Value> codeBytes, scale;
+          for (int64_t c = 0; c < cols; ++c) {
+            Value row = addIndex(b, loc, n, c);
+            codeBytes.push_back(
+                vector::LoadOp::create(b, loc, bytesType, codes, ValueRange{row, codeColumn}));
+            Value half = memref::LoadOp::create(b, loc, scales, ValueRange{row, g});
+            Value s = arith::ExtFOp::create(b, loc, b.getF32Type(), half);
+            scale.push_back(vector::BroadcastOp::create(b, loc, floatsType, s));
+          }
+          SmallVector<Value> next(accs.begin(), accs.end());
+          for (int64_t slot = 0; slot < slots; ++slot) {
+            Value column = addIndex(b, loc, xColumn, slot * lanes);
+            SmallVector<Value> activations;
+            for (int64_t r = 0; r < rows; ++r)
+              activations.push_back(vector::LoadOp::create(
+                  b, loc, floatsType, xs, ValueRange{addIndex(b, loc, m, r), column}));
+            for (int64_t c = 0; c < cols; ++c) {
+              Value weights = arith::MulFOp::create(b, loc, unpack(codeBytes[c], slot), scale[c]);
+              for (int64_t r = 0; r < rows; ++r)
+                next[r * cols + c] =
+                    vector::FMAOp::create(b, loc, activations[r], weights, next[r * cols + c]);
+            }
+          }
+          scf::YieldOp::create(b, loc, next);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                                loop.getResult(r * cols + c));
+        SmallVector<Value> at{addIndex(b, loc, m, r), addIndex(b, loc, n, c)};
+        Value old = memref::LoadOp::create(b, loc, acc, at);
+        memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, sum), acc, at);
+      }
+  }
+};
+
+/// An scf.for over [lb, ub) whose body `body(iv)` is built with `b` itself.
+void forEach(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
+             llvm::function_ref<void(Value)> body) {
+  auto loop = scf::ForOp::create(b, loc, lb, ub, index(b, loc, step));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  body(loop.getInductionVar());
+}
+
+} // namespace
+
+void emitQuantizedKernel(OpBuilder &b, Location loc, Value xs, Value codes, Value scales,
+                         Value acc, tern::GroupQuantizedAttr format,
+                         const QuantizedKernelShape &shape) {
+  QuantizedEmitter emitter(b, loc, xs, codes, scales, acc, format);
+  int64_t groups = cast<MemRefType>(scales.getType()).getDimSize(1);
+  int64_t rows = shape.rows, cols = shape.cols;
+  int64_t tileM = llvm::divideCeil(shape.tileM, rows) * rows;
+  int64_t tileN = llvm::divideCeil(shape.tileN, cols) * cols;
+  Value m = memref::DimOp::create(b, loc, xs, 0);
+  Value n = memref::DimOp::create(b, loc, codes, 0);
+
+  auto outputTile = [&](Value m0, Value n0) {
+    Value mEnd = arith::MinUIOp::create(b, loc, addIndex(b, loc, m0, tileM), m);
+    Value nEnd = arith::MinUIOp::create(b, loc, addIndex(b, loc, n0, tileN), n);
+    auto columns = [&](Value row, int64_t tileRows) {
+      Value nFull = arith::AddIOp::create(
+          b, loc, n0, roundDown(b, loc, arith::SubIOp::create(b, loc, nEnd, n0), cols));
+      forEach(b, loc, n0, nFull, cols,
+              [&](Value col) { emitter.tile(row, tileRows, col, cols, groups); });
+      if (cols > 1)
+        forEach(b, loc, nFull, nEnd, 1,
+                [&](Value col) { emitter.tile(row, tileRows, col, 1, groups); });
+    };
+    Value mFull = arith::AddIOp::create(
+        b, loc, m0, roundDown(b, loc, arith::SubIOp::create(b, loc, mEnd, m0), rows));
+    forEach(b, loc, m0, mFull, rows, [&](Value row) { columns(row, rows); });
+    if (rows > 1)
+      forEach(b, loc, mFull, mEnd, 1, [&](Value row) { columns(row, 1); });
+  };
+
+  if (shape.parallel) {
+    SmallVector<OpFoldResult> lbs{b.getIndexAttr(0), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> ubs{m, n};
+    SmallVector<OpFoldResult> steps{b.getIndexAttr(tileM), b.getIndexAttr(tileN)};
+    auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, ValueRange{}, std::nullopt);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forall.getBody()->getTerminator());
+    outputTile(forall.getInductionVar(0), forall.getInductionVar(1));
+    return;
+  }
+  forEach(b, loc, index(b, loc, 0), m, tileM, [&](Value m0) {
+    forEach(b, loc, index(b, loc, 0), n, tileN, [&](Value n0) { outputTile(m0, n0); });
+  });
+}
+
+} // namespace ternion::kernels

@@ -1,0 +1,158 @@
+//===- Quantize.cpp - tern-quantize: RTN and SINQ linear layers ----------===//
+//
+// The pass records its decision in the IR the target-neutral way: a
+// tern.quantized_linear whose #tern.group_quantized format says how the
+// codes are stored, with the scales as operands. The numerics are in
+// GroupQuantizer.cpp; this file finds the layers and builds the constants.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+#include "passes/quantize/GroupQuantizer.h"
+
+#include "dialects/tern/ConstantValues.h"
+#include "dialects/tern/TernOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace ternion {
+#define GEN_PASS_DEF_TERNQUANTIZE
+#include "passes/Passes.h.inc"
+} // namespace ternion
+
+using namespace mlir;
+using namespace ternion;
+using namespace ternion::tern;
+
+namespace {
+
+/// The values of a static f32 constant weight, read in place when it is a
+/// resource blob (imported weights), else copied out of a literal.
+std::optional<std::vector<float>> readFloatWeight(Value weight) {
+  ElementsAttr attr = getConstantAttr(weight);
+  if (!attr || !attr.getElementType().isF32())
+    return std::nullopt;
+  size_t count = attr.getNumElements();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != count * sizeof(float))
+      return std::nullopt;
+    std::vector<float> values(count);
+    std::memcpy(values.data(), blob->getData().data(), count * sizeof(float));
+    return values;
+  }
+  if (auto literal = dyn_cast<DenseFPElementsAttr>(attr))
+    return std::vector<float>(literal.getValues<float>().begin(),
+                              literal.getValues<float>().end());
+  return std::nullopt;
+}
+
+/// A constant of `type` holding `bytes`, as a resource blob like imported
+/// weights (the artifact writer externalizes both the same way).
+Value makeBlobConstant(OpBuilder &builder, Location loc, RankedTensorType type, StringRef name,
+                       const void *bytes, size_t size) {
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(size, /*align=*/64);
+  std::memcpy(blob.getMutableData().data(), bytes, size);
+  return ConstantOp::create(builder, loc, DenseResourceElementsAttr::get(type, name, std::move(blob)));
+}
+
+struct TernQuantize : ternion::impl::TernQuantizeBase<TernQuantize> {
+  using TernQuantizeBase::TernQuantizeBase;
+
+  void runOnOperation() override {
+    func::FuncOp fn = getOperation();
+    quant::QuantizeOptions options;
+    if (method == "rtn") {
+      options.method = quant::Method::Rtn;
+    } else if (method == "sinq") {
+      options.method = quant::Method::Sinq;
+    } else {
+      fn.emitError() << "tern-quantize: method must be rtn or sinq, not '" << method << "'";
+      return signalPassFailure();
+    }
+    if (bits != 2 && bits != 3 && bits != 4 && bits != 5 && bits != 6 && bits != 8) {
+      fn.emitError() << "tern-quantize: bits must be 2, 3, 4, 5, 6 or 8, not " << bits;
+      return signalPassFailure();
+    }
+    if (groupSize < 8 || groupSize % 8 != 0) {
+      fn.emitError() << "tern-quantize: group-size must be a positive multiple of 8, not "
+                     << groupSize;
+      return signalPassFailure();
+    }
+    options.bits = bits;
+    options.group = groupSize;
+
+    SmallVector<LinearOp> layers;
+    fn.walk([&](LinearOp op) { layers.push_back(op); });
+    MLIRContext *ctx = &getContext();
+    auto format = GroupQuantizedAttr::get(ctx, bits, groupSize,
+                                          BoolAttr::get(ctx, options.method == quant::Method::Sinq),
+                                          /*lanes=*/1);
+    OpBuilder builder(ctx);
+    int64_t quantized = 0, skipped = 0, weights = 0;
+    double storedBits = 0;
+    for (auto [index, linear] : llvm::enumerate(layers)) {
+      auto weightType = dyn_cast<RankedTensorType>(linear.getWeight().getType());
+      auto inputType = dyn_cast<RankedTensorType>(linear.getInput().getType());
+      bool rows = !linear.getWeightFormat() || isa<RowsAttr>(*linear.getWeightFormat());
+      std::optional<std::vector<float>> w;
+      if (rows && weightType && weightType.getRank() == 2 && weightType.hasStaticShape() &&
+          inputType && !inputType.isDynamicDim(inputType.getRank() - 1))
+        w = readFloatWeight(linear.getWeight());
+      if (!w) {
+        ++skipped;
+        continue;
+      }
+      int64_t n = weightType.getDimSize(0), k = weightType.getDimSize(1);
+      auto start = std::chrono::steady_clock::now();
+      quant::QuantizedWeight q = quant::quantizeWeight(w->data(), n, k, options);
+      Location loc = linear.getLoc();
+      builder.setInsertionPoint(linear);
+      Type i8 = builder.getI8Type(), f16 = builder.getF16Type();
+      Value codes = makeBlobConstant(builder, loc, RankedTensorType::get({n, q.rowBytes}, i8),
+                                     "quantized", q.codes.data(), q.codes.size());
+      auto sideType = RankedTensorType::get({n, q.groups}, f16);
+      Value scales = makeBlobConstant(builder, loc, sideType, "scales", q.scales.data(),
+                                      q.scales.size() * 2);
+      Value zeros = makeBlobConstant(builder, loc, sideType, "zeros", q.zeros.data(),
+                                     q.zeros.size() * 2);
+      Value columns;
+      if (!q.columnScales.empty())
+        columns = makeBlobConstant(builder, loc, RankedTensorType::get({k}, builder.getF32Type()),
+                                   "column_scales", q.columnScales.data(),
+                                   q.columnScales.size() * 4);
+      auto replacement = QuantizedLinearOp::create(builder, loc, linear.getOutput().getType(),
+                                                   linear.getInput(), codes, scales, zeros,
+                                                   columns, linear.getBias(), format);
+      linear.getOutput().replaceAllUsesWith(replacement.getOutput());
+      linear.erase();
+      ++quantized;
+      weights += n * k;
+      storedBits += format.getBitsPerWeight(n, k) * double(n) * k;
+      if (progress) {
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        llvm::errs() << "tern-quantize: layer " << (index + 1) << "/" << layers.size() << " ["
+                     << n << " x " << k << "] " << method << " " << bits << "-bit in "
+                     << llvm::format("%.2f", seconds) << " s\n";
+      }
+    }
+    numQuantized = quantized;
+    numSkipped = skipped;
+    if (report) {
+      std::string line;
+      llvm::raw_string_ostream os(line);
+      os << "tern-quantize: " << quantized << " layers " << method << " " << bits << "-bit, group "
+         << groupSize << ", " << llvm::format("%.3f", weights ? storedBits / weights : 0.0)
+         << " bits per weight; " << skipped << " left f32";
+      fn.emitRemark() << line;
+    }
+  }
+};
+
+} // namespace
