@@ -76,12 +76,12 @@ struct TernQuantize : ternion::impl::TernQuantizeBase<TernQuantize> {
       return signalPassFailure();
     }
     if (bits != 2 && bits != 3 && bits != 4 && bits != 5 && bits != 6 && bits != 8) {
-      fn.emitError() << "tern-quantize: bits must be 2, 3, 4, 5, 6 or 8, not " << bits;
+      fn.emitError() << "tern-quantize: bits must be 2, 3, 4, 5, 6 or 8, not " << int(bits);
       return signalPassFailure();
     }
     if (groupSize < 8 || groupSize % 8 != 0) {
       fn.emitError() << "tern-quantize: group-size must be a positive multiple of 8, not "
-                     << groupSize;
+                     << int(groupSize);
       return signalPassFailure();
     }
     options.bits = bits;

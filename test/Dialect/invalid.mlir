@@ -273,3 +273,57 @@ func.func @ternary_linear_format(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
   %0 = tern.ternary_linear %x, %c {weight_format = #tern.panels<4>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x8xf32>, tensor<4x2xi8>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+// expected-error @+1 {{#tern.group_quantized lanes > 1 needs 2, 4 or 8 bits, not 3}}
+func.func @group_quantized_lanes_bits() attributes {format = #tern.group_quantized<bits = 3, group = 64, column_scales = false, lanes = 16>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{#tern.group_quantized group 64 is not whole blocks of 128 codes (lanes = 32)}}
+func.func @group_quantized_lanes_group() attributes {format = #tern.group_quantized<bits = 2, group = 64, column_scales = false, lanes = 32>} {
+  return
+}
+
+// -----
+
+func.func @quantized_linear_bytes(%x: tensor<2x100xf32>, %s: tensor<4x2xf16>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x50xi8>
+  // expected-error @+2 {{'tern.quantized_linear' op codes rows hold 50 bytes, but K = 100 in this format needs 64}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.quantized_linear %x, %c, %s, %s {weight_format = #tern.group_quantized<bits = 4, group = 64, column_scales = false>} : (tensor<2x100xf32>, tensor<4x50xi8>, tensor<4x2xf16>, tensor<4x2xf16>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @quantized_linear_scales(%x: tensor<2x100xf32>, %s: tensor<4x3xf16>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x64xi8>
+  // expected-error @+2 {{'tern.quantized_linear' op scales must be [4, 2] (one per row and group)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.quantized_linear %x, %c, %s, %s {weight_format = #tern.group_quantized<bits = 4, group = 64, column_scales = false>} : (tensor<2x100xf32>, tensor<4x64xi8>, tensor<4x3xf16>, tensor<4x3xf16>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @quantized_linear_missing_columns(%x: tensor<2x100xf32>, %s: tensor<4x2xf16>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x64xi8>
+  // expected-error @+2 {{'tern.quantized_linear' op its format says column_scales = true but it has none}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.quantized_linear %x, %c, %s, %s {weight_format = #tern.group_quantized<bits = 4, group = 64, column_scales = true>} : (tensor<2x100xf32>, tensor<4x64xi8>, tensor<4x2xf16>, tensor<4x2xf16>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @quantized_linear_extra_columns(%x: tensor<2x100xf32>, %s: tensor<4x2xf16>, %t: tensor<100xf32>) -> tensor<2x4xf32> {
+  %c = tern.constant dense<0> : tensor<4x64xi8>
+  // expected-error @+2 {{'tern.quantized_linear' op has column_scales but its format says column_scales = false}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.quantized_linear %x, %c, %s, %s column_scales %t {weight_format = #tern.group_quantized<bits = 4, group = 64, column_scales = false>} : (tensor<2x100xf32>, tensor<4x64xi8>, tensor<4x2xf16>, tensor<4x2xf16>, tensor<100xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

@@ -159,12 +159,28 @@ func.func @high_level(%x: tensor<?x?x16xf32>, %q: tensor<1x8x?x4xf32>, %k: tenso
 // CHECK-SAME: rows = #tern.rows
 // CHECK-SAME: rtn = #tern.group_quantized<bits = 3, group = 128, column_scales = false>
 // CHECK-SAME: sinq = #tern.group_quantized<bits = 4, group = 64, column_scales = true>
+// CHECK-SAME: sinq16 = #tern.group_quantized<bits = 4, group = 64, column_scales = true, lanes = 16>
 func.func @weight_formats() attributes {
     rows = #tern.rows, panels = #tern.panels<64>, i2 = #tern.ternary<i2>,
     base3 = #tern.ternary<base3>,
     sinq = #tern.group_quantized<bits = 4, group = 64, column_scales = true>,
-    rtn = #tern.group_quantized<bits = 3, group = 128, column_scales = false>} {
+    rtn = #tern.group_quantized<bits = 3, group = 128, column_scales = false>,
+    sinq16 = #tern.group_quantized<bits = 4, group = 64, column_scales = true, lanes = 16>} {
   return
+}
+
+// CHECK-LABEL: func.func @quantized_linear
+// CHECK: tern.quantized_linear %arg0, %{{.*}}, %{{.*}}, %{{.*}} column_scales %{{.*}} bias %arg1 {weight_format = #tern.group_quantized<bits = 4, group = 64, column_scales = true>} : (tensor<?x?x100xf32>, tensor<3x64xi8>, tensor<3x2xf16>, tensor<3x2xf16>, tensor<100xf32>, tensor<3xf32>) -> tensor<?x?x3xf32>
+// CHECK: tern.quantized_linear %arg2, %{{.*}}, %{{.*}}, %{{.*}} {weight_format = #tern.group_quantized<bits = 3, group = 128, column_scales = false>} : (tensor<5x256xf32>, tensor<3x96xi8>, tensor<3x2xf16>, tensor<3x2xf16>) -> tensor<5x3xf32>
+func.func @quantized_linear(%x: tensor<?x?x100xf32>, %b: tensor<3xf32>, %v: tensor<5x256xf32>) -> (tensor<?x?x3xf32>, tensor<5x3xf32>) {
+  %c = tern.constant dense<0> : tensor<3x64xi8>
+  %s = tern.constant dense<1.0> : tensor<3x2xf16>
+  %z = tern.constant dense<8.0> : tensor<3x2xf16>
+  %t = tern.constant dense<1.0> : tensor<100xf32>
+  %y = tern.quantized_linear %x, %c, %s, %z column_scales %t bias %b {weight_format = #tern.group_quantized<bits = 4, group = 64, column_scales = true>} : (tensor<?x?x100xf32>, tensor<3x64xi8>, tensor<3x2xf16>, tensor<3x2xf16>, tensor<100xf32>, tensor<3xf32>) -> tensor<?x?x3xf32>
+  %c3 = tern.constant dense<0> : tensor<3x96xi8>
+  %y3 = tern.quantized_linear %v, %c3, %s, %z {weight_format = #tern.group_quantized<bits = 3, group = 128, column_scales = false>} : (tensor<5x256xf32>, tensor<3x96xi8>, tensor<3x2xf16>, tensor<3x2xf16>) -> tensor<5x3xf32>
+  return %y, %y3 : tensor<?x?x3xf32>, tensor<5x3xf32>
 }
 
 // CHECK-LABEL: func.func @ternary_linear
