@@ -5,17 +5,12 @@
 // W[n, k] = s[n, g] (Q[n, k] - z[n, g]) t[k], g = k / group:
 //
 //   xs[m, k]    = x[m, k] * t[k], K padded with zeros to whole groups
-//   main[m, n]  = sum_k xs[m, k] * s[n, g] * Q[n, k]      (the contraction)
-//   xsum[m, g]  = sum_{k in g} xs[m, k]
-//   corr[m, n]  = sum_g s[n, g] * z[n, g] * xsum[m, g]
-//   y[m, n]     = main[m, n] - corr[m, n] (+ b[n])
+//   y[m, n]     = sum_k xs[m, k] * s[n, g] * (Q[n, k] - z[n, g])  (+ b[n])
 //
-// Splitting off the zero points leaves the contraction one multiply per
-// code and group scale, which a kernel applies once per group to a sum of
-// x * Q; the correction is K / group times smaller. The contraction carries
-// the #tern.group_quantized format (tern.weight_format), so the target's
-// kernel replaces it; without one it is a correct loop that reads each code
-// where the format puts it.
+// The contraction carries the #tern.group_quantized format
+// (tern.weight_format), so the target's kernel replaces it; without one it
+// is a correct loop that reads each code where the format puts it. A
+// kernel dequantizes a block of codes once for all the rows it multiplies.
 //
 //===----------------------------------------------------------------------===//
 #include "ternion/Conversion/LinalgBuilders.h"
@@ -126,78 +121,39 @@ struct QuantizedLinearPattern : OpConversionPattern<QuantizedLinearOp> {
       x = tensor::PadOp::create(b, loc, tensorOf({m, paddedK}), x, low, high, zero);
     }
 
-    // main[m, n] = sum_k xs[m, k] * s[n, k / group] * Q[n, k].
+    // y[m, n] = sum_k xs[m, k] * s[n, k / group] * (Q[n, k] - z[n, k / group]).
     AffineExpr byteOfK = format.getCodesPerByte()
                              ? d(2).floorDiv(format.getBlockCodes()) * format.getLanes() +
                                    d(2) % format.getLanes()
                              : (d(2) * format.getBits()).floorDiv(8);
     Value codes = adaptor.getCodes();
-    auto main = linalg::GenericOp::create(
-        b, loc, tensorOf({m, n}), ValueRange{x, codes, adaptor.getScales()},
+    AffineMap groupMap = map3({d(1), d(2).floorDiv(group)});
+    auto contractionOp = linalg::GenericOp::create(
+        b, loc, tensorOf({m, n}), ValueRange{x, codes, adaptor.getScales(), adaptor.getZeros()},
         ValueRange{zeros({m, n})},
-        SmallVector<AffineMap>{map3({d(0), d(2)}), map3({d(1), byteOfK}),
-                               map3({d(1), d(2).floorDiv(group)}), map3({d(0), d(1)})},
+        SmallVector<AffineMap>{map3({d(0), d(2)}), map3({d(1), byteOfK}), groupMap, groupMap,
+                               map3({d(0), d(1)})},
         contraction, [&](OpBuilder &b, Location loc, ValueRange args) {
           Value code = readCode(b, loc, format, args[1], linalg::IndexOp::create(b, loc, 2),
                                 linalg::IndexOp::create(b, loc, 1), codes);
-          Value w = arith::MulFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, code),
-                                          widen(b, loc, args[2]));
+          Value centered = arith::SubFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, code),
+                                                 widen(b, loc, args[3]));
+          Value w = arith::MulFOp::create(b, loc, centered, widen(b, loc, args[2]));
           Value product = arith::MulFOp::create(b, loc, args[0], w);
-          linalg::YieldOp::create(b, loc, ValueRange{arith::AddFOp::create(b, loc, args[3], product)});
+          linalg::YieldOp::create(b, loc, ValueRange{arith::AddFOp::create(b, loc, args[4], product)});
         });
-    main->setAttr(kWeightFormatAttrName, format);
-
-    // xsum[m, g] = sum over the group of xs[m, g * group + j], on xs viewed
-    // as [M, groups, group].
-    SmallVector<ReassociationIndices> split{{0}, {1, 2}};
-    SmallVector<OpFoldResult> groupedSizes{
-        ShapedType::isDynamic(m) ? OpFoldResult(rowSizes[0]) : OpFoldResult(b.getIndexAttr(m)),
-        b.getIndexAttr(groups), b.getIndexAttr(group)};
-    Value grouped = tensor::ExpandShapeOp::create(b, loc, tensorOf({m, groups, group}), x, split,
-                                                  groupedSizes);
-    Value xsum =
-        linalg::GenericOp::create(
-            b, loc, tensorOf({m, groups}), ValueRange{grouped}, ValueRange{zeros({m, groups})},
-            SmallVector<AffineMap>{map3({d(0), d(1), d(2)}), map3({d(0), d(1)})},
-            contraction,
-            [](OpBuilder &b, Location loc, ValueRange args) {
-              linalg::YieldOp::create(b, loc,
-                                      ValueRange{arith::AddFOp::create(b, loc, args[1], args[0])});
-            })
-            .getResult(0);
-    // corr[m, n] = sum_g s[n, g] * z[n, g] * xsum[m, g].
-    Value corr =
-        linalg::GenericOp::create(
-            b, loc, tensorOf({m, n}), ValueRange{xsum, adaptor.getScales(), adaptor.getZeros()},
-            ValueRange{zeros({m, n})},
-            SmallVector<AffineMap>{map3({d(0), d(2)}), map3({d(1), d(2)}), map3({d(1), d(2)}),
-                                   map3({d(0), d(1)})},
-            contraction,
-            [&](OpBuilder &b, Location loc, ValueRange args) {
-              Value sz = arith::MulFOp::create(b, loc, widen(b, loc, args[1]), widen(b, loc, args[2]));
-              Value term = arith::MulFOp::create(b, loc, sz, args[0]);
-              linalg::YieldOp::create(b, loc, ValueRange{arith::AddFOp::create(b, loc, args[3], term)});
-            })
-            .getResult(0);
-    // y = main - corr (+ b).
-    SmallVector<Value> inputs{main.getResult(0), corr};
-    SmallVector<AffineMap> maps{map2({d(0), d(1)}), map2({d(0), d(1)})};
-    bool hasBias = bool(adaptor.getBias());
-    if (hasBias) {
-      inputs.push_back(adaptor.getBias());
-      maps.push_back(map2({d(1)}));
-    }
-    maps.push_back(map2({d(0), d(1)}));
-    Value y = linalg::GenericOp::create(
-                  b, loc, tensorOf({m, n}), inputs, ValueRange{empty({m, n})}, maps,
-                  SmallVector<IteratorType>(2, IteratorType::parallel),
-                  [&](OpBuilder &b, Location loc, ValueRange args) {
-                    Value v = arith::SubFOp::create(b, loc, args[0], args[1]);
-                    if (hasBias)
-                      v = arith::AddFOp::create(b, loc, v, args[2]);
-                    linalg::YieldOp::create(b, loc, ValueRange{v});
-                  })
-                  .getResult(0);
+    contractionOp->setAttr(kWeightFormatAttrName, format);
+    Value y = contractionOp.getResult(0);
+    if (Value bias = adaptor.getBias())
+      y = linalg::GenericOp::create(
+              b, loc, tensorOf({m, n}), ValueRange{y, bias}, ValueRange{empty({m, n})},
+              SmallVector<AffineMap>{map2({d(0), d(1)}), map2({d(1)}), map2({d(0), d(1)})},
+              SmallVector<IteratorType>(2, IteratorType::parallel),
+              [&](OpBuilder &b, Location loc, ValueRange args) {
+                linalg::YieldOp::create(b, loc,
+                                        ValueRange{arith::AddFOp::create(b, loc, args[0], args[1])});
+              })
+              .getResult(0);
     rewriter.replaceOp(op, expandFromRows(b, loc, y, view, resultType));
     return success();
   }

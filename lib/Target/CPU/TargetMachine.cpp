@@ -100,12 +100,13 @@ static void tuneTernary(const Machine &target, KernelTuning &tuning) {
 }
 
 /// The quantized kernel's packing and register tile: codes packed for the
-/// f32 lanes. 32 registers take 4 rows x 4 weight rows (16 accumulators, 4
-/// code vectors, 4 activations, the widened codes and a scale); 16
-/// registers 2 x 3.
+/// f32 lanes. 32 registers take 2 rows x 4 weight rows (8 group sums, 8
+/// totals, 2 activation sums, 4 code vectors, 2 activations, the widened
+/// codes) and a single row 8 weight rows; 16 registers 2 x 2 and 1 x 4.
 static void tuneQuantized(const Machine &target, KernelTuning &tuning) {
   tuning.quantizedLanes = std::max<int64_t>(target.vectorLanes, 8);
-  tuning.quantizedKernelOptions = target.vectorLanes == 16 ? "rows=4 cols=4" : "rows=2 cols=3";
+  tuning.quantizedKernelOptions =
+      target.vectorLanes == 16 ? "rows=2 cols=4 row-cols=8" : "rows=2 cols=2 row-cols=4";
 }
 
 /// The contraction kernels' register tiles and the panel width.

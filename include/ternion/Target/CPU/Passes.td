@@ -294,17 +294,19 @@ def TernCpuQuantizedKernels : Pass<"tern-cpu-quantized-kernels", "mlir::func::Fu
     `tern.quantized_linear` (f32 activations times the group-scaled codes,
     tagged with its `#tern.group_quantized` format) into a register-tiled
     kernel that unpacks each block of codes in registers (shift, mask,
-    widen to f32), scales it by its group's scale once for the tile's rows,
-    and accumulates with FMAs: no f32 copy of the weights is made, and the
-    weights are read at their packed size. A register tile is `rows` rows
-    of activations by `cols` weight rows (decode: one row, `cols` weight
-    rows side by side); output tiles of `tile-m` x `tile-n` are the
-    parallel loop. Codes that `tern-cpu-pack-quantized` left as a bit
+    widen to f32) and accumulates `xs * Q` and `xs` per group with FMAs,
+    then adds `s * sum(xs * Q) - s * z * sum(xs)`: no f32 copy of the
+    weights is made, and the weights are read at their packed size. A
+    register tile is `rows` rows of activations by `cols` weight rows
+    (a single row, as in decode: `row-cols` weight rows side by side);
+    output tiles of `tile-m` x `tile-n` are the parallel loop. Codes that `tern-cpu-pack-quantized` left as a bit
     stream (3, 5, 6 bits) keep the contraction's loop, with a warning.
   }];
   let options = [
-    Option<"rows", "rows", "int64_t", "4", "Rows of activations in a register tile">,
+    Option<"rows", "rows", "int64_t", "2", "Rows of activations in a register tile">,
     Option<"cols", "cols", "int64_t", "4", "Weight rows in a register tile">,
+    Option<"rowCols", "row-cols", "int64_t", "8",
+           "Weight rows in the register tile of a single row (decode)">,
     Option<"tileM", "tile-m", "int64_t", "64", "Rows of an output tile (one parallel task)">,
     Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
     Option<"parallel", "parallel", "bool", "true",

@@ -100,18 +100,20 @@ void emitTernaryKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
 //===- Group-quantized layers ----------------------------------------------===//
 
 struct QuantizedKernelShape {
-  /// Register tile: rows of xs by weight rows.
-  int64_t rows = 4, cols = 4;
+  /// Register tile: rows of xs by weight rows; a single row (decode, and
+  /// leftover rows) by `rowCols` weight rows.
+  int64_t rows = 2, cols = 4, rowCols = 8;
   /// Output tile, the unit of parallel work.
   int64_t tileM = 64, tileN = 64;
   bool parallel = true;
 };
 
-/// acc[m, n] += sum_g s[n, g] * sum_{k in g} xs[m, k] * Q[n, k] over whole
+/// acc[m, n] += sum_k xs[m, k] * s[n, g] * (Q[n, k] - z[n, g]) over whole
 /// buffers (xs [M, Kp] f32 with Kp whole groups, codes [N, row bytes] i8 in
-/// `format` with lanes > 1, scales [N, Kp / group] f16, acc [M, N] f32).
+/// `format` with lanes > 1, scales and zeros [N, Kp / group] f16, acc
+/// [M, N] f32).
 void emitQuantizedKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value xs,
-                         mlir::Value codes, mlir::Value scales, mlir::Value acc,
+                         mlir::Value codes, mlir::Value scales, mlir::Value zeros, mlir::Value acc,
                          tern::GroupQuantizedAttr format, const QuantizedKernelShape &shape);
 
 //===- Small builders shared by the kernels -------------------------------===//

@@ -2,7 +2,7 @@
 //
 // The contraction of a quantized layer (QuantizedLinearToLinalg.cpp):
 //
-//   acc[m, n] += sum_g s[n, g] * sum_{k in g} xs[m, k] * Q[n, k]
+//   acc[m, n] += sum_k xs[m, k] * s[n, g] * (Q[n, k] - z[n, g]),  g = k / group
 //
 // with the codes packed #tern.group_quantized<bits, lanes = L>, L the f32
 // lanes of a vector register: one load of L code bytes holds L consecutive
@@ -13,12 +13,15 @@
 // size (4.5 bits a weight with 4-bit codes and group 64), which is what a
 // decode step, bound by memory bandwidth, is paid for.
 //
-// The group scale multiplies the widened codes once (shared by the tile's
-// rows), so the accumulators take one FMA per row: a register tile of R
-// rows of xs by C weight rows holds R * C accumulators, C code vectors, R
-// activations and a scale. Leftover rows and weight rows run 1-row and
-// 1-column tiles of the same code; output tiles are the parallel loop, so
-// decode (one row) spreads the weight rows over the threads.
+// Per group, the kernel sums xs * Q and xs lane-wise, then adds
+// s * sum(xs * Q) - s * z * sum(xs) to its accumulators: a code costs its
+// unpacking (shared by the tile's rows) and one FMA per row, and the scale
+// and zero point are read once a group. A register tile of R rows of xs by
+// C weight rows holds 2 R C accumulators (group sums and totals), R
+// activation sums, C code vectors and R activations; single rows (decode,
+// and the rows left over) take `rowCols` weight rows, and leftover weight
+// rows 1-column tiles of the same code. Output tiles are the parallel loop,
+// so decode (one row) spreads the weight rows over the threads.
 //
 //===----------------------------------------------------------------------===//
 #include "Kernels.h"
@@ -27,6 +30,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <numeric>
 
 using namespace mlir;
 
@@ -37,14 +42,15 @@ namespace {
 struct QuantizedEmitter {
   OpBuilder &b;
   Location loc;
-  Value xs, codes, scales, acc;
+  Value xs, codes, scales, zeros, acc;
   tern::GroupQuantizedAttr format;
   int64_t lanes, slots, bits;
   VectorType bytesType, wordsType, floatsType;
 
-  QuantizedEmitter(OpBuilder &b, Location loc, Value xs, Value codes, Value scales, Value acc,
-                   tern::GroupQuantizedAttr format)
-      : b(b), loc(loc), xs(xs), codes(codes), scales(scales), acc(acc), format(format),
+  QuantizedEmitter(OpBuilder &b, Location loc, Value xs, Value codes, Value scales, Value zeros,
+                   Value acc, tern::GroupQuantizedAttr format)
+      : b(b), loc(loc), xs(xs), codes(codes), scales(scales), zeros(zeros), acc(acc),
+        format(format),
         lanes(format.getLanes()), slots(format.getCodesPerByte()), bits(format.getBits()) {
     bytesType = VectorType::get({lanes}, b.getI8Type());
     wordsType = VectorType::get({lanes}, b.getI32Type());
@@ -61,14 +67,26 @@ struct QuantizedEmitter {
     Value shifted = slot == 0 ? codeBytes
                               : arith::ShRUIOp::create(b, loc, codeBytes,
                                                        splat(bytesType, slot * bits));
-    Value code = bits == 8 ? shifted
-                           : Value(arith::AndIOp::create(b, loc, shifted,
-                                                         splat(bytesType, (1 << bits) - 1)));
+    // The top slot's shift leaves nothing above the code.
+    Value code = slot == slots - 1 ? shifted
+                                   : Value(arith::AndIOp::create(b, loc, shifted,
+                                                                 splat(bytesType, (1 << bits) - 1)));
     return arith::UIToFPOp::create(b, loc, floatsType,
                                    arith::ExtUIOp::create(b, loc, wordsType, code));
   }
 
-  /// acc[m : m + rows, n : n + cols] += the register tile's sums.
+  /// L lanes of the f16 value buffer[row, g], as f32.
+  Value broadcastHalf(Value buffer, Value row, Value g) {
+    Value half = memref::LoadOp::create(b, loc, buffer, ValueRange{row, g});
+    Value lanesOfHalf =
+        vector::BroadcastOp::create(b, loc, VectorType::get({lanes}, b.getF16Type()), half);
+    return arith::ExtFOp::create(b, loc, floatsType, lanesOfHalf);
+  }
+
+  /// acc[m : m + rows, n : n + cols] += the register tile's sums. Per
+  /// group, lane-wise partial sums: dot = sum xs * Q and xsum = sum xs (one
+  /// per row, shared by the weight rows); then acc += s * dot - s * z *
+  /// xsum, so a code costs its unpacking and one FMA per row.
   void tile(Value m, int64_t rows, Value n, int64_t cols, int64_t groups) {
     int64_t group = format.getGroup(), blockCodes = format.getBlockCodes();
     int64_t blocksPerGroup = group / blockCodes;
@@ -76,34 +94,47 @@ struct QuantizedEmitter {
                                            DenseElementsAttr::get(floatsType, b.getF32FloatAttr(0)));
     SmallVector<Value> init(rows * cols, zero);
     auto loop = scf::ForOp::create(
-        b, loc, index(b, loc, 0), index(b, loc, groups * blocksPerGroup), index(b, loc, 1), init,
-        [&](OpBuilder &nested, Location, Value block, ValueRange accs) {
+        b, loc, index(b, loc, 0), index(b, loc, groups), index(b, loc, 1), init,
+        [&](OpBuilder &nested, Location, Value g, ValueRange accs) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToEnd(nested.getInsertionBlock());
-          Value g = arith::DivUIOp::create(b, loc, block, index(b, loc, blocksPerGroup));
-          Value codeColumn = arith::MulIOp::create(b, loc, block, index(b, loc, lanes));
-          Value xColumn = arith::MulIOp::create(b, loc, block, index(b, loc, blockCodes));
-          SmallVector<Value> codeBytes, scale;
-          for (int64_t c = 0; c < cols; ++c) {
-            Value row = addIndex(b, loc, n, c);
-            codeBytes.push_back(
-                vector::LoadOp::create(b, loc, bytesType, codes, ValueRange{row, codeColumn}));
-            Value half = memref::LoadOp::create(b, loc, scales, ValueRange{row, g});
-            Value s = arith::ExtFOp::create(b, loc, b.getF32Type(), half);
-            scale.push_back(vector::BroadcastOp::create(b, loc, floatsType, s));
+          SmallVector<Value> dots(rows * cols, zero), xsums(rows, zero);
+          for (int64_t block = 0; block < blocksPerGroup; ++block) {
+            Value blockIndex =
+                addIndex(b, loc, arith::MulIOp::create(b, loc, g, index(b, loc, blocksPerGroup)),
+                         block);
+            Value codeColumn = arith::MulIOp::create(b, loc, blockIndex, index(b, loc, lanes));
+            Value xColumn = arith::MulIOp::create(b, loc, blockIndex, index(b, loc, blockCodes));
+            SmallVector<Value> codeBytes;
+            for (int64_t c = 0; c < cols; ++c)
+              codeBytes.push_back(vector::LoadOp::create(
+                  b, loc, bytesType, codes, ValueRange{addIndex(b, loc, n, c), codeColumn}));
+            for (int64_t slot = 0; slot < slots; ++slot) {
+              Value column = addIndex(b, loc, xColumn, slot * lanes);
+              SmallVector<Value> activations;
+              for (int64_t r = 0; r < rows; ++r) {
+                activations.push_back(vector::LoadOp::create(
+                    b, loc, floatsType, xs, ValueRange{addIndex(b, loc, m, r), column}));
+                xsums[r] = arith::AddFOp::create(b, loc, xsums[r], activations[r]);
+              }
+              for (int64_t c = 0; c < cols; ++c) {
+                Value weights = unpack(codeBytes[c], slot);
+                for (int64_t r = 0; r < rows; ++r)
+                  dots[r * cols + c] =
+                      vector::FMAOp::create(b, loc, activations[r], weights, dots[r * cols + c]);
+              }
+            }
           }
           SmallVector<Value> next(accs.begin(), accs.end());
-          for (int64_t slot = 0; slot < slots; ++slot) {
-            Value column = addIndex(b, loc, xColumn, slot * lanes);
-            SmallVector<Value> activations;
-            for (int64_t r = 0; r < rows; ++r)
-              activations.push_back(vector::LoadOp::create(
-                  b, loc, floatsType, xs, ValueRange{addIndex(b, loc, m, r), column}));
-            for (int64_t c = 0; c < cols; ++c) {
-              Value weights = arith::MulFOp::create(b, loc, unpack(codeBytes[c], slot), scale[c]);
-              for (int64_t r = 0; r < rows; ++r)
-                next[r * cols + c] =
-                    vector::FMAOp::create(b, loc, activations[r], weights, next[r * cols + c]);
+          for (int64_t c = 0; c < cols; ++c) {
+            Value row = addIndex(b, loc, n, c);
+            Value s = broadcastHalf(scales, row, g);
+            Value negSz = arith::NegFOp::create(
+                b, loc, arith::MulFOp::create(b, loc, s, broadcastHalf(zeros, row, g)));
+            for (int64_t r = 0; r < rows; ++r) {
+              Value &acc = next[r * cols + c];
+              acc = vector::FMAOp::create(b, loc, dots[r * cols + c], s, acc);
+              acc = vector::FMAOp::create(b, loc, xsums[r], negSz, acc);
             }
           }
           scf::YieldOp::create(b, loc, next);
@@ -131,13 +162,14 @@ void forEach(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
 } // namespace
 
 void emitQuantizedKernel(OpBuilder &b, Location loc, Value xs, Value codes, Value scales,
-                         Value acc, tern::GroupQuantizedAttr format,
+                         Value zeros, Value acc, tern::GroupQuantizedAttr format,
                          const QuantizedKernelShape &shape) {
-  QuantizedEmitter emitter(b, loc, xs, codes, scales, acc, format);
+  QuantizedEmitter emitter(b, loc, xs, codes, scales, zeros, acc, format);
   int64_t groups = cast<MemRefType>(scales.getType()).getDimSize(1);
-  int64_t rows = shape.rows, cols = shape.cols;
+  int64_t rows = shape.rows;
+  int64_t unit = std::lcm(shape.cols, shape.rowCols);
   int64_t tileM = llvm::divideCeil(shape.tileM, rows) * rows;
-  int64_t tileN = llvm::divideCeil(shape.tileN, cols) * cols;
+  int64_t tileN = llvm::divideCeil(shape.tileN, unit) * unit;
   Value m = memref::DimOp::create(b, loc, xs, 0);
   Value n = memref::DimOp::create(b, loc, codes, 0);
 
@@ -145,6 +177,7 @@ void emitQuantizedKernel(OpBuilder &b, Location loc, Value xs, Value codes, Valu
     Value mEnd = arith::MinUIOp::create(b, loc, addIndex(b, loc, m0, tileM), m);
     Value nEnd = arith::MinUIOp::create(b, loc, addIndex(b, loc, n0, tileN), n);
     auto columns = [&](Value row, int64_t tileRows) {
+      int64_t cols = tileRows == 1 ? shape.rowCols : shape.cols;
       Value nFull = arith::AddIOp::create(
           b, loc, n0, roundDown(b, loc, arith::SubIOp::create(b, loc, nEnd, n0), cols));
       forEach(b, loc, n0, nFull, cols,

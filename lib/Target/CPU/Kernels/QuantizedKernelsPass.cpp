@@ -34,23 +34,25 @@ bool isRowMajorBuffer(Value v, Type element) {
 
 /// The structure QuantizedLinearToLinalg gives a quantized contraction.
 LogicalResult checkQuantizedContraction(linalg::GenericOp op, tern::GroupQuantizedAttr format) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 3 || op.getNumDpsInits() != 1)
-    return op.emitError("tern-cpu-quantized-kernels: a quantized contraction must have three "
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 4 || op.getNumDpsInits() != 1)
+    return op.emitError("tern-cpu-quantized-kernels: a quantized contraction must have four "
                         "inputs and one output buffer");
   Value xs = op.getDpsInputs()[0], codes = op.getDpsInputs()[1], scales = op.getDpsInputs()[2];
+  Value zeros = op.getDpsInputs()[3];
   Value acc = op.getDpsInits()[0];
   Builder b(op.getContext());
   if (!isRowMajorBuffer(xs, b.getF32Type()) || !isRowMajorBuffer(codes, b.getI8Type()) ||
-      !isRowMajorBuffer(scales, b.getF16Type()) || !isRowMajorBuffer(acc, b.getF32Type()))
+      !isRowMajorBuffer(scales, b.getF16Type()) || !isRowMajorBuffer(zeros, b.getF16Type()) ||
+      !isRowMajorBuffer(acc, b.getF32Type()))
     return op.emitError("tern-cpu-quantized-kernels: expected row-major f32 activations, i8 "
-                        "codes, f16 scales and an f32 accumulator");
+                        "codes, f16 scales and zero points and an f32 accumulator");
   MLIRContext *ctx = op.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   AffineExpr byteOfK =
       d(2).floorDiv(format.getBlockCodes()) * format.getLanes() + d(2) % format.getLanes();
+  AffineMap groupOfK = AffineMap::get(3, 0, {d(1), d(2).floorDiv(format.getGroup())}, ctx);
   SmallVector<AffineMap> expected{AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                                  AffineMap::get(3, 0, {d(1), byteOfK}, ctx),
-                                  AffineMap::get(3, 0, {d(1), d(2).floorDiv(format.getGroup())}, ctx),
+                                  AffineMap::get(3, 0, {d(1), byteOfK}, ctx), groupOfK, groupOfK,
                                   AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
   if (op.getIndexingMapsArray() != expected)
     return op.emitError("tern-cpu-quantized-kernels: the contraction's indexing maps are not "
@@ -71,11 +73,11 @@ struct QuantizedKernelsPass : impl::TernCpuQuantizedKernelsBase<QuantizedKernels
   using TernCpuQuantizedKernelsBase::TernCpuQuantizedKernelsBase;
 
   void runOnOperation() override {
-    if (rows < 1 || cols < 1 || tileM < 1 || tileN < 1) {
+    if (rows < 1 || cols < 1 || rowCols < 1 || tileM < 1 || tileN < 1) {
       getOperation().emitError("tern-cpu-quantized-kernels: sizes must be positive");
       return signalPassFailure();
     }
-    kernels::QuantizedKernelShape shape{rows, cols, tileM, tileN, parallel};
+    kernels::QuantizedKernelShape shape{rows, cols, rowCols, tileM, tileN, parallel};
     SmallVector<std::pair<linalg::GenericOp, tern::GroupQuantizedAttr>> work;
     std::optional<int64_t> unpackedBits;
     bool failedMatch = false;
@@ -108,7 +110,7 @@ struct QuantizedKernelsPass : impl::TernCpuQuantizedKernelsBase<QuantizedKernels
         opShape.parallel = false;
       kernels::emitQuantizedKernel(rewriter, op.getLoc(), op.getDpsInputs()[0],
                                    op.getDpsInputs()[1], op.getDpsInputs()[2],
-                                   op.getDpsInits()[0], format, opShape);
+                                   op.getDpsInputs()[3], op.getDpsInits()[0], format, opShape);
       rewriter.eraseOp(op);
       ++numKernels;
     }
