@@ -3,7 +3,8 @@
 
   /usr/bin/python3 scripts/models/build_model.py NAME [--steps N] [--out test/models]
 
-NAME: llama | bitnet | draft | draft-bytes | llama-long. bitnet and llama-long start from
+NAME: llama | bitnet | draft | draft-bytes | llama-long | llama-medium (12M parameters, not
+committed: --out build/models). bitnet and llama-long start from
 llama's checkpoint (work dir). Intermediate files (corpus, tokenizer, checkpoints) go to
 $TERNION_MODELS_WORK (default /tmp/ternion-models-work). Fixed seeds; one torch thread.
 """
@@ -44,6 +45,10 @@ MODELS = {
                dict(tokenizer="spm2048", init="llama", steps=300, batch=8, lr=1.5e-3, warmup=20)),
     "llama-long": (Config(vocab_size=2048, dim=256, n_layers=4, n_heads=8, n_kv_heads=2, ffn_dim=512, context=2048),
                    dict(tokenizer="spm2048", init="llama", steps=80, batch=2, lr=5e-4, warmup=10)),
+    # Not a committed fixture (its weights are ~48 MB): the larger model the quantization
+    # quality table needs (docs/quantization.md); --out build/models, about an hour.
+    "llama-medium": (Config(vocab_size=2048, dim=384, n_layers=6, n_heads=6, n_kv_heads=2, ffn_dim=1024, context=512),
+                     dict(tokenizer="spm2048", init=None, steps=300, batch=8, lr=2e-3, warmup=30)),
     "draft": (Config(vocab_size=2048, dim=128, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=256, context=512),
               dict(tokenizer="spm2048", init=None, steps=600, batch=8, lr=4e-3, warmup=50)),
     "draft-bytes": (Config(vocab_size=260, dim=128, n_layers=3, n_heads=4, n_kv_heads=2, ffn_dim=384, context=512),

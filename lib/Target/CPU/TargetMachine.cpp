@@ -106,7 +106,9 @@ static void tuneTernary(const Machine &target, KernelTuning &tuning) {
 static void tuneQuantized(const Machine &target, KernelTuning &tuning) {
   tuning.quantizedLanes = std::max<int64_t>(target.vectorLanes, 8);
   tuning.quantizedKernelOptions =
-      target.vectorLanes == 16 ? "rows=2 cols=4 row-cols=8" : "rows=2 cols=2 row-cols=4";
+      (target.vectorLanes == 16 ? "rows=2 cols=4 row-cols=8" : "rows=2 cols=2 row-cols=4") +
+      std::string(" panel-width=") + std::to_string(tuning.panelWidth) +
+      " vector-width=" + std::to_string(std::max<int64_t>(target.vectorLanes, 4)) + " panel-rows=6";
 }
 
 /// The contraction kernels' register tiles and the panel width.
@@ -132,7 +134,7 @@ KernelTuning kernelTuningFor(const Machine &target) {
   KernelTuning tuning;
   tuneContractions(target, tuning);
   tuneTernary(target, tuning);
-  tuneQuantized(target, tuning);
+  tuneQuantized(target, tuning); // after tuneContractions: the panel width
   return tuning;
 }
 

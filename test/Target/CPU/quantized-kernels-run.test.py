@@ -23,6 +23,11 @@ CASES = {
     "b6_g64": (6, 64, 256, 40, True, False),
     "b8_g128": (8, 128, 300, 37, True, True),
     "b2_g128_rtn": (2, 128, 256, 70, False, False),
+    # N whole panels (64 with AVX-512, 16 with AVX2): from 16 rows on, dequantized panels
+    # and the f32 panel kernel.
+    "b4_g64_panels": (4, 64, 200, 128, True, True),
+    "b8_g128_panels": (8, 128, 256, 64, False, False),
+    "b2_g64_panels": (2, 64, 192, 192, True, False),
 }
 ROWS = [1, 3, 17, 70]
 

@@ -299,7 +299,11 @@ def TernCpuQuantizedKernels : Pass<"tern-cpu-quantized-kernels", "mlir::func::Fu
     weights is made, and the weights are read at their packed size. A
     register tile is `rows` rows of activations by `cols` weight rows
     (a single row, as in decode: `row-cols` weight rows side by side);
-    output tiles of `tile-m` x `tile-n` are the parallel loop. Codes that `tern-cpu-pack-quantized` left as a bit
+    output tiles of `tile-m` x `tile-n` are the parallel loop. From
+    `panel-min-rows` rows on (prefill), each panel of `panel-width` weight
+    rows is instead dequantized into a per-task f32 buffer in the layout
+    of the f32 panel kernel, which multiplies all rows by it while it is in
+    cache (panels are the parallel loop). Codes that `tern-cpu-pack-quantized` left as a bit
     stream (3, 5, 6 bits) keep the contraction's loop, with a warning.
   }];
   let options = [
@@ -307,6 +311,12 @@ def TernCpuQuantizedKernels : Pass<"tern-cpu-quantized-kernels", "mlir::func::Fu
     Option<"cols", "cols", "int64_t", "4", "Weight rows in a register tile">,
     Option<"rowCols", "row-cols", "int64_t", "8",
            "Weight rows in the register tile of a single row (decode)">,
+    Option<"panelMinRows", "panel-min-rows", "int64_t", "16",
+           "Rows from which a layer is dequantized a panel at a time into the f32 panel "
+           "kernel's layout (0: never)">,
+    Option<"panelWidth", "panel-width", "int64_t", "64", "Weight rows per dequantized panel">,
+    Option<"vectorWidth", "vector-width", "int64_t", "16", "f32 lanes of the panel kernel">,
+    Option<"panelRows", "panel-rows", "int64_t", "6", "Rows of the panel kernel's register tile">,
     Option<"tileM", "tile-m", "int64_t", "64", "Rows of an output tile (one parallel task)">,
     Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
     Option<"parallel", "parallel", "bool", "true",

@@ -103,6 +103,9 @@ struct QuantizedKernelShape {
   /// Register tile: rows of xs by weight rows; a single row (decode, and
   /// leftover rows) by `rowCols` weight rows.
   int64_t rows = 2, cols = 4, rowCols = 8;
+  /// Rows from which the panel path runs (0: never), with its panel width
+  /// and the f32 panel kernel's vector width and row tile.
+  int64_t panelMinRows = 16, panelWidth = 64, vectorWidth = 16, panelRows = 6;
   /// Output tile, the unit of parallel work.
   int64_t tileM = 64, tileN = 64;
   bool parallel = true;

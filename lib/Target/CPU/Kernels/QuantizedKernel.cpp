@@ -29,6 +29,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <numeric>
@@ -161,9 +162,117 @@ void forEach(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
 
 } // namespace
 
+/// Prefill: for each panel of P weight rows (the parallel loop), the panel
+/// is dequantized into a [1, Kp, P] f32 buffer, the layout of the f32 panel
+/// kernel, which then multiplies all M rows by it while it sits in L2. The
+/// dequantization (a few scalar operations per weight) is paid once per
+/// panel and M rows, the FMAs run at the f32 GEMM's rate; the buffer is one
+/// panel per task, never the whole weight.
+static void emitDequantizedPanels(OpBuilder &b, Location loc, Value xs, Value codes, Value scales,
+                                  Value zeros, Value acc, tern::GroupQuantizedAttr format,
+                                  const QuantizedKernelShape &shape) {
+  int64_t panel = shape.panelWidth, group = format.getGroup(), lanes = format.getLanes();
+  int64_t slots = format.getCodesPerByte(), bits = format.getBits();
+  int64_t blockCodes = format.getBlockCodes(), blocksPerGroup = group / blockCodes;
+  auto codesType = cast<MemRefType>(codes.getType());
+  int64_t n = codesType.getDimSize(0);
+  int64_t groups = cast<MemRefType>(scales.getType()).getDimSize(1);
+  int64_t paddedK = groups * group;
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto i32Const = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  Value m = memref::DimOp::create(b, loc, xs, 0);
+  // acc [M, N] as [M, N / P, P]: panel p is acc3[:, p, :].
+  auto accType = cast<MemRefType>(acc.getType());
+  auto acc3Type = MemRefType::get({accType.getDimSize(0), n / panel, panel}, f32);
+  Value acc3 = memref::ExpandShapeOp::create(
+      b, loc, acc3Type, acc, SmallVector<ReassociationIndices>{{0}, {1, 2}},
+      SmallVector<OpFoldResult>{m, b.getIndexAttr(n / panel), b.getIndexAttr(panel)});
+
+  auto body = [&](Value p) {
+    auto bufferType = MemRefType::get({1, paddedK, panel}, f32);
+    Value buffer = memref::AllocOp::create(b, loc, bufferType, /*alignment=*/b.getI64IntegerAttr(64));
+    Value zeroIndex = index(b, loc, 0);
+    Value firstRow = arith::MulIOp::create(b, loc, p, index(b, loc, panel));
+    forLoop(b, loc, zeroIndex, index(b, loc, panel), 1, [&](OpBuilder &, Value j) {
+      Value row = arith::AddIOp::create(b, loc, firstRow, j);
+      forLoop(b, loc, zeroIndex, index(b, loc, groups), 1, [&](OpBuilder &, Value g) {
+        Value sHalf = memref::LoadOp::create(b, loc, scales, ValueRange{row, g});
+        Value zHalf = memref::LoadOp::create(b, loc, zeros, ValueRange{row, g});
+        Value s = arith::ExtFOp::create(b, loc, f32, sHalf);
+        Value z = arith::ExtFOp::create(b, loc, f32, zHalf);
+        for (int64_t block = 0; block < blocksPerGroup; ++block) {
+          Value blockIndex =
+              addIndex(b, loc, arith::MulIOp::create(b, loc, g, index(b, loc, blocksPerGroup)), block);
+          Value byteBase = arith::MulIOp::create(b, loc, blockIndex, index(b, loc, lanes));
+          Value kBase = arith::MulIOp::create(b, loc, blockIndex, index(b, loc, blockCodes));
+          forLoop(b, loc, zeroIndex, index(b, loc, lanes), 1, [&](OpBuilder &, Value l) {
+            Value byte = memref::LoadOp::create(b, loc, codes,
+                                                ValueRange{row, arith::AddIOp::create(b, loc, byteBase, l)});
+            Value word = arith::ExtUIOp::create(b, loc, i32, byte);
+            for (int64_t slot = 0; slot < slots; ++slot) {
+              Value code = arith::AndIOp::create(
+                  b, loc, arith::ShRUIOp::create(b, loc, word, i32Const(slot * bits)),
+                  i32Const((1 << bits) - 1));
+              Value w = arith::MulFOp::create(
+                  b, loc, arith::SubFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, code), z),
+                  s);
+              Value k = arith::AddIOp::create(b, loc, addIndex(b, loc, kBase, slot * lanes), l);
+              memref::StoreOp::create(b, loc, w, buffer, ValueRange{zeroIndex, k, j});
+            }
+          });
+        }
+      });
+    });
+    // y[:, p, :] += xs * panel.
+    auto sliceType = MemRefType::get(
+        {accType.getDimSize(0), 1, panel}, f32,
+        StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {n, panel, 1}));
+    Value slice = memref::SubViewOp::create(
+        b, loc, sliceType, acc3, SmallVector<OpFoldResult>{b.getIndexAttr(0), p, b.getIndexAttr(0)},
+        SmallVector<OpFoldResult>{m, b.getIndexAttr(1), b.getIndexAttr(panel)},
+        SmallVector<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(1)});
+    KernelShape panelShape;
+    panelShape.vectorWidth = shape.vectorWidth;
+    panelShape.panelRows = shape.panelRows;
+    emitPanelKernel(b, loc, xs, buffer, slice, panelShape);
+    memref::DeallocOp::create(b, loc, buffer);
+  };
+
+  Value panels = index(b, loc, n / panel);
+  if (shape.parallel) {
+    SmallVector<OpFoldResult> lbs{b.getIndexAttr(0)}, ubs{panels}, steps{b.getIndexAttr(1)};
+    auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, ValueRange{}, std::nullopt);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forall.getBody()->getTerminator());
+    body(forall.getInductionVar(0));
+    return;
+  }
+  forLoop(b, loc, index(b, loc, 0), panels, 1, [&](OpBuilder &, Value p) { body(p); });
+}
+
 void emitQuantizedKernel(OpBuilder &b, Location loc, Value xs, Value codes, Value scales,
                          Value zeros, Value acc, tern::GroupQuantizedAttr format,
                          const QuantizedKernelShape &shape) {
+  // Enough rows (prefill) go through dequantized panels and the f32 panel
+  // kernel; fewer (decode) through the fused kernel below.
+  int64_t n0 = cast<MemRefType>(codes.getType()).getDimSize(0);
+  if (shape.panelWidth > 0 && shape.panelMinRows > 0 && n0 % shape.panelWidth == 0 &&
+      shape.panelWidth % shape.vectorWidth == 0) {
+    Value rowCount = memref::DimOp::create(b, loc, xs, 0);
+    Value prefill = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, rowCount,
+                                          index(b, loc, shape.panelMinRows));
+    auto branch = scf::IfOp::create(b, loc, prefill, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(branch.thenBlock()->getTerminator());
+    emitDequantizedPanels(b, loc, xs, codes, scales, zeros, acc, format, shape);
+    b.setInsertionPoint(branch.elseBlock()->getTerminator());
+    QuantizedKernelShape fused = shape;
+    fused.panelWidth = 0;
+    emitQuantizedKernel(b, loc, xs, codes, scales, zeros, acc, format, fused);
+    return;
+  }
   QuantizedEmitter emitter(b, loc, xs, codes, scales, zeros, acc, format);
   int64_t groups = cast<MemRefType>(scales.getType()).getDimSize(1);
   int64_t rows = shape.rows;

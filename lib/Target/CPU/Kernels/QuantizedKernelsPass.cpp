@@ -77,7 +77,17 @@ struct QuantizedKernelsPass : impl::TernCpuQuantizedKernelsBase<QuantizedKernels
       getOperation().emitError("tern-cpu-quantized-kernels: sizes must be positive");
       return signalPassFailure();
     }
-    kernels::QuantizedKernelShape shape{rows, cols, rowCols, tileM, tileN, parallel};
+    kernels::QuantizedKernelShape shape;
+    shape.rows = rows;
+    shape.cols = cols;
+    shape.rowCols = rowCols;
+    shape.panelMinRows = panelMinRows;
+    shape.panelWidth = panelWidth;
+    shape.vectorWidth = vectorWidth;
+    shape.panelRows = panelRows;
+    shape.tileM = tileM;
+    shape.tileN = tileN;
+    shape.parallel = parallel;
     SmallVector<std::pair<linalg::GenericOp, tern::GroupQuantizedAttr>> work;
     std::optional<int64_t> unpackedBits;
     bool failedMatch = false;
