@@ -59,14 +59,33 @@ struct Tile {
   }
 
   /// Row and column standard deviations of tile / colScale / rowScale;
-  /// returns max / min of all of them.
+  /// returns max / min of all of them. The scaled tile is computed once
+  /// (into `scaled`), each row's statistics while it is in cache, the
+  /// columns' in a second pass; two-pass variances, as NumPy computes them.
   double measure(const std::vector<double> &colScale, const std::vector<double> &rowScale) {
     rowStd.resize(rows);
-    colStd.resize(width);
-    for (int64_t r = 0; r < rows; ++r)
-      rowStd[r] = stddev(width, [&](int64_t c) { return at(r, c, colScale, rowScale); });
-    for (int64_t c = 0; c < width; ++c)
-      colStd[c] = stddev(rows, [&](int64_t r) { return at(r, c, colScale, rowScale); });
+    colStd.assign(width, 0);
+    scaled.resize(rows * width);
+    std::vector<double> colMean(width, 0);
+    for (int64_t r = 0; r < rows; ++r) {
+      double *row = scaled.data() + r * width;
+      for (int64_t c = 0; c < width; ++c) {
+        row[c] = at(r, c, colScale, rowScale);
+        colMean[c] += row[c];
+      }
+      rowStd[r] = stddev(width, [&](int64_t c) { return row[c]; });
+    }
+    for (double &mean : colMean)
+      mean /= rows;
+    for (int64_t r = 0; r < rows; ++r) {
+      const double *row = scaled.data() + r * width;
+      for (int64_t c = 0; c < width; ++c) {
+        double d = row[c] - colMean[c];
+        colStd[c] += d * d;
+      }
+    }
+    for (double &s : colStd)
+      s = rows < 2 ? 0 : std::sqrt(s / (rows - 1));
     double lo = std::numeric_limits<double>::infinity(), hi = 0;
     for (double s : rowStd)
       lo = std::min(lo, s), hi = std::max(hi, s);
@@ -74,6 +93,7 @@ struct Tile {
       lo = std::min(lo, s), hi = std::max(hi, s);
     return hi / std::max(lo, 1e-12);
   }
+  std::vector<double> scaled;
 };
 
 double clampStd(double s) { return std::clamp(s, StdMin, StdMax); }
