@@ -28,6 +28,10 @@ CASES = {
     "b4_g64_panels": (4, 64, 200, 128, True, True),
     "b8_g128_panels": (8, 128, 256, 64, False, False),
     "b2_g64_panels": (2, 64, 192, 192, True, False),
+    # Bit streams (3, 5, 6 bits) of whole panels: dequantized panels for every row count.
+    "b3_g64_panels": (3, 64, 200, 128, True, True),
+    "b6_g128_panels": (6, 128, 256, 64, False, False),
+    "b5_g64_panels": (5, 64, 136, 64, True, False),
 }
 ROWS = [1, 3, 17, 70]
 

@@ -119,6 +119,14 @@ void emitQuantizedKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value xs,
                          mlir::Value codes, mlir::Value scales, mlir::Value zeros, mlir::Value acc,
                          tern::GroupQuantizedAttr format, const QuantizedKernelShape &shape);
 
+/// acc += xs * W with W dequantized one panel of `shape.panelWidth` weight
+/// rows at a time into the f32 panel kernel's layout (any bits and lanes;
+/// N a multiple of the panel width).
+void emitDequantizedPanels(mlir::OpBuilder &b, mlir::Location loc, mlir::Value xs,
+                           mlir::Value codes, mlir::Value scales, mlir::Value zeros,
+                           mlir::Value acc, tern::GroupQuantizedAttr format,
+                           const QuantizedKernelShape &shape);
+
 //===- Small builders shared by the kernels -------------------------------===//
 
 mlir::Value index(mlir::OpBuilder &b, mlir::Location loc, int64_t value);

@@ -168,9 +168,9 @@ void forEach(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
 /// dequantization (a few scalar operations per weight) is paid once per
 /// panel and M rows, the FMAs run at the f32 GEMM's rate; the buffer is one
 /// panel per task, never the whole weight.
-static void emitDequantizedPanels(OpBuilder &b, Location loc, Value xs, Value codes, Value scales,
-                                  Value zeros, Value acc, tern::GroupQuantizedAttr format,
-                                  const QuantizedKernelShape &shape) {
+void emitDequantizedPanels(OpBuilder &b, Location loc, Value xs, Value codes, Value scales,
+                           Value zeros, Value acc, tern::GroupQuantizedAttr format,
+                           const QuantizedKernelShape &shape) {
   int64_t panel = shape.panelWidth, group = format.getGroup(), lanes = format.getLanes();
   int64_t slots = format.getCodesPerByte(), bits = format.getBits();
   int64_t blockCodes = format.getBlockCodes(), blocksPerGroup = group / blockCodes;
@@ -202,6 +202,35 @@ static void emitDequantizedPanels(OpBuilder &b, Location loc, Value xs, Value co
         Value zHalf = memref::LoadOp::create(b, loc, zeros, ValueRange{row, g});
         Value s = arith::ExtFOp::create(b, loc, f32, sHalf);
         Value z = arith::ExtFOp::create(b, loc, f32, zHalf);
+        auto store = [&](Value code, Value k) {
+          Value w = arith::MulFOp::create(
+              b, loc, arith::SubFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, code), z), s);
+          memref::StoreOp::create(b, loc, w, buffer, ValueRange{zeroIndex, k, j});
+        };
+        if (!slots) {
+          // A bit stream (3, 5, 6 bits): code k is bits (k * bits) % 8 on of
+          // byte k * bits / 8, continued in the next byte.
+          Value kGroup = arith::MulIOp::create(b, loc, g, index(b, loc, group));
+          int64_t lastByte = codesType.getDimSize(1) - 1;
+          forLoop(b, loc, zeroIndex, index(b, loc, group), 1, [&](OpBuilder &, Value kk) {
+            Value k = arith::AddIOp::create(b, loc, kGroup, kk);
+            Value bit = arith::MulIOp::create(b, loc, k, index(b, loc, bits));
+            Value byteIndex = arith::DivUIOp::create(b, loc, bit, index(b, loc, 8));
+            Value nextIndex =
+                arith::MinUIOp::create(b, loc, addIndex(b, loc, byteIndex, 1), index(b, loc, lastByte));
+            Value low = memref::LoadOp::create(b, loc, codes, ValueRange{row, byteIndex});
+            Value high = memref::LoadOp::create(b, loc, codes, ValueRange{row, nextIndex});
+            Value word = arith::OrIOp::create(
+                b, loc, arith::ExtUIOp::create(b, loc, i32, low),
+                arith::ShLIOp::create(b, loc, arith::ExtUIOp::create(b, loc, i32, high), i32Const(8)));
+            Value shift = arith::IndexCastOp::create(
+                b, loc, i32, arith::RemUIOp::create(b, loc, bit, index(b, loc, 8)));
+            store(arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, word, shift),
+                                        i32Const((1 << bits) - 1)),
+                  k);
+          });
+          return;
+        }
         for (int64_t block = 0; block < blocksPerGroup; ++block) {
           Value blockIndex =
               addIndex(b, loc, arith::MulIOp::create(b, loc, g, index(b, loc, blocksPerGroup)), block);
@@ -215,11 +244,7 @@ static void emitDequantizedPanels(OpBuilder &b, Location loc, Value xs, Value co
               Value code = arith::AndIOp::create(
                   b, loc, arith::ShRUIOp::create(b, loc, word, i32Const(slot * bits)),
                   i32Const((1 << bits) - 1));
-              Value w = arith::MulFOp::create(
-                  b, loc, arith::SubFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, code), z),
-                  s);
-              Value k = arith::AddIOp::create(b, loc, addIndex(b, loc, kBase, slot * lanes), l);
-              memref::StoreOp::create(b, loc, w, buffer, ValueRange{zeroIndex, k, j});
+              store(code, arith::AddIOp::create(b, loc, addIndex(b, loc, kBase, slot * lanes), l));
             }
           });
         }

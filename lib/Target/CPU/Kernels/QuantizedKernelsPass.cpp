@@ -48,8 +48,10 @@ LogicalResult checkQuantizedContraction(linalg::GenericOp op, tern::GroupQuantiz
                         "codes, f16 scales and zero points and an f32 accumulator");
   MLIRContext *ctx = op.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr byteOfK =
-      d(2).floorDiv(format.getBlockCodes()) * format.getLanes() + d(2) % format.getLanes();
+  AffineExpr byteOfK = format.getCodesPerByte()
+                           ? d(2).floorDiv(format.getBlockCodes()) * format.getLanes() +
+                                 d(2) % format.getLanes()
+                           : (d(2) * format.getBits()).floorDiv(8);
   AffineMap groupOfK = AffineMap::get(3, 0, {d(1), d(2).floorDiv(format.getGroup())}, ctx);
   SmallVector<AffineMap> expected{AffineMap::get(3, 0, {d(0), d(2)}, ctx),
                                   AffineMap::get(3, 0, {d(1), byteOfK}, ctx), groupOfK, groupOfK,
@@ -89,38 +91,49 @@ struct QuantizedKernelsPass : impl::TernCpuQuantizedKernelsBase<QuantizedKernels
     shape.tileN = tileN;
     shape.parallel = parallel;
     SmallVector<std::pair<linalg::GenericOp, tern::GroupQuantizedAttr>> work;
-    std::optional<int64_t> unpackedBits;
+    std::optional<int64_t> loopBits;
     bool failedMatch = false;
     getOperation().walk([&](linalg::GenericOp op) {
       auto format = op->getAttrOfType<tern::GroupQuantizedAttr>(tern::kWeightFormatAttrName);
       if (!format)
         return;
-      if (format.getLanes() == 1) {
-        unpackedBits = format.getBits();
+      if (failed(checkQuantizedContraction(op, format))) {
+        failedMatch = true;
+        return;
+      }
+      // Bit-stream codes (3, 5, 6 bits, or 2, 4, 8 bits not repacked) have
+      // no fused kernel: they are dequantized a panel at a time for every
+      // row count, which needs N in whole panels; otherwise the loop stays.
+      int64_t n = cast<MemRefType>(op.getDpsInputs()[1].getType()).getDimSize(0);
+      if (format.getLanes() == 1 && (panelWidth <= 0 || n % panelWidth != 0 ||
+                                     panelWidth % vectorWidth != 0)) {
+        loopBits = format.getBits();
         ++numLoops;
         return;
       }
-      if (failed(checkQuantizedContraction(op, format)))
-        failedMatch = true;
-      else
-        work.emplace_back(op, format);
+      work.emplace_back(op, format);
     });
     if (failedMatch)
       return signalPassFailure();
-    if (unpackedBits)
+    if (loopBits)
       getOperation().emitWarning()
-          << "tern-cpu-quantized-kernels: " << *unpackedBits
-          << "-bit codes (which straddle bytes) have no vector kernel yet; their layers run "
-             "as scalar loops, correct but slow (2, 4 and 8 bits have kernels)";
+          << "tern-cpu-quantized-kernels: " << *loopBits
+          << "-bit codes in layers whose outputs are not whole panels of " << int64_t(panelWidth)
+          << " have no kernel; they run as scalar loops, correct but slow";
     IRRewriter rewriter(&getContext());
     for (auto [op, format] : work) {
       rewriter.setInsertionPoint(op);
       kernels::QuantizedKernelShape opShape = shape;
       if (op->getParentOfType<scf::ForallOp>() || op->getParentOfType<scf::ParallelOp>())
         opShape.parallel = false;
-      kernels::emitQuantizedKernel(rewriter, op.getLoc(), op.getDpsInputs()[0],
-                                   op.getDpsInputs()[1], op.getDpsInputs()[2],
-                                   op.getDpsInputs()[3], op.getDpsInits()[0], format, opShape);
+      Value xs = op.getDpsInputs()[0], codes = op.getDpsInputs()[1];
+      Value scales = op.getDpsInputs()[2], zeros = op.getDpsInputs()[3], acc = op.getDpsInits()[0];
+      if (format.getLanes() == 1)
+        kernels::emitDequantizedPanels(rewriter, op.getLoc(), xs, codes, scales, zeros, acc, format,
+                                       opShape);
+      else
+        kernels::emitQuantizedKernel(rewriter, op.getLoc(), xs, codes, scales, zeros, acc, format,
+                                     opShape);
       rewriter.eraseOp(op);
       ++numKernels;
     }
