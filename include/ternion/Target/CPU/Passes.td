@@ -303,8 +303,10 @@ def TernCpuQuantizedKernels : Pass<"tern-cpu-quantized-kernels", "mlir::func::Fu
     `panel-min-rows` rows on (prefill), each panel of `panel-width` weight
     rows is instead dequantized into a per-task f32 buffer in the layout
     of the f32 panel kernel, which multiplies all rows by it while it is in
-    cache (panels are the parallel loop). Codes that `tern-cpu-pack-quantized` left as a bit
-    stream (3, 5, 6 bits) keep the contraction's loop, with a warning.
+    cache (panels are the parallel loop). Codes that `tern-cpu-pack-quantized`
+    left as a bit stream (3, 5, 6 bits) take the panel path for every row
+    count; in a layer whose outputs are not whole panels they keep the
+    contraction's loop, with a warning.
   }];
   let options = [
     Option<"rows", "rows", "int64_t", "2", "Rows of activations in a register tile">,
