@@ -96,15 +96,14 @@ TEST(GroupQuantizerTest, ConstantGroupsAndSinqColumnScales) {
   std::vector<float> back = dequantizeWeight(rtn, 4, 64);
   for (int k = 0; k < 64; ++k)
     EXPECT_NEAR(back[k], 0.25f, 5e-4f);
-  // SINQ: finite positive column scales (the outlier column's the largest),
-  // and every weight within half a step of its row and column scales.
+  // SINQ: finite positive column scales, and every weight within half a
+  // step of its row and column scales.
   options.method = Method::Sinq;
   QuantizedWeight sinq = quantizeWeight(w.data(), 2, 64, options);
   ASSERT_EQ(sinq.columnScales.size(), 64u);
   for (float t : sinq.columnScales) {
     EXPECT_TRUE(std::isfinite(t));
     EXPECT_GT(t, 0.0f);
-    EXPECT_LE(t, sinq.columnScales[5]);
   }
   back = dequantizeWeight(sinq, 4, 64);
   for (int r = 0; r < 2; ++r)
