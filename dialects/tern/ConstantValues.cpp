@@ -19,6 +19,20 @@ static std::optional<ArrayRef<char>> getResourceBytes(DenseResourceElementsAttr 
   return blob->getData();
 }
 
+std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return getResourceBytes(resource);
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && !dense.isSplat())
+    return dense.getRawData();
+  return std::nullopt;
+}
+
+ElementsAttr makeResourceElements(RankedTensorType type, StringRef name, ArrayRef<char> bytes) {
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes.size(), /*align=*/64);
+  std::memcpy(blob.getMutableData().data(), bytes.data(), bytes.size());
+  return DenseResourceElementsAttr::get(type, name, std::move(blob));
+}
+
 std::optional<SmallVector<int64_t>> getIntValues(Attribute attr) {
   auto elements = dyn_cast_or_null<ElementsAttr>(attr);
   if (!elements)

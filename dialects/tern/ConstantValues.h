@@ -9,6 +9,7 @@
 #define TERNION_DIALECTS_TERN_CONSTANTVALUES_H
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
 #include <optional>
@@ -34,6 +35,16 @@ std::optional<llvm::SmallVector<int64_t>> getConstantIntValues(mlir::Value value
 
 /// The one float value of a constant scalar or one-element tensor.
 std::optional<double> getConstantScalarFloat(mlir::Value value);
+
+/// The raw row-major bytes of a non-splat constant (a dense_resource blob,
+/// read in place, or a dense literal); nullopt for a splat or a missing blob.
+std::optional<llvm::ArrayRef<char>> getRawBytes(mlir::ElementsAttr attr);
+
+/// A dense_resource constant of `type` holding a 64-byte aligned copy of
+/// `bytes`: the form imported weights take, which the artifact writer
+/// externalizes.
+mlir::ElementsAttr makeResourceElements(mlir::RankedTensorType type, llvm::StringRef name,
+                                        llvm::ArrayRef<char> bytes);
 
 /// A `dense<...>` i64 attribute of the given shape.
 mlir::DenseElementsAttr makeI64Elements(mlir::MLIRContext *ctx,

@@ -1,5 +1,6 @@
 //===- TernaryCodes.cpp - packing {-1, 0, +1} weights ---------------------===//
 #include "dialects/tern/TernaryCodes.h"
+#include "dialects/tern/ConstantValues.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -59,10 +60,9 @@ SmallVector<int8_t> unpackTernary(TernaryAttr format, ArrayRef<uint8_t> codes, i
 ElementsAttr makeTernaryCodesAttr(MLIRContext *ctx, TernaryAttr format,
                                   ArrayRef<int8_t> weights, int64_t rows, int64_t k) {
   SmallVector<uint8_t> codes = packTernary(format, weights, rows, k);
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(codes.size(), /*align=*/64);
-  std::memcpy(blob.getMutableData().data(), codes.data(), codes.size());
   auto type = RankedTensorType::get({rows, format.getRowBytes(k)}, IntegerType::get(ctx, 8));
-  return DenseResourceElementsAttr::get(type, "ternary", std::move(blob));
+  return makeResourceElements(
+      type, "ternary", ArrayRef<char>(reinterpret_cast<const char *>(codes.data()), codes.size()));
 }
 
 SmallVector<uint8_t> getTernaryCodeBytes(ElementsAttr codes) {
@@ -70,13 +70,7 @@ SmallVector<uint8_t> getTernaryCodeBytes(ElementsAttr codes) {
                                                       dense.getElementType().isInteger(8))
     return SmallVector<uint8_t>(codes.getNumElements(),
                                 static_cast<uint8_t>(dense.getSplatValue<int8_t>()));
-  ArrayRef<char> bytes;
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(codes)) {
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      bytes = blob->getData();
-  } else if (auto dense = dyn_cast<DenseElementsAttr>(codes); dense && !dense.isSplat()) {
-    bytes = dense.getRawData();
-  }
+  ArrayRef<char> bytes = getRawBytes(codes).value_or(ArrayRef<char>());
   if (int64_t(bytes.size()) != codes.getNumElements())
     return {};
   const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());

@@ -1,5 +1,7 @@
 //===- WeightTransforms.cpp - compile-time rewrites of weights ------------===//
 #include "dialects/tern/WeightTransforms.h"
+#include "dialects/tern/ConstantValues.h"
+#include "dialects/tern/TernOps.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -10,18 +12,6 @@ using namespace mlir;
 
 namespace ternion::tern {
 namespace {
-
-/// Raw row-major bytes of a non-splat constant.
-std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-    return std::nullopt;
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && !dense.isSplat())
-    return dense.getRawData();
-  return std::nullopt;
-}
 
 /// A static 2-D constant of whole-byte elements whose bytes are available:
 /// the input of every rewrite here.
@@ -80,6 +70,14 @@ ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width) {
   return rearrange(*m, {m->rows / width, m->cols, width}, "panels", [&](int64_t r, int64_t c) {
     return ((r / width) * m->cols + c) * width + r % width;
   });
+}
+
+void replaceConstantOperand(OpOperand &operand, ElementsAttr value) {
+  Value old = operand.get();
+  OpBuilder builder(operand.getOwner());
+  operand.set(ConstantOp::create(builder, old.getLoc(), value));
+  if (Operation *def = old.getDefiningOp(); def && def->use_empty())
+    def->erase();
 }
 
 } // namespace ternion::tern

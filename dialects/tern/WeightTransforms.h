@@ -16,6 +16,12 @@ mlir::ElementsAttr transposeConstant2D(mlir::ElementsAttr attr);
 /// `width` or the bytes are not available.
 mlir::ElementsAttr packConstantPanels(mlir::ElementsAttr attr, int64_t width);
 
+/// Makes `operand` read a new constant `value` (created before its owner,
+/// at the old value's location) and erases the constant it read before
+/// when nothing else uses it: how a target swaps a weight for its packed
+/// form.
+void replaceConstantOperand(mlir::OpOperand &operand, mlir::ElementsAttr value);
+
 } // namespace ternion::tern
 
 #endif // TERNION_DIALECTS_TERN_WEIGHTTRANSFORMS_H

@@ -11,14 +11,11 @@
 
 #include "dialects/tern/ConstantValues.h"
 #include "dialects/tern/TernOps.h"
-#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
-#include <cstring>
 
 namespace ternion {
 #define GEN_PASS_DEF_TERNQUANTIZE
@@ -31,34 +28,25 @@ using namespace ternion::tern;
 
 namespace {
 
-/// The values of a static f32 constant weight, read in place when it is a
-/// resource blob (imported weights), else copied out of a literal.
-std::optional<std::vector<float>> readFloatWeight(Value weight) {
+/// The values of a static f32 constant weight, in place (resource blob or
+/// literal): a model's weights are not copied to be quantized.
+std::optional<ArrayRef<float>> getFloatWeight(Value weight) {
   ElementsAttr attr = getConstantAttr(weight);
   if (!attr || !attr.getElementType().isF32())
     return std::nullopt;
+  std::optional<ArrayRef<char>> bytes = getRawBytes(attr);
   size_t count = attr.getNumElements();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || blob->getData().size() != count * sizeof(float))
-      return std::nullopt;
-    std::vector<float> values(count);
-    std::memcpy(values.data(), blob->getData().data(), count * sizeof(float));
-    return values;
-  }
-  if (auto literal = dyn_cast<DenseFPElementsAttr>(attr))
-    return std::vector<float>(literal.getValues<float>().begin(),
-                              literal.getValues<float>().end());
-  return std::nullopt;
+  if (!bytes || bytes->size() != count * sizeof(float))
+    return std::nullopt;
+  return ArrayRef<float>(reinterpret_cast<const float *>(bytes->data()), count);
 }
 
-/// A constant of `type` holding `bytes`, as a resource blob like imported
-/// weights (the artifact writer externalizes both the same way).
+/// A resource constant of `type` holding `values`.
+template <typename T>
 Value makeBlobConstant(OpBuilder &builder, Location loc, RankedTensorType type, StringRef name,
-                       const void *bytes, size_t size) {
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(size, /*align=*/64);
-  std::memcpy(blob.getMutableData().data(), bytes, size);
-  return ConstantOp::create(builder, loc, DenseResourceElementsAttr::get(type, name, std::move(blob)));
+                       const std::vector<T> &values) {
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(T));
+  return ConstantOp::create(builder, loc, makeResourceElements(type, name, bytes));
 }
 
 struct TernQuantize : ternion::impl::TernQuantizeBase<TernQuantize> {
@@ -100,10 +88,10 @@ struct TernQuantize : ternion::impl::TernQuantizeBase<TernQuantize> {
       auto weightType = dyn_cast<RankedTensorType>(linear.getWeight().getType());
       auto inputType = dyn_cast<RankedTensorType>(linear.getInput().getType());
       bool rows = !linear.getWeightFormat() || isa<RowsAttr>(*linear.getWeightFormat());
-      std::optional<std::vector<float>> w;
+      std::optional<ArrayRef<float>> w;
       if (rows && weightType && weightType.getRank() == 2 && weightType.hasStaticShape() &&
           inputType && !inputType.isDynamicDim(inputType.getRank() - 1))
-        w = readFloatWeight(linear.getWeight());
+        w = getFloatWeight(linear.getWeight());
       if (!w) {
         ++skipped;
         continue;
@@ -115,17 +103,14 @@ struct TernQuantize : ternion::impl::TernQuantizeBase<TernQuantize> {
       builder.setInsertionPoint(linear);
       Type i8 = builder.getI8Type(), f16 = builder.getF16Type();
       Value codes = makeBlobConstant(builder, loc, RankedTensorType::get({n, q.rowBytes}, i8),
-                                     "quantized", q.codes.data(), q.codes.size());
+                                     "quantized", q.codes);
       auto sideType = RankedTensorType::get({n, q.groups}, f16);
-      Value scales = makeBlobConstant(builder, loc, sideType, "scales", q.scales.data(),
-                                      q.scales.size() * 2);
-      Value zeros = makeBlobConstant(builder, loc, sideType, "zeros", q.zeros.data(),
-                                     q.zeros.size() * 2);
+      Value scales = makeBlobConstant(builder, loc, sideType, "scales", q.scales);
+      Value zeros = makeBlobConstant(builder, loc, sideType, "zeros", q.zeros);
       Value columns;
       if (!q.columnScales.empty())
         columns = makeBlobConstant(builder, loc, RankedTensorType::get({k}, builder.getF32Type()),
-                                   "column_scales", q.columnScales.data(),
-                                   q.columnScales.size() * 4);
+                                   "column_scales", q.columnScales);
       auto replacement = QuantizedLinearOp::create(builder, loc, linear.getOutput().getType(),
                                                    linear.getInput(), codes, scales, zeros,
                                                    columns, linear.getBias(), format);

@@ -149,20 +149,10 @@ bool mayBeTernary(Value weight) {
   ElementsAttr attr = getConstantAttr(weight);
   if (!attr || !attr.getElementType().isF32())
     return true;
-  ArrayRef<float> values;
-  SmallVector<float> dense;
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || blob->getData().size() != size_t(attr.getNumElements()) * sizeof(float))
-      return true;
-    values = ArrayRef<float>(reinterpret_cast<const float *>(blob->getData().data()),
-                             attr.getNumElements());
-  } else if (auto literal = dyn_cast<DenseFPElementsAttr>(attr)) {
-    dense.assign(literal.getValues<float>().begin(), literal.getValues<float>().end());
-    values = dense;
-  } else {
+  std::optional<ArrayRef<char>> bytes = getRawBytes(attr);
+  if (!bytes || bytes->size() != size_t(attr.getNumElements()) * sizeof(float))
     return true;
-  }
+  ArrayRef<float> values(reinterpret_cast<const float *>(bytes->data()), attr.getNumElements());
   float magnitude = 0;
   for (float v : values) {
     float a = std::fabs(v);

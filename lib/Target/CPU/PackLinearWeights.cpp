@@ -34,7 +34,6 @@ struct PackLinearWeightsPass : impl::TernPackLinearWeightsBase<PackLinearWeights
       return signalPassFailure();
     }
     int64_t packed = 0, kept = 0;
-    OpBuilder builder(&getContext());
     getOperation().walk([&](LinearOp linear) {
       if (linear.getWeightFormatAttr())
         return;
@@ -47,12 +46,8 @@ struct PackLinearWeightsPass : impl::TernPackLinearWeightsBase<PackLinearWeights
         ++kept;
         return;
       }
-      builder.setInsertionPoint(linear);
-      Value packedWeight = ConstantOp::create(builder, weight.getLoc(), panels);
-      linear.getWeightMutable().assign(packedWeight);
+      replaceConstantOperand(linear.getWeightMutable(), panels);
       linear.setWeightFormatAttr(PanelsAttr::get(&getContext(), panelWidth));
-      if (Operation *old = weight.getDefiningOp(); old && old->use_empty())
-        old->erase();
       ++packed;
     });
     numPacked = packed;

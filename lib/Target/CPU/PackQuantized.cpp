@@ -10,11 +10,9 @@
 #include "dialects/tern/ConstantValues.h"
 #include "dialects/tern/TernOps.h"
 #include "dialects/tern/TernaryCodes.h"
-#include "mlir/IR/AsmState.h"
+#include "dialects/tern/WeightTransforms.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 
-#include <cstring>
 
 namespace ternion {
 #define GEN_PASS_DEF_TERNCPUPACKQUANTIZED
@@ -46,7 +44,6 @@ struct PackQuantizedPass : impl::TernCpuPackQuantizedBase<PackQuantizedPass> {
       return signalPassFailure();
     }
     int64_t repacked = 0;
-    OpBuilder builder(&getContext());
     WalkResult result = getOperation().walk([&](QuantizedLinearOp op) -> WalkResult {
       GroupQuantizedAttr from = op.getWeightFormat();
       int64_t bits = from.getBits();
@@ -65,25 +62,16 @@ struct PackQuantizedPass : impl::TernCpuPackQuantizedBase<PackQuantizedPass> {
       int64_t n = type.getDimSize(0), rowBytes = type.getDimSize(1);
       int64_t k = rowBytes * 8 / bits; // whole groups, padding included
       unsigned mask = (1u << bits) - 1;
-      AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes.size(), /*align=*/64);
-      uint8_t *out = reinterpret_cast<uint8_t *>(blob.getMutableData().data());
-      std::memset(out, 0, bytes.size());
+      SmallVector<char> out(bytes.size(), 0);
       for (int64_t row = 0; row < n; ++row)
         for (int64_t i = 0; i < k; ++i) {
           auto [fromByte, fromBit] = codePosition(from, i);
           auto [toByte, toBit] = codePosition(to, i);
           unsigned code = (bytes[row * rowBytes + fromByte] >> fromBit) & mask;
-          out[row * rowBytes + toByte] |= static_cast<uint8_t>(code << toBit);
+          out[row * rowBytes + toByte] |= static_cast<char>(code << toBit);
         }
-      builder.setInsertionPoint(op);
-      Value codes = ConstantOp::create(builder, op.getCodes().getLoc(),
-                                       DenseResourceElementsAttr::get(type, "quantized",
-                                                                      std::move(blob)));
-      Value old = op.getCodes();
-      op.getCodesMutable().assign(codes);
+      replaceConstantOperand(op.getCodesMutable(), makeResourceElements(type, "quantized", out));
       op.setWeightFormatAttr(to);
-      if (Operation *def = old.getDefiningOp(); def && def->use_empty())
-        def->erase();
       ++repacked;
       return WalkResult::advance();
     });

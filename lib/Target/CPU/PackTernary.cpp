@@ -9,6 +9,7 @@
 #include "dialects/tern/ConstantValues.h"
 #include "dialects/tern/TernOps.h"
 #include "dialects/tern/TernaryCodes.h"
+#include "dialects/tern/WeightTransforms.h"
 #include "mlir/IR/Builders.h"
 
 namespace ternion {
@@ -46,7 +47,6 @@ struct PackTernaryPass : impl::TernCpuPackTernaryBase<PackTernaryPass> {
       return signalPassFailure();
     }
     int64_t repacked = 0;
-    OpBuilder builder(&getContext());
     WalkResult result = getOperation().walk([&](TernaryLinearOp op) -> WalkResult {
       TernaryAttr from = op.getWeightFormat();
       int64_t k = op.getInputFeatures();
@@ -60,14 +60,9 @@ struct PackTernaryPass : impl::TernCpuPackTernaryBase<PackTernaryPass> {
                             "bytes are available");
       int64_t n = cast<ShapedType>(attr.getType()).getDimSize(0);
       SmallVector<int8_t> weights = unpackTernary(from, bytes, n, k);
-      builder.setInsertionPoint(op);
-      Value codes = ConstantOp::create(builder, op.getCodes().getLoc(),
-                                       makeTernaryCodesAttr(&getContext(), to, weights, n, k));
-      Value old = op.getCodes();
-      op.getCodesMutable().assign(codes);
+      replaceConstantOperand(op.getCodesMutable(),
+                             makeTernaryCodesAttr(&getContext(), to, weights, n, k));
       op.setWeightFormatAttr(to);
-      if (Operation *def = old.getDefiningOp(); def && def->use_empty())
-        def->erase();
       ++repacked;
       return WalkResult::advance();
     });

@@ -105,14 +105,23 @@ tnx_status_t ensureLogits(tnx_generator &gen) {
   return runPending(gen);
 }
 
-tnx_status_t prefill(tnx_generator &gen, const int32_t *ids, size_t count) {
+/// Whether `count` tokens `ids` may be appended to the context: some, each
+/// in the vocabulary, and room for them.
+tnx_status_t checkAppend(const tnx_generator &gen, const char *caller, const int32_t *ids,
+                         size_t count) {
   if (count == 0)
-    return invalidArgument("tnx_generator_prefill: no tokens");
+    return invalidArgument(std::string(caller) + ": no tokens");
   if (tnx_status_t status = checkTokens(gen, ids, count))
     return status;
   size_t length = gen.contextLength();
   if (length + count > static_cast<size_t>(gen.maxContext))
     return contextFull(length + count, gen.maxContext);
+  return nullptr;
+}
+
+tnx_status_t prefill(tnx_generator &gen, const int32_t *ids, size_t count) {
+  if (tnx_status_t status = checkAppend(gen, "tnx_generator_prefill", ids, count))
+    return status;
   size_t before = gen.pending.size();
   gen.pending.insert(gen.pending.end(), ids, ids + count);
   if (tnx_status_t status = runPending(gen)) {
@@ -135,15 +144,10 @@ double logProbability(const float *row, size_t vocab, int32_t token) {
 }
 
 tnx_status_t score(tnx_generator &gen, const int32_t *ids, size_t count, double *logProbs) {
-  if (count == 0)
-    return invalidArgument("tnx_generator_score: no tokens");
-  if (tnx_status_t status = checkTokens(gen, ids, count))
+  if (tnx_status_t status = checkAppend(gen, "tnx_generator_score", ids, count))
     return status;
-  size_t length = gen.contextLength();
-  if (length + count > static_cast<size_t>(gen.maxContext))
-    return contextFull(length + count, gen.maxContext);
   // The first token's prediction comes from the context before it.
-  if (length > 0) {
+  if (gen.contextLength() > 0) {
     if (tnx_status_t status = ensureLogits(gen))
       return status;
     logProbs[0] = logProbability(gen.logits.data(), gen.logits.size(), ids[0]);

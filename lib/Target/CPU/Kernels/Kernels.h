@@ -134,6 +134,29 @@ mlir::Value index(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
 mlir::Value addIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int64_t offset);
 /// The largest multiple of `step` that is <= `v` (v >= 0).
 mlir::Value roundDown(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int64_t step);
+/// How a register-tiled kernel covers an [M, N] output.
+struct OutputTiling {
+  /// Register tiles: `rows` rows by `cols` columns; single rows (decode,
+  /// and the rows left over) by `rowCols` columns; leftover columns one at
+  /// a time.
+  int64_t rows, cols, rowCols;
+  /// Output tiles (rounded up to whole register tiles), the parallel unit.
+  int64_t tileM, tileN;
+  /// Output tiles as an scf.forall, else nested scf.for.
+  bool parallel;
+};
+
+/// Emits the loops over [0, m) x [0, n) of `tiling`; `tile(row, rows, col,
+/// cols)` emits one register tile at the builder's insertion point.
+void emitOutputTiles(mlir::OpBuilder &b, mlir::Location loc, mlir::Value m, mlir::Value n,
+                     const OutputTiling &tiling,
+                     llvm::function_ref<void(mlir::Value, int64_t, mlir::Value, int64_t)> tile);
+
+/// acc[m + r, n + c] += the lane sum of vector sums[r * cols + c], for a
+/// register tile of rows x cols (f32 or integer accumulators).
+void addTileSums(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc, mlir::Value m,
+                 int64_t rows, mlir::Value n, int64_t cols, mlir::ValueRange sums);
+
 /// An scf.for without results whose body is `body(builder, iv)`.
 void forLoop(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lb, mlir::Value ub,
              int64_t step, const std::function<void(mlir::OpBuilder &, mlir::Value)> &body);

@@ -45,16 +45,6 @@ namespace ternion::kernels {
 
 namespace {
 
-/// An scf.for over [lb, ub) whose body `body(iv)` is built with `b` itself
-/// (the emitter holds `b`), its insertion point restored afterwards.
-void forEach(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
-             llvm::function_ref<void(Value)> body) {
-  auto loop = scf::ForOp::create(b, loc, lb, ub, index(b, loc, step));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(loop.getBody()->getTerminator());
-  body(loop.getInductionVar());
-}
-
 struct TernaryEmitter {
   OpBuilder &b;
   Location loc;
@@ -188,14 +178,7 @@ struct TernaryEmitter {
               next[i] = widenPairs(next[i], pairs[i]);
           scf::YieldOp::create(b, loc, next);
         });
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t c = 0; c < cols; ++c) {
-        Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                                loop.getResult(r * cols + c));
-        SmallVector<Value> at{addIndex(b, loc, m, r), addIndex(b, loc, n, c)};
-        Value old = memref::LoadOp::create(b, loc, acc, at);
-        memref::StoreOp::create(b, loc, arith::AddIOp::create(b, loc, old, sum), acc, at);
-      }
+    addTileSums(b, loc, acc, m, rows, n, cols, loop.getResults());
   }
 };
 
@@ -206,44 +189,11 @@ void emitTernaryKernel(OpBuilder &b, Location loc, Value q, Value codes, Value a
   TernaryEmitter emitter(b, loc, q, codes, acc, format, shape.isa);
   auto codesType = cast<MemRefType>(codes.getType());
   int64_t blocks = codesType.getDimSize(1) / format.getLanes();
-  int64_t rows = shape.rows, cols = shape.cols;
-  int64_t tileM = llvm::divideCeil(shape.tileM, rows) * rows;
-  int64_t tileN = llvm::divideCeil(shape.tileN, cols) * cols;
   Value m = memref::DimOp::create(b, loc, q, 0);
   Value n = memref::DimOp::create(b, loc, codes, 0);
-
-  // One output tile [m0, m0 + tile-m) x [n0, n0 + tile-n).
-  auto outputTile = [&](Value m0, Value n0) {
-    Value mEnd = arith::MinUIOp::create(b, loc, addIndex(b, loc, m0, tileM), m);
-    Value nEnd = arith::MinUIOp::create(b, loc, addIndex(b, loc, n0, tileN), n);
-    auto columns = [&](Value row, int64_t tileRows) {
-      Value nFull = arith::AddIOp::create(
-          b, loc, n0, roundDown(b, loc, arith::SubIOp::create(b, loc, nEnd, n0), cols));
-      forEach(b, loc, n0, nFull, cols,
-              [&](Value col) { emitter.tile(row, tileRows, col, cols, blocks); });
-      if (cols > 1)
-        forEach(b, loc, nFull, nEnd, 1,
-                [&](Value col) { emitter.tile(row, tileRows, col, 1, blocks); });
-    };
-    Value mFull = arith::AddIOp::create(
-        b, loc, m0, roundDown(b, loc, arith::SubIOp::create(b, loc, mEnd, m0), rows));
-    forEach(b, loc, m0, mFull, rows, [&](Value row) { columns(row, rows); });
-    if (rows > 1)
-      forEach(b, loc, mFull, mEnd, 1, [&](Value row) { columns(row, 1); });
-  };
-
-  if (shape.parallel) {
-    SmallVector<OpFoldResult> lbs{b.getIndexAttr(0), b.getIndexAttr(0)};
-    SmallVector<OpFoldResult> ubs{m, n};
-    SmallVector<OpFoldResult> steps{b.getIndexAttr(tileM), b.getIndexAttr(tileN)};
-    auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, ValueRange{}, std::nullopt);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(forall.getBody()->getTerminator());
-    outputTile(forall.getInductionVar(0), forall.getInductionVar(1));
-    return;
-  }
-  forEach(b, loc, index(b, loc, 0), m, tileM, [&](Value m0) {
-    forEach(b, loc, index(b, loc, 0), n, tileN, [&](Value n0) { outputTile(m0, n0); });
+  OutputTiling tiling{shape.rows, shape.cols, shape.cols, shape.tileM, shape.tileN, shape.parallel};
+  emitOutputTiles(b, loc, m, n, tiling, [&](Value row, int64_t rows, Value col, int64_t cols) {
+    emitter.tile(row, rows, col, cols, blocks);
   });
 }
 
