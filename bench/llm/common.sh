@@ -53,3 +53,22 @@ bench_prompt_ids() {
 r = random.Random(512); print(' '.join(str(r.randrange(3, v)) for _ in range(int(sys.argv[2]))))" \
     "$1/config.json" "$2" > "$3"
 }
+
+# The conditions of a run, printed and written to $res/conditions.txt: where it ran (CPU, its
+# vector extensions, load), what ran (revisions, the artifacts' --mcpu and their manifest's
+# target fields given as $1), and how. Expects root, LLAMA_CPP, mcpu, threads, reps and res.
+bench_conditions() {
+  {
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+    echo "vector extensions: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|avx512bw|avx512_vnni|avx_vnni)$' | tr '\n' ' ')"
+    echo "Ternion artifacts: --mcpu=$mcpu, $1"
+    echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "ternion: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
+    echo "llama.cpp: $(git -C "$LLAMA_CPP" rev-parse --short HEAD) (node-llama-cpp bundle, $(basename "${LLAMA_BUILD:-build}"))"
+    echo "threads: $threads; reps: $reps after 1 warm-up"
+  } | tee "$res/conditions.txt"
+  if awk '{exit !($1 >= 0.7)}' /proc/loadavg; then
+    log "WARNING: load average >= 0.7: other work is running, numbers will be low and noisy"
+  fi
+}

@@ -13,19 +13,16 @@ import sys
 
 import numpy as np
 
-from bench_results import llama_row, load
+from bench_results import llama_row, load, print_conditions, read_bandwidth
 
 
 def main():
     res, work, art = sys.argv[1:4]
-    with open(os.path.join(res, "conditions.txt")) as f:
-        print(f.read().strip())
-    print()
+    print_conditions(res)
     with open(os.path.join(work, "model", "config.json")) as f:
         info = json.load(f)
     cfg = info["config"]
-    bw = max(load(os.path.join(res, "bandwidth.json"))["best_gb_s"],
-             load(os.path.join(res, "bandwidth-after.json"))["best_gb_s"])
+    bw = read_bandwidth(res)
     embed = cfg["vocab_size"] * cfg["dim"] * 4
     kv = 2 * cfg["n_layers"] * cfg["n_kv_heads"] * cfg["head_dim"] * 512 * 4
     names = ("sinq4", "rtn4", "f32")

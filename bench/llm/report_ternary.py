@@ -16,21 +16,17 @@ import sys
 
 import numpy as np
 
-from bench_results import llama_row, load
+from bench_results import llama_row, load, print_conditions, read_bandwidth
 
 
 def main():
     res, work = sys.argv[1], sys.argv[2]
     art = sys.argv[3] if len(sys.argv) > 3 else work
-    # Where it ran: every figure below is of this machine and this run.
-    with open(os.path.join(res, "conditions.txt")) as f:
-        print(f.read().strip())
-    print()
+    print_conditions(res)
     with open(os.path.join(work, "model", "config.json")) as f:
         info = json.load(f)
     cfg = info["config"]
-    bw = max(load(os.path.join(res, "bandwidth.json"))["best_gb_s"],
-             load(os.path.join(res, "bandwidth-after.json"))["best_gb_s"])
+    bw = read_bandwidth(res)
     embed = cfg["vocab_size"] * cfg["dim"] * 4
     kv = 2 * cfg["n_layers"] * cfg["n_kv_heads"] * cfg["head_dim"] * 512 * 4
 

@@ -87,16 +87,7 @@ ids="$work/prompt-$prompt_len.txt"
 bench_prompt_ids "$model" $prompt_len "$ids"
 
 # ---- conditions
-{
-  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-  echo "vector extensions: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|avx512bw|avx512_vnni|avx_vnni)$' | tr '\n' ' ')"
-  echo "Ternion artifacts: --mcpu=$mcpu, $(grep -o '"mcpu": "[^"]*"\|"int8_dot": "[^"]*"' "$art/ternary.tnx/manifest.json" | tr '\n' ' ')"
-  echo "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "ternion: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo '+changes')"
-  echo "llama.cpp: $(git -C "$LLAMA_CPP" rev-parse --short HEAD) (node-llama-cpp bundle)"
-  echo "threads: $threads; reps: $reps after 1 warm-up"
-} | tee "$res/conditions.txt"
+bench_conditions "$(grep -o '"mcpu": "[^"]*"\|"int8_dot": "[^"]*"' "$art/ternary.tnx/manifest.json" | tr '\n' ' ')"
 
 # ---- measurements, all in this run
 log "read bandwidth"
