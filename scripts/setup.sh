@@ -9,6 +9,8 @@ packages=(
   # LLVM's OpenMP runtime: the parallel loops of the kernels (model.so links libomp).
   libomp-22-dev
   cmake ninja-build ccache
+  # Sanitizer and libFuzzer runtimes (scripts/test.sh --sanitize, scripts/fuzz.sh).
+  libclang-rt-22-dev
   # ONNX import: Debian's ONNX 1.12 protobuf bindings, and ONNX's conformance data.
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   # Unit tests and tokenizer.

@@ -59,6 +59,13 @@ config.substitutions.append(("%openmp_runtime", config.openmp_library))
 config.substitutions.append(("%openmp_link", "{} -Wl,-rpath,{}".format(
     config.openmp_library, os.path.dirname(config.openmp_library))))
 
+# The sanitizer build (scripts/test.sh --sanitize) and its fuzzers.
+if config.ternion_sanitize:
+    config.available_features.add("sanitize")
+if config.ternion_build_fuzzers.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("fuzzers")
+    config.substitutions.append(("%fuzzers", os.path.join(config.ternion_obj_root, "fuzz")))
+
 if python and os.system(python + " -c 'import onnx, numpy' 2>/dev/null") == 0:
     config.available_features.add("onnx-python")
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):

@@ -6,9 +6,42 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace ternion {
+namespace {
+
+/// The staging directory of the compile in progress, for the interrupt
+/// handler: a fixed buffer, so that the handler allocates nothing.
+char interruptedStaging[PATH_MAX];
+
+/// On SIGINT, SIGTERM or SIGHUP (LLVM's interrupt signals) the compile's
+/// destructors never run: remove the staging directory here, with system
+/// calls only, and exit as an interrupted program does.
+void removeStagingOnInterrupt() {
+  if (interruptedStaging[0]) {
+    if (DIR *dir = ::opendir(interruptedStaging)) {
+      int fd = ::dirfd(dir);
+      while (struct dirent *entry = ::readdir(dir))
+        if (std::strcmp(entry->d_name, ".") && std::strcmp(entry->d_name, ".."))
+          ::unlinkat(fd, entry->d_name, 0);
+      ::closedir(dir);
+    }
+    ::rmdir(interruptedStaging);
+  }
+  ::_exit(130);
+}
+
+} // namespace
 
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents) {
   if (path == "-") {
@@ -40,6 +73,10 @@ llvm::Error StagingDirectory::create(llvm::StringRef finalPath) {
   if (std::error_code ec = llvm::sys::fs::create_directory(unique))
     return llvm::createStringError("cannot create '" + unique + "': " + ec.message());
   path = std::string(unique);
+  if (path.size() < sizeof(interruptedStaging)) {
+    std::memcpy(interruptedStaging, path.c_str(), path.size() + 1);
+    llvm::sys::SetInterruptFunction(removeStagingOnInterrupt);
+  }
   return llvm::Error::success();
 }
 
@@ -56,19 +93,49 @@ llvm::Error StagingDirectory::commit() {
     if (!llvm::sys::fs::is_directory(target) || !llvm::sys::fs::exists(manifest))
       return llvm::createStringError("'" + target +
                                      "' exists and is not an artifact; not replacing it");
-    if (std::error_code ec = llvm::sys::fs::remove_directories(target))
-      return llvm::createStringError("cannot replace '" + target + "': " + ec.message());
+    // Swap the new artifact and the old one in one step, so that the path
+    // always holds a whole artifact; the old one is then removed with the
+    // staging directory it now occupies.
+    std::string old = path;
+    if (::renameat2(AT_FDCWD, path.c_str(), AT_FDCWD, target.c_str(),
+                    RENAME_EXCHANGE) != 0) {
+      if (errno != EINVAL && errno != ENOSYS)
+        return llvm::createStringError("cannot replace '" + target +
+                                       "': " + std::strerror(errno));
+      // A file system without exchange: move the old artifact aside first
+      // (the path is empty only between the two renames).
+      old = path + ".old";
+      if (std::error_code ec = llvm::sys::fs::rename(target, old))
+        return llvm::createStringError("cannot replace '" + target +
+                                       "': " + ec.message());
+      if (std::error_code ec = llvm::sys::fs::rename(path, target)) {
+        (void)llvm::sys::fs::rename(old, target);
+        return llvm::createStringError("cannot move the artifact to '" +
+                                       target + "': " + ec.message());
+      }
+    }
+    forget();
+    llvm::sys::fs::remove_directories(old);
+    return llvm::Error::success();
   }
   if (std::error_code ec = llvm::sys::fs::rename(path, target))
     return llvm::createStringError("cannot move the artifact to '" + target +
                                    "': " + ec.message());
-  path.clear();
+  forget();
   return llvm::Error::success();
 }
 
+void StagingDirectory::forget() {
+  path.clear();
+  interruptedStaging[0] = 0;
+  llvm::sys::SetInterruptFunction(nullptr);
+}
+
 StagingDirectory::~StagingDirectory() {
-  if (!path.empty())
+  if (!path.empty()) {
     llvm::sys::fs::remove_directories(path);
+    forget();
+  }
 }
 
 } // namespace ternion

@@ -20,7 +20,8 @@ namespace ternion {
 /// "-" is stdout.
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents);
 
-/// An artifact directory under construction; removed unless committed.
+/// An artifact directory under construction; removed unless committed,
+/// also when the compile is interrupted (SIGINT, SIGTERM, SIGHUP).
 class StagingDirectory {
 public:
   StagingDirectory() = default;
@@ -33,10 +34,14 @@ public:
   /// The path of `name` inside the staging directory.
   std::string file(llvm::StringRef name) const;
   /// Moves the directory to the final path, replacing an existing artifact
-  /// there; refuses to replace anything that is not one.
+  /// there in one atomic exchange; refuses to replace anything that is not
+  /// an artifact.
   llvm::Error commit();
 
 private:
+  /// Stops tracking the directory (committed or removed).
+  void forget();
+
   std::string target, path;
 };
 

@@ -25,8 +25,10 @@ LogicalResult printOnnxDiagnostic(Diagnostic &diag) {
   llvm::raw_ostream &os = llvm::errs();
   os << file.getFilename().getValue() << ": ";
   std::string message = diag.str();
-  // The importer's own messages already name the node.
-  if (name && !llvm::StringRef(message).starts_with("node '"))
+  // The importer's own messages already name the node or the initializer.
+  llvm::StringRef text(message);
+  if (name && !text.starts_with("node '") &&
+      !text.starts_with(("tensor '" + name.getName().getValue() + "'").str()))
     os << "node '" << name.getName().getValue() << "' (#" << file.getLine() << "): ";
   const char *severity = diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
                          : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"

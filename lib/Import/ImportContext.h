@@ -18,6 +18,18 @@ std::string getDataTypeName(int32_t onnxType);
 /// How messages name a node: its name, else its first output's name.
 std::string getNodeDisplayName(const onnx::NodeProto &node);
 
+/// The largest tensor Ternion imports (64 GiB): far above any real model's
+/// largest weight or activation, and checked before anything is allocated,
+/// so that a hostile shape is refused instead of exhausting memory later.
+constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 36;
+
+/// Whether a tensor of `shape` (dynamic dims count as 1) and `element`
+/// would exceed kMaxTensorBytes; the multiplication cannot overflow.
+bool exceedsTensorLimit(llvm::ArrayRef<int64_t> shape, mlir::Type element);
+
+/// "[2, ?, 4]", for messages.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
 /// Where a model's tensors come from: its folder bounds external data paths.
 struct TensorSource {
   std::string modelPath;

@@ -172,6 +172,10 @@ LogicalResult Importer::checkSupport() {
 
 LogicalResult Importer::sortNodes() {
   const auto &graph = model.graph();
+  // A function without results would not be callable through the artifact
+  // ABI; say so here, in the model's terms.
+  if (graph.output_size() == 0)
+    return fileError() << "graph '" << graph.name() << "' has no outputs";
   // Who produces each value; graph inputs and initializers are available.
   llvm::StringMap<int> producer;
   llvm::StringSet<> available;
@@ -233,6 +237,8 @@ LogicalResult Importer::sortNodes() {
 
 FailureOr<Type> Importer::importType(const onnx::TypeProto &type, StringRef what,
                                      SmallVectorImpl<Attribute> *dimParams) {
+  if (type.value_case() == onnx::TypeProto::VALUE_NOT_SET)
+    return fileError() << what << " has no type";
   if (!type.has_tensor_type())
     return fileError() << what << " is not a tensor (sequence, map and optional "
                                   "values are not supported)";
@@ -255,6 +261,10 @@ FailureOr<Type> Importer::importType(const onnx::TypeProto &type, StringRef what
     if (dimParams)
       dimParams->push_back(StringAttr::get(ctx, dim.dim_param()));
   }
+  if (exceedsTensorLimit(shape, element))
+    return fileError() << what << " has shape " << formatShape(shape)
+                       << ", over the " << (kMaxTensorBytes >> 30)
+                       << " GiB Ternion allows for one tensor";
   return Type(RankedTensorType::get(shape, element));
 }
 
@@ -273,6 +283,14 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
     if (i >= results->size() || !(*results)[i])
       return nc.emitError() << "output " << i << " ('" << out
                             << "') is not supported by Ternion's " << node.op_type();
+    // Shapes computed from constants (ConstantOfShape, Expand, Range) are
+    // bounded here, before any later stage materializes them.
+    if (auto type = dyn_cast<RankedTensorType>((*results)[i].getType());
+        type && exceedsTensorLimit(type.getShape(), type.getElementType()))
+      return nc.emitError() << "output '" << out << "' would have shape "
+                            << formatShape(type.getShape()) << ", over the "
+                            << (kMaxTensorBytes >> 30)
+                            << " GiB Ternion allows for one tensor";
     values[out] = (*results)[i];
   }
   return success();

@@ -56,7 +56,6 @@ size_t byteWidth(Type type) { return std::max(1u, type.getIntOrFloatBitWidth() /
 
 /// Largest tensor accepted: guards against hostile dims that would make us
 /// allocate terabytes before noticing the data is missing.
-constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 36; // 64 GiB
 
 /// Copies a typed repeated field into a heap blob of `count` elements of T.
 template <typename T, typename Field>
@@ -106,6 +105,30 @@ std::optional<AsmResourceBlob> copyTypedData(const onnx::TensorProto &t, Type ty
 
 } // namespace
 
+bool exceedsTensorLimit(ArrayRef<int64_t> shape, Type element) {
+  if (llvm::is_contained(shape, 0))
+    return false;
+  uint64_t bytes = element.isIntOrFloat() ? byteWidth(element) : 1;
+  for (int64_t dim : shape) {
+    if (ShapedType::isDynamic(dim))
+      continue;
+    if (uint64_t(dim) > kMaxTensorBytes / bytes)
+      return true;
+    bytes *= uint64_t(dim);
+  }
+  return false;
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    if (i)
+      text += ", ";
+    text += ShapedType::isDynamic(dim) ? std::string("?") : std::to_string(dim);
+  }
+  return text + "]";
+}
+
 ElementsAttr importTensor(onnx::TensorProto &tensor, const TensorSource &source,
                           Location loc) {
   MLIRContext *ctx = loc.getContext();
@@ -124,18 +147,16 @@ ElementsAttr importTensor(onnx::TensorProto &tensor, const TensorSource &source,
       return {};
     }
     shape.push_back(d);
-    if (d != 0 && count > kMaxTensorBytes / uint64_t(d)) {
-      emitError(loc) << "tensor '" << name << "' is too large (dims overflow "
-                     << kMaxTensorBytes << " bytes)";
-      return {};
-    }
-    count *= uint64_t(d);
   }
-  size_t width = byteWidth(elementType);
-  if (count * width > kMaxTensorBytes) {
-    emitError(loc) << "tensor '" << name << "' is too large";
+  if (exceedsTensorLimit(shape, elementType)) {
+    emitError(loc) << "tensor '" << name << "' has shape " << formatShape(shape)
+                   << ", over the " << (kMaxTensorBytes >> 30)
+                   << " GiB Ternion allows for one tensor";
     return {};
   }
+  for (int64_t d : shape)
+    count *= uint64_t(d);
+  size_t width = byteWidth(elementType);
   uint64_t expectedBytes = count * width;
   auto type = RankedTensorType::get(shape, elementType);
   std::optional<AsmResourceBlob> blob;
@@ -165,9 +186,9 @@ ElementsAttr importTensor(onnx::TensorProto &tensor, const TensorSource &source,
     SmallString<256> path(source.modelDir);
     llvm::sys::path::append(path, location);
     SmallString<256> real;
-    if (llvm::sys::fs::real_path(path, real)) {
+    if (std::error_code ec = llvm::sys::fs::real_path(path, real)) {
       emitError(loc) << "tensor '" << name << "': cannot open external data file '"
-                     << path << "'";
+                     << path << "': " << ec.message();
       return {};
     }
     StringRef dir(source.modelDir);

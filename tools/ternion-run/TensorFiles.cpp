@@ -7,6 +7,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace ternion::run {
 namespace {
@@ -674,6 +675,16 @@ std::string encodeNpy(tnx_dtype_t dtype, const std::vector<int64_t> &shape,
 
 bool readTensorFile(const std::string &path, HostTensor &tensor,
                     std::string &error) {
+  // Only regular files: a device or FIFO (/dev/zero) would be read forever.
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) {
+    error = path + ": cannot open: " + std::strerror(errno);
+    return false;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    error = path + ": is not a regular file";
+    return false;
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     error = path + ": cannot open: " + std::strerror(errno);
@@ -686,8 +697,11 @@ bool readTensorFile(const std::string &path, HostTensor &tensor,
     return false;
   }
   std::string bytes = contents.str();
-  bool ok = bytes.compare(0, 6, "\x93NUMPY", 6) == 0
-                ? parseNpy(bytes, tensor, error)
+  // By content, and a file named .npy is read as one (so that a bad magic
+  // is reported as that, not as a corrupt TensorProto).
+  bool npy = bytes.compare(0, 6, "\x93NUMPY", 6) == 0 ||
+             (path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0);
+  bool ok = npy ? parseNpy(bytes, tensor, error)
                 : parseTensorProto(bytes, tensor, error);
   if (!ok)
     error = path + ": " + error;

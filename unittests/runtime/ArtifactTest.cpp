@@ -1,6 +1,8 @@
 //===- ArtifactTest.cpp - Opening artifacts, good and corrupt -------------===//
 #include "TestArtifact.h"
 
+#include <unistd.h>
+
 using namespace ternion::test;
 using ::testing::HasSubstr;
 
@@ -209,7 +211,44 @@ TEST_F(ArtifactTest, LibraryIsNotAnElfFile) {
   dir.write(ArtifactSpec());
   writeBytes(dir.path + "/model.so", "not an ELF file");
   EXPECT_THAT(openError(TNX_STATUS_INVALID_ARTIFACT),
-              HasSubstr("model.tnx/model.so: cannot load: "));
+              HasSubstr("model.tnx/model.so: is not a shared library (15 "
+                        "bytes, shorter than an ELF header)"));
+  writeBytes(dir.path + "/model.so", std::string(64, 'x'));
+  EXPECT_THAT(openError(TNX_STATUS_INVALID_ARTIFACT),
+              HasSubstr("model.tnx/model.so: is not a shared library (no ELF "
+                        "magic)"));
+}
+
+// dlopen of a library whose segments run past the end of the file dies of
+// SIGBUS; the ELF check refuses it first.
+TEST_F(ArtifactTest, LibraryCutShortIsRefusedBeforeLoading) {
+  dir.write(ArtifactSpec());
+  std::string library = readBytes(TNX_TEST_MODEL_LIB);
+  ASSERT_GT(library.size(), 4096u);
+  for (size_t size : {size_t(100), size_t(1000), library.size() - 1}) {
+    writeBytes(dir.path + "/model.so", library.substr(0, size));
+    EXPECT_THAT(openError(TNX_STATUS_INVALID_ARTIFACT),
+                HasSubstr("model.tnx/model.so: is truncated: "))
+        << size << " bytes";
+  }
+}
+
+// Links inside an artifact may not lead out of it.
+TEST_F(ArtifactTest, FilesMayNotLinkOutside) {
+  dir.write(ArtifactSpec());
+  writeBytes(dir.root + "/outside.bin", defaultWeights());
+  ASSERT_EQ(::unlink((dir.path + "/weights.bin").c_str()), 0);
+  ASSERT_EQ(::symlink("../outside.bin", (dir.path + "/weights.bin").c_str()), 0);
+  EXPECT_THAT(openError(TNX_STATUS_INVALID_ARTIFACT),
+              HasSubstr("model.tnx/weights.bin: is a link to "));
+  // A link that stays inside is fine.
+  writeBytes(dir.path + "/real.bin", defaultWeights());
+  ASSERT_EQ(::unlink((dir.path + "/weights.bin").c_str()), 0);
+  ASSERT_EQ(::symlink("real.bin", (dir.path + "/weights.bin").c_str()), 0);
+  std::string error;
+  tnx_artifact_t *artifact = openArtifact(dir.path, &error);
+  EXPECT_NE(artifact, nullptr) << error;
+  tnx_artifact_close(artifact);
 }
 
 TEST_F(ArtifactTest, MissingSymbol) {

@@ -262,7 +262,7 @@ TEST_F(ArtifactTokenizerTest, Errors) {
   ASSERT_NE(artifact, nullptr) << error;
   EXPECT_THAT(errorOf(tnx_artifact_tokenizer(artifact, &tokenizer),
                       TNX_STATUS_IO_ERROR),
-              HasSubstr("model.tnx/missing.model: cannot load"));
+              HasSubstr("model.tnx/missing.model: cannot open: No such file"));
   tnx_artifact_close(artifact);
 
   artifact = open(R"({"file": "tokenizer.model", "type": "sentencepiece",

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "core/Artifact.h"
+#include "core/ElfCheck.h"
 #include "core/FileIO.h"
 #include "core/Status.h"
 #include "core/Tensor.h"
@@ -53,11 +54,18 @@ tnx_status_t mapWeights(tnx_artifact &artifact, bool verify) {
                       artifact.path +
                           "/" TNX_MANIFEST_FILE ": weights file \"" +
                           spec.file + "\" is not inside the artifact");
+  std::string resolved;
+  if (tnx_status_t status =
+          resolveInsideDirectory(artifact.path, spec.file, resolved))
+    return status;
   int fd;
   struct stat info;
-  if (tnx_status_t status = openAndStat(file, fd, info))
+  if (tnx_status_t status = openAndStat(resolved, fd, info))
     return status;
   FdCloser closer{fd};
+  if (!S_ISREG(info.st_mode))
+    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
+                      file + ": is not a regular file");
   auto actual = static_cast<uint64_t>(info.st_size);
   if (actual != spec.size)
     return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
@@ -104,13 +112,15 @@ tnx_status_t loadLibrary(tnx_artifact &artifact) {
     return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
                       artifact.path + "/" TNX_MANIFEST_FILE ": library \"" +
                           name + "\" is not inside the artifact");
-  struct stat info;
-  if (::stat(file.c_str(), &info) != 0)
-    return makeStatus(TNX_STATUS_IO_ERROR,
-                      file + ": cannot open: " + errnoText());
+  // The real path is absolute, so dlopen skips the library search path.
+  std::string resolved;
+  if (tnx_status_t status =
+          resolveInsideDirectory(artifact.path, name, resolved))
+    return status;
+  if (tnx_status_t status = checkSharedLibrary(resolved, file))
+    return status;
   // RTLD_LOCAL: two artifacts export the same symbol names; keep them apart.
-  // dlopen needs a slash in the name to skip the library search path.
-  std::string dlName = file.find('/') == std::string::npos ? "./" + file : file;
+  const std::string &dlName = resolved;
   dlerror();
   artifact.library = ::dlopen(dlName.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!artifact.library) {

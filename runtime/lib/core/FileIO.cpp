@@ -3,6 +3,8 @@
 #include "core/Status.h"
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -57,6 +59,24 @@ tnx_status_t readSmallFile(const std::string &file, size_t maxSize,
     done += static_cast<size_t>(got);
   }
   text.resize(done);
+  return nullptr;
+}
+
+tnx_status_t resolveInsideDirectory(const std::string &directory,
+                                    const std::string &name,
+                                    std::string &resolved) {
+  std::string file = directory + "/" + name;
+  char realDirectory[PATH_MAX], realFile[PATH_MAX];
+  if (!::realpath(directory.c_str(), realDirectory) ||
+      !::realpath(file.c_str(), realFile))
+    return makeStatus(TNX_STATUS_IO_ERROR,
+                      file + ": cannot open: " + errnoText());
+  std::string prefix = std::string(realDirectory) + "/";
+  resolved = realFile;
+  if (resolved.compare(0, prefix.size(), prefix) != 0)
+    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
+                      file + ": is a link to " + resolved +
+                          ", outside the artifact");
   return nullptr;
 }
 

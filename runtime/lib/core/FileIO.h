@@ -34,6 +34,15 @@ tnx_status_t openAndStat(const std::string &file, int &fd, struct stat &info);
 tnx_status_t readSmallFile(const std::string &file, size_t maxSize,
                            tnx_status_code_t badFileCode, std::string &text);
 
+/// Resolves `name`, a file of the artifact in `directory`, through any
+/// symbolic links and checks that the file reached is still inside the
+/// directory: an artifact's links cannot point the loader at other files.
+/// `resolved` is the real path. IO_ERROR if it cannot be resolved,
+/// INVALID_ARTIFACT if it leads outside; both name the file.
+tnx_status_t resolveInsideDirectory(const std::string &directory,
+                                    const std::string &name,
+                                    std::string &resolved);
+
 } // namespace ternion::runtime
 
 #endif // TERNION_RUNTIME_LIB_CORE_FILEIO_H

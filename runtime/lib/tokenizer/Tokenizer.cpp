@@ -162,6 +162,11 @@ tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
                           "\" is not supported (only \"" +
                           TNX_TOKENIZER_TYPE_SENTENCEPIECE + "\" and \"" +
                           TNX_TOKENIZER_TYPE_BYTES + "\")");
+  // A link in the artifact may not lead to a file outside it.
+  std::string resolved;
+  if (tnx_status_t status =
+          resolveInsideDirectory(artifact->path, spec.file, resolved))
+    return status;
   tnx_tokenizer *tokenizer = nullptr;
   if (tnx_status_t status = openTokenizer(artifact->path + "/" + spec.file,
                                           spec.type, &tokenizer))
