@@ -22,9 +22,13 @@ if(TERNION_SANITIZE)
                       -fno-omit-frame-pointer -g1 -O1)
   # The runtime is a shared library built with -z defs: with the static
   # sanitizer runtime its sanitizer calls would be undefined, so everything
-  # links the shared one, found through an rpath to clang's runtime folder.
+  # links the shared one, found through an rpath to clang's runtime folder
+  # (Debian's lib/linux layout, which -frtlib-add-rpath does not cover).
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-runtime-dir
+                  OUTPUT_VARIABLE TERNION_SANITIZER_RUNTIME_DIR
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
   add_link_options(-fsanitize=${TERNION_SANITIZE} -shared-libsan
-                   -frtlib-add-rpath)
+                   -Wl,-rpath,${TERNION_SANITIZER_RUNTIME_DIR})
   if(TERNION_BUILD_FUZZERS)
     # Coverage for libFuzzer in every library a fuzzer links; the fuzzers
     # themselves add -fsanitize=fuzzer (fuzz/CMakeLists.txt).

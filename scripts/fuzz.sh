@@ -23,6 +23,8 @@ targets=("$@")
 export TERNION_BUILD_DIR=${TERNION_BUILD_DIR:-$root/build-sanitize}
 export TERNION_CMAKE_ARGS="-DTERNION_SANITIZE=address,undefined -DTERNION_BUILD_FUZZERS=ON ${TERNION_CMAKE_ARGS:-}"
 "$root/scripts/build.sh" "${targets[@]}" >/dev/null
+# shellcheck source=scripts/sanitizer-options.sh
+source "$root/scripts/sanitizer-options.sh"
 fuzz_dir=$TERNION_BUILD_DIR/fuzz
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3

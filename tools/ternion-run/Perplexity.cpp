@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Perplexity.h"
+#include "TensorFiles.h"
 
 #include "ternion/llm.h"
 
@@ -57,12 +58,10 @@ constexpr int64_t DefaultWindow = 512;
 } // namespace
 
 int runPerplexityMode(const PerplexityOptions &options) {
-  std::ifstream file(options.textFile, std::ios::binary);
-  if (!file)
-    return fail(options.textFile + ": cannot open the text to score");
-  std::stringstream contents;
-  contents << file.rdbuf();
-  std::string text = contents.str();
+  // Texts to score are at most 1 GiB (about 250M tokens).
+  std::string text, error;
+  if (!readInputFile(options.textFile, uint64_t(1) << 30, text, error))
+    return fail(error);
 
   Handles handles;
   tnx_artifact_options_t artifactOptions;

@@ -673,9 +673,10 @@ std::string encodeNpy(tnx_dtype_t dtype, const std::vector<int64_t> &shape,
   return out + header + payload;
 }
 
-bool readTensorFile(const std::string &path, HostTensor &tensor,
-                    std::string &error) {
-  // Only regular files: a device or FIFO (/dev/zero) would be read forever.
+bool readInputFile(const std::string &path, uint64_t maxBytes,
+                   std::string &bytes, std::string &error) {
+  // Only regular files of a bounded size: a device or FIFO (/dev/zero)
+  // would be read until memory ran out.
   struct stat info;
   if (::stat(path.c_str(), &info) != 0) {
     error = path + ": cannot open: " + std::strerror(errno);
@@ -683,6 +684,10 @@ bool readTensorFile(const std::string &path, HostTensor &tensor,
   }
   if (!S_ISREG(info.st_mode)) {
     error = path + ": is not a regular file";
+    return false;
+  }
+  if (static_cast<uint64_t>(info.st_size) > maxBytes) {
+    error = path + ": is larger than " + std::to_string(maxBytes) + " bytes";
     return false;
   }
   std::ifstream file(path, std::ios::binary);
@@ -696,7 +701,15 @@ bool readTensorFile(const std::string &path, HostTensor &tensor,
     error = path + ": cannot read";
     return false;
   }
-  std::string bytes = contents.str();
+  bytes = contents.str();
+  return true;
+}
+
+bool readTensorFile(const std::string &path, HostTensor &tensor,
+                    std::string &error) {
+  std::string bytes;
+  if (!readInputFile(path, MaxTensorFileBytes, bytes, error))
+    return false;
   // By content, and a file named .npy is read as one (so that a bad magic
   // is reported as that, not as a corrupt TensorProto).
   bool npy = bytes.compare(0, 6, "\x93NUMPY", 6) == 0 ||

@@ -40,6 +40,14 @@ bool parseNpy(const std::string &bytes, HostTensor &tensor, std::string &error);
 std::string encodeNpy(tnx_dtype_t dtype, const std::vector<int64_t> &shape,
                       const void *data, size_t byteSize);
 
+/// The largest tensor file ternion-run reads (16 GiB).
+constexpr uint64_t MaxTensorFileBytes = uint64_t(16) << 30;
+
+/// Reads the whole of `path`, a regular file of at most `maxBytes` (also the
+/// text of --perplexity). Errors name the file.
+bool readInputFile(const std::string &path, uint64_t maxBytes,
+                   std::string &bytes, std::string &error);
+
 /// Reads `path` as .npy (by magic) or TensorProto (otherwise). Errors are
 /// prefixed with the path.
 bool readTensorFile(const std::string &path, HostTensor &tensor,
