@@ -4,7 +4,7 @@
 # with TERNION_SANITIZE=address,undefined and TERNION_BUILD_FUZZERS=ON;
 # scripts/fuzz.sh runs that build's fuzzers.
 set(TERNION_SANITIZE "" CACHE STRING
-    "Sanitizers for Ternion's code, as -fsanitize= takes them (address,undefined or thread)")
+    "Sanitizers for Ternion's code, as -fsanitize= takes them (address,undefined is tested)")
 option(TERNION_BUILD_FUZZERS
        "Build the libFuzzer targets in fuzz/ (with TERNION_SANITIZE)" OFF)
 
