@@ -154,6 +154,16 @@ OpFoldResult SqrtOp::fold(FoldAdaptor adaptor) {
   return foldFloatScalar(getType(), adaptor.getInput(), adaptor.getInput(),
                          [](double a, double) { return std::sqrt(a); });
 }
+// ONNX functions in their expanded form (LayerNormalization's) negate a
+// constant axis to size a ConstantOfShape.
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult f = foldFloatScalar(getType(), adaptor.getInput(), adaptor.getInput(),
+                                       [](double a, double) { return -a; }))
+    return f;
+  return foldIntBinary(getType(), getInput(), getInput(), adaptor.getInput(),
+                       adaptor.getInput(),
+                       [](int64_t a, int64_t) -> std::optional<int64_t> { return -a; });
+}
 TERN_INT_FOLD(MinOp, return std::min(a, b))
 TERN_INT_FOLD(MaxOp, return std::max(a, b))
 TERN_INT_FOLD(EqualOp, return a == b)

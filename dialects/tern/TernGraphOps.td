@@ -50,7 +50,9 @@ def Tern_WhereOp : Tern_Op<"where"> {
 def Tern_SqrtOp : Tern_UnaryOp<"sqrt", "Elementwise square root"> {
   let hasFolder = 1;
 }
-def Tern_NegOp : Tern_UnaryOp<"neg", "Elementwise negation">;
+def Tern_NegOp : Tern_UnaryOp<"neg", "Elementwise negation"> {
+  let hasFolder = 1;
+}
 def Tern_AbsOp : Tern_UnaryOp<"abs", "Elementwise absolute value">;
 def Tern_ExpOp : Tern_UnaryOp<"exp", "Elementwise e^x">;
 def Tern_LogOp : Tern_UnaryOp<"log", "Elementwise natural logarithm">;

@@ -190,6 +190,84 @@ NodeResults importCast(NodeContext &nc) {
   return single<tn::CastOp>(nc, {nc.input(0)}, {named(nc, "to", TypeAttr::get(type))});
 }
 
+/// CastLike: a Cast to the element type of the second input.
+NodeResults importCastLike(NodeContext &nc) {
+  if (!nc.input(1))
+    return nc.emitError() << "a required input is missing";
+  Type type = getElementTypeOrSelf(nc.input(1));
+  return single<tn::CastOp>(nc, {nc.input(0)}, {named(nc, "to", TypeAttr::get(type))});
+}
+
+/// A rank-0 constant of `value` in the element type of `like`.
+Value scalarLike(NodeContext &nc, Value like, double value) {
+  Type element = getElementTypeOrSelf(like);
+  auto type = RankedTensorType::get({}, element);
+  return tn::ConstantOp::create(nc.builder, nc.loc,
+                                DenseElementsAttr::get(type, FloatAttr::get(element, value)));
+}
+
+/// Sinh and Cosh: (exp(x) -/+ exp(-x)) / 2, as ONNX defines them; no
+/// dedicated op, since models use them rarely and only in small tensors.
+template <typename CombineOp>
+NodeResults importHyperbolic(NodeContext &nc) {
+  Value x = nc.input(0);
+  if (!x)
+    return nc.emitError() << "a required input is missing";
+  if (!isa<FloatType>(getElementTypeOrSelf(x)))
+    return nc.emitError() << "needs a floating-point input";
+  auto negated = build<tn::NegOp>(nc, {x});
+  if (failed(negated))
+    return failure();
+  auto up = build<tn::ExpOp>(nc, {x});
+  auto down = build<tn::ExpOp>(nc, {(*negated)->getResult(0)});
+  if (failed(up) || failed(down))
+    return failure();
+  auto combined = build<CombineOp>(nc, {(*up)->getResult(0), (*down)->getResult(0)});
+  if (failed(combined))
+    return failure();
+  return single<tn::MulOp>(nc, {(*combined)->getResult(0), scalarLike(nc, x, 0.5)});
+}
+
+/// Size: the number of elements, an int64 scalar; the product of the dims
+/// read through Shape when some are dynamic.
+NodeResults importSize(NodeContext &nc) {
+  Value x = nc.input(0);
+  if (!x)
+    return nc.emitError() << "a required input is missing";
+  auto type = dyn_cast<RankedTensorType>(x.getType());
+  if (!type)
+    return nc.emitError() << "the input's rank must be known";
+  auto scalarType = RankedTensorType::get({}, nc.builder.getI64Type());
+  if (type.hasStaticShape())
+    return SmallVector<Value>{tn::ConstantOp::create(
+        nc.builder, nc.loc,
+        DenseElementsAttr::get(scalarType, nc.builder.getI64IntegerAttr(type.getNumElements())))};
+  auto shape = build<tn::ShapeOp>(nc, {x});
+  if (failed(shape))
+    return failure();
+  Value product;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    Value index = tn::ConstantOp::create(
+        nc.builder, nc.loc, DenseElementsAttr::get(scalarType, nc.builder.getI64IntegerAttr(i)));
+    auto dim = build<tn::GatherOp>(nc, {(*shape)->getResult(0), index},
+                                   {named(nc, "axis", nc.builder.getI64IntegerAttr(0))});
+    if (failed(dim))
+      return failure();
+    if (!product) {
+      product = (*dim)->getResult(0);
+      continue;
+    }
+    auto next = build<tn::MulOp>(nc, {product, (*dim)->getResult(0)});
+    if (failed(next))
+      return failure();
+    product = (*next)->getResult(0);
+  }
+  if (!product) // A rank-0 input has one element.
+    return SmallVector<Value>{tn::ConstantOp::create(
+        nc.builder, nc.loc, DenseElementsAttr::get(scalarType, nc.builder.getI64IntegerAttr(1)))};
+  return SmallVector<Value>{product};
+}
+
 NodeResults importClip(NodeContext &nc) {
   Value input = nc.input(0), min, max;
   if (nc.sinceVersion < 11) {
@@ -685,6 +763,9 @@ const llvm::StringMap<OpInfo> &import::getOpTable() {
     add("Not", {1}, importUnary<tn::NotOp>);
     add("Identity", {1}, importUnary<tn::IdentityOp>);
     add("Cast", {6}, importCast);
+    add("CastLike", {15}, importCastLike);
+    add("Sinh", {9}, importHyperbolic<tn::SubOp>);
+    add("Cosh", {9}, importHyperbolic<tn::AddOp>);
     add("Clip", {6, 11}, importClip);
     // Contractions and normalizations.
     add("MatMul", {1}, importBinary<tn::MatMulOp>);
@@ -713,6 +794,7 @@ const llvm::StringMap<OpInfo> &import::getOpTable() {
       return single<tn::ExpandOp>(nc, {nc.input(0), nc.input(1)});
     });
     add("Shape", {1, 15}, importShape);
+    add("Size", {1}, importSize);
     add("Trilu", {14}, importTrilu);
     // Constants and generators.
     add("Constant", {1, 9, 11, 12}, importConstant);

@@ -109,3 +109,28 @@ func.func @reshape_partial_target(%x: tensor<?x?x256xf32>, %b: tensor<1xi64>, %s
   %y = tern.reshape %x, %t : (tensor<?x?x256xf32>, tensor<4xi64>) -> tensor<?x?x?x?xf32>
   return %y : tensor<?x?x?x?xf32>
 }
+
+// -----
+
+// Expanded LayerNormalization (an ONNX function) negates its constant axis,
+// also when the constant came from a resource, to size a ConstantOfShape.
+// CHECK-LABEL: func.func @negated_axis
+// CHECK: %[[S:.*]] = tern.constant dense<[3, 1]> : tensor<2xi64>
+// CHECK: tern.reshape %{{.*}}, %[[S]] : (tensor<3x1xf32>, tensor<2xi64>)
+func.func @negated_axis(%x: tensor<3x1xf32>) -> tensor<*xf32> {
+  %axis = tern.constant dense_resource<axis> : tensor<1xi64>
+  %three = tern.constant dense<3> : tensor<1xi64>
+  %count = tern.neg %axis : (tensor<1xi64>) -> tensor<1xi64>
+  %ones = tern.constant_of_shape %count {value = dense<1> : tensor<1xi64>} : (tensor<1xi64>) -> tensor<?xi64>
+  %shape = tern.concat %three, %ones {axis = 0 : i64} : (tensor<1xi64>, tensor<?xi64>) -> tensor<?xi64>
+  %y = tern.reshape %x, %shape : (tensor<3x1xf32>, tensor<?xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      axis: "0x08000000FFFFFFFFFFFFFFFF"
+    }
+  }
+#-}
