@@ -25,6 +25,9 @@ export TERNION_CMAKE_ARGS="-DTERNION_SANITIZE=address,undefined -DTERNION_BUILD_
 "$root/scripts/build.sh" "${targets[@]}" >/dev/null
 # shellcheck source=scripts/sanitizer-options.sh
 source "$root/scripts/sanitizer-options.sh"
+# The file-reading fuzzers write every input to a scratch file: keep those
+# in memory where the machine has a tmpfs.
+[ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=${FUZZ_TMPDIR:-/dev/shm}
 fuzz_dir=$TERNION_BUILD_DIR/fuzz
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
