@@ -274,6 +274,11 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
                  source};
   for (const std::string &in : node.input())
     nc.inputs.push_back(in.empty() ? Value() : values.lookup(in));
+  // Every supported op but Constant reads its first input, and handlers
+  // inspect it before building (found by fuzz-onnx-import: a LogSoftmax
+  // without inputs).
+  if (node.op_type() != "Constant" && !nc.input(0))
+    return nc.emitError() << "input 0 is missing";
   NodeResults results = info.handler(nc);
   if (failed(results))
     return failure();
