@@ -176,6 +176,15 @@ LogicalResult Importer::sortNodes() {
   // ABI; say so here, in the model's terms.
   if (graph.output_size() == 0)
     return fileError() << "graph '" << graph.name() << "' has no outputs";
+  // Inputs and outputs are bound by name: each name once. (An initializer
+  // may share a graph input's name; that input then has a default.)
+  llvm::StringSet<> inputNames, outputNames;
+  for (const auto &input : graph.input())
+    if (!inputNames.insert(input.name()).second)
+      return fileError() << "graph input '" << input.name() << "' is declared twice";
+  for (const auto &output : graph.output())
+    if (!outputNames.insert(output.name()).second)
+      return fileError() << "graph output '" << output.name() << "' is listed twice";
   // Who produces each value; graph inputs and initializers are available.
   llvm::StringMap<int> producer;
   llvm::StringSet<> available;
