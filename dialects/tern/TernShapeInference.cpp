@@ -21,6 +21,11 @@ using namespace ternion::tern;
 
 namespace {
 
+/// Tensors of more dims than this are refused: no model has them, and a
+/// shape operand of a huge static length (found by fuzz-onnx-import) would
+/// otherwise size a vector of that many dims.
+constexpr int64_t kMaxRank = 64;
+
 std::string shapeString(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (auto [i, d] : llvm::enumerate(shape)) {
@@ -427,6 +432,10 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
   RankedTensorType shapeType = ranked(adaptor.getShape());
   if (!shapeType || shapeType.getRank() != 1)
     return fail<ReshapeOp>(loc, "shape must be a 1-D tensor");
+  if (shapeType.getDimSize(0) > kMaxRank)
+    return fail<ReshapeOp>(loc, "shape has " + Twine(shapeType.getDimSize(0)) +
+                               " entries; tensors of rank above " + Twine(kMaxRank) +
+                               " are not supported");
   auto values = getConstantIntValues(adaptor.getShape());
   if (!values) {
     if (shapeType.isDynamicDim(0)) {
@@ -780,6 +789,10 @@ LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   RankedTensorType shapeType = ranked(adaptor.getShape());
   if (!shapeType || shapeType.getRank() != 1)
     return fail<ExpandOp>(loc, "shape must be a 1-D tensor");
+  if (shapeType.getDimSize(0) > kMaxRank)
+    return fail<ExpandOp>(loc, "shape has " + Twine(shapeType.getDimSize(0)) +
+                               " entries; tensors of rank above " + Twine(kMaxRank) +
+                               " are not supported");
   RankedTensorType in = ranked(adaptor.getInput());
   auto values = getConstantIntValues(adaptor.getShape());
   if (!in || (!values && shapeType.isDynamicDim(0))) {
@@ -864,6 +877,10 @@ LogicalResult ConstantOfShapeOp::inferReturnTypes(MLIRContext *,
   RankedTensorType shapeType = ranked(adaptor.getShape());
   if (!shapeType || shapeType.getRank() != 1)
     return fail<ConstantOfShapeOp>(loc, "shape must be a 1-D tensor");
+  if (shapeType.getDimSize(0) > kMaxRank)
+    return fail<ConstantOfShapeOp>(loc, "shape has " + Twine(shapeType.getDimSize(0)) +
+                               " entries; tensors of rank above " + Twine(kMaxRank) +
+                               " are not supported");
   if (auto values = getConstantIntValues(adaptor.getShape())) {
     for (int64_t v : *values)
       if (v < 0)
