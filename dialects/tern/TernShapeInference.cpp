@@ -42,6 +42,19 @@ LogicalResult fail(std::optional<Location> loc, const Twine &message) {
   return emitOptionalError(loc, "'", OpTy::getOperationName(), "' op ", message);
 }
 
+/// A shape operand (Reshape, Expand, ConstantOfShape) is a 1-D tensor of at
+/// most kMaxRank entries.
+template <typename OpTy>
+LogicalResult checkShapeOperand(std::optional<Location> loc, RankedTensorType shapeType) {
+  if (!shapeType || shapeType.getRank() != 1)
+    return fail<OpTy>(loc, "shape must be a 1-D tensor");
+  if (shapeType.getDimSize(0) > kMaxRank)
+    return fail<OpTy>(loc, "shape has " + Twine(shapeType.getDimSize(0)) +
+                               " entries; tensors of rank above " + Twine(kMaxRank) +
+                               " are not supported");
+  return success();
+}
+
 RankedTensorType ranked(Value v) { return dyn_cast<RankedTensorType>(v.getType()); }
 Type elementTypeOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
 
@@ -430,12 +443,8 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
                                           Adaptor adaptor, SmallVectorImpl<Type> &types) {
   Type element = elementTypeOf(adaptor.getInput());
   RankedTensorType shapeType = ranked(adaptor.getShape());
-  if (!shapeType || shapeType.getRank() != 1)
-    return fail<ReshapeOp>(loc, "shape must be a 1-D tensor");
-  if (shapeType.getDimSize(0) > kMaxRank)
-    return fail<ReshapeOp>(loc, "shape has " + Twine(shapeType.getDimSize(0)) +
-                               " entries; tensors of rank above " + Twine(kMaxRank) +
-                               " are not supported");
+  if (failed(checkShapeOperand<ReshapeOp>(loc, shapeType)))
+    return failure();
   auto values = getConstantIntValues(adaptor.getShape());
   if (!values) {
     if (shapeType.isDynamicDim(0)) {
@@ -787,12 +796,8 @@ LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                                          Adaptor adaptor, SmallVectorImpl<Type> &types) {
   Type element = elementTypeOf(adaptor.getInput());
   RankedTensorType shapeType = ranked(adaptor.getShape());
-  if (!shapeType || shapeType.getRank() != 1)
-    return fail<ExpandOp>(loc, "shape must be a 1-D tensor");
-  if (shapeType.getDimSize(0) > kMaxRank)
-    return fail<ExpandOp>(loc, "shape has " + Twine(shapeType.getDimSize(0)) +
-                               " entries; tensors of rank above " + Twine(kMaxRank) +
-                               " are not supported");
+  if (failed(checkShapeOperand<ExpandOp>(loc, shapeType)))
+    return failure();
   RankedTensorType in = ranked(adaptor.getInput());
   auto values = getConstantIntValues(adaptor.getShape());
   if (!in || (!values && shapeType.isDynamicDim(0))) {
@@ -875,12 +880,8 @@ LogicalResult ConstantOfShapeOp::inferReturnTypes(MLIRContext *,
                                                   SmallVectorImpl<Type> &types) {
   Type element = adaptor.getValue().getElementType();
   RankedTensorType shapeType = ranked(adaptor.getShape());
-  if (!shapeType || shapeType.getRank() != 1)
-    return fail<ConstantOfShapeOp>(loc, "shape must be a 1-D tensor");
-  if (shapeType.getDimSize(0) > kMaxRank)
-    return fail<ConstantOfShapeOp>(loc, "shape has " + Twine(shapeType.getDimSize(0)) +
-                               " entries; tensors of rank above " + Twine(kMaxRank) +
-                               " are not supported");
+  if (failed(checkShapeOperand<ConstantOfShapeOp>(loc, shapeType)))
+    return failure();
   if (auto values = getConstantIntValues(adaptor.getShape())) {
     for (int64_t v : *values)
       if (v < 0)

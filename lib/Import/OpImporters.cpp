@@ -210,9 +210,7 @@ Value scalarLike(NodeContext &nc, Value like, double value) {
 /// dedicated op, since models use them rarely and only in small tensors.
 template <typename CombineOp>
 NodeResults importHyperbolic(NodeContext &nc) {
-  Value x = nc.input(0);
-  if (!x)
-    return nc.emitError() << "a required input is missing";
+  Value x = nc.input(0); // Present: the importer checks input 0 of every op.
   if (!isa<FloatType>(getElementTypeOrSelf(x)))
     return nc.emitError() << "needs a floating-point input";
   auto negated = build<tn::NegOp>(nc, {x});
@@ -232,24 +230,23 @@ NodeResults importHyperbolic(NodeContext &nc) {
 /// read through Shape when some are dynamic.
 NodeResults importSize(NodeContext &nc) {
   Value x = nc.input(0);
-  if (!x)
-    return nc.emitError() << "a required input is missing";
   auto type = dyn_cast<RankedTensorType>(x.getType());
   if (!type)
     return nc.emitError() << "the input's rank must be known";
-  auto scalarType = RankedTensorType::get({}, nc.builder.getI64Type());
+  auto scalar = [&](int64_t v) -> Value {
+    auto scalarType = RankedTensorType::get({}, nc.builder.getI64Type());
+    return tn::ConstantOp::create(
+        nc.builder, nc.loc, DenseElementsAttr::get(scalarType, nc.builder.getI64IntegerAttr(v)));
+  };
+  // Static shapes (a rank-0 one included) fold to their element count.
   if (type.hasStaticShape())
-    return SmallVector<Value>{tn::ConstantOp::create(
-        nc.builder, nc.loc,
-        DenseElementsAttr::get(scalarType, nc.builder.getI64IntegerAttr(type.getNumElements())))};
+    return SmallVector<Value>{scalar(type.getNumElements())};
   auto shape = build<tn::ShapeOp>(nc, {x});
   if (failed(shape))
     return failure();
   Value product;
   for (int64_t i = 0; i < type.getRank(); ++i) {
-    Value index = tn::ConstantOp::create(
-        nc.builder, nc.loc, DenseElementsAttr::get(scalarType, nc.builder.getI64IntegerAttr(i)));
-    auto dim = build<tn::GatherOp>(nc, {(*shape)->getResult(0), index},
+    auto dim = build<tn::GatherOp>(nc, {(*shape)->getResult(0), scalar(i)},
                                    {named(nc, "axis", nc.builder.getI64IntegerAttr(0))});
     if (failed(dim))
       return failure();
@@ -262,25 +259,19 @@ NodeResults importSize(NodeContext &nc) {
       return failure();
     product = (*next)->getResult(0);
   }
-  if (!product) // A rank-0 input has one element.
-    return SmallVector<Value>{tn::ConstantOp::create(
-        nc.builder, nc.loc, DenseElementsAttr::get(scalarType, nc.builder.getI64IntegerAttr(1)))};
   return SmallVector<Value>{product};
 }
 
 NodeResults importClip(NodeContext &nc) {
   Value input = nc.input(0), min, max;
   if (nc.sinceVersion < 11) {
-    Type element = getElementTypeOrSelf(input);
     auto scalar = [&](StringRef name) -> FailureOr<Value> {
       if (!nc.findAttr(name))
         return Value();
       auto v = nc.getFloat(name, 0);
       if (failed(v))
         return failure();
-      auto type = RankedTensorType::get({}, element);
-      return Value(tn::ConstantOp::create(nc.builder, nc.loc,
-                                          DenseElementsAttr::get(type, FloatAttr::get(element, *v))));
+      return scalarLike(nc, input, *v);
     };
     auto lo = scalar("min"), hi = scalar("max");
     if (failed(lo) || failed(hi))

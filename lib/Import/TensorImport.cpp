@@ -54,9 +54,6 @@ namespace {
 /// Bytes per element in raw_data; i1 (BOOL) is one byte.
 size_t byteWidth(Type type) { return std::max(1u, type.getIntOrFloatBitWidth() / 8); }
 
-/// Largest tensor accepted: guards against hostile dims that would make us
-/// allocate terabytes before noticing the data is missing.
-
 /// Copies a typed repeated field into a heap blob of `count` elements of T.
 template <typename T, typename Field>
 AsmResourceBlob copyField(const Field &field, int64_t count) {

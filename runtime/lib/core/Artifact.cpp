@@ -60,12 +60,10 @@ tnx_status_t mapWeights(tnx_artifact &artifact, bool verify) {
     return status;
   int fd;
   struct stat info;
-  if (tnx_status_t status = openAndStat(resolved, fd, info))
+  if (tnx_status_t status = openRegularFile(
+          resolved, file, TNX_STATUS_INVALID_ARTIFACT, fd, info))
     return status;
   FdCloser closer{fd};
-  if (!S_ISREG(info.st_mode))
-    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
-                      file + ": is not a regular file");
   auto actual = static_cast<uint64_t>(info.st_size);
   if (actual != spec.size)
     return makeStatus(TNX_STATUS_INVALID_ARTIFACT,

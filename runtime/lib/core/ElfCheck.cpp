@@ -51,11 +51,10 @@ tnx_status_t checkSharedLibrary(const std::string &path,
   };
   int fd;
   struct stat info;
-  if (tnx_status_t status = openAndStat(path, fd, info))
+  if (tnx_status_t status = openRegularFile(
+          path, name, TNX_STATUS_INVALID_ARTIFACT, fd, info))
     return status;
   FdCloser closer{fd};
-  if (!S_ISREG(info.st_mode))
-    return fail("is not a regular file");
   auto fileSize = static_cast<uint64_t>(info.st_size);
   Elf64_Ehdr header;
   if (fileSize < sizeof(header) || !readAt(fd, &header, sizeof(header), 0))

@@ -33,15 +33,26 @@ tnx_status_t openAndStat(const std::string &file, int &fd, struct stat &info) {
   return nullptr;
 }
 
+tnx_status_t openRegularFile(const std::string &file, const std::string &name,
+                             tnx_status_code_t badFileCode, int &fd,
+                             struct stat &info) {
+  if (tnx_status_t status = openAndStat(file, fd, info))
+    return status;
+  if (S_ISREG(info.st_mode))
+    return nullptr;
+  ::close(fd);
+  fd = -1;
+  return makeStatus(badFileCode, name + ": is not a regular file");
+}
+
 tnx_status_t readSmallFile(const std::string &file, size_t maxSize,
                            tnx_status_code_t badFileCode, std::string &text) {
   int fd;
   struct stat info;
-  if (tnx_status_t status = openAndStat(file, fd, info))
+  if (tnx_status_t status =
+          openRegularFile(file, file, badFileCode, fd, info))
     return status;
   FdCloser closer{fd};
-  if (!S_ISREG(info.st_mode))
-    return makeStatus(badFileCode, file + ": is not a regular file");
   if (static_cast<uint64_t>(info.st_size) > maxSize)
     return makeStatus(badFileCode, file + ": is larger than " +
                                        std::to_string(maxSize) + " bytes");

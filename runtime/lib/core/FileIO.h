@@ -28,6 +28,12 @@ struct FdCloser {
 /// IO_ERROR naming the file otherwise.
 tnx_status_t openAndStat(const std::string &file, int &fd, struct stat &info);
 
+/// openAndStat for a file that must be a regular one: anything else (a
+/// folder, a device) fails with `badFileCode` naming the file as `name`.
+tnx_status_t openRegularFile(const std::string &file, const std::string &name,
+                             tnx_status_code_t badFileCode, int &fd,
+                             struct stat &info);
+
 /// Reads the whole of `file`, a regular file of at most `maxSize` bytes.
 /// A file that is not regular or is larger fails with `badFileCode` (the
 /// caller says whose fault that is); errors name the file.

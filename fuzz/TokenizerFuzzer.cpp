@@ -1,13 +1,15 @@
-//===- TokenizerExercise.h - What the tokenizer fuzzers do ------*- C++ -*-===//
+//===- TokenizerFuzzer.cpp - Fuzzing the tokenizer files ------------------===//
 //
-// Opens a tokenizer file and, if it opens, uses it the way generation
-// does: encode a text with spaces, bytes and multi-byte characters, decode
-// the result, and decode ids derived from the fuzz input (in range and
-// out of range: the C API must refuse the latter with a status).
+// Built twice (fuzz/CMakeLists.txt): fuzz-sentencepiece writes each input
+// as tokenizer.model, fuzz-tokenizer-json as tokenizer.json (the byte-level
+// kind; its JSON reader is the one manifests use), TERNION_FUZZ_FILE. The
+// file is opened through the C API and, if it opens, used as generation
+// uses it: encode a text with spaces, bytes and multi-byte characters,
+// decode the result, and decode ids taken from the input, in range and out
+// of range (which the C API must refuse with a status).
 //
 //===----------------------------------------------------------------------===//
-#ifndef TERNION_FUZZ_TOKENIZEREXERCISE_H
-#define TERNION_FUZZ_TOKENIZEREXERCISE_H
+#include "FuzzFiles.h"
 
 #include "ternion/llm.h"
 #include "ternion/runtime.h"
@@ -15,17 +17,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <string>
+#include <string_view>
 #include <vector>
 
-namespace ternion::fuzz {
-
-inline void openAndExerciseTokenizer(const std::string &path,
-                                     const uint8_t *data, size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string path = ternion::fuzz::writeScratchFile(
+      TERNION_FUZZ_FILE,
+      std::string_view(reinterpret_cast<const char *>(data), size));
   tnx_tokenizer_t *tokenizer = nullptr;
   if (tnx_status_t status = tnx_tokenizer_open(path.c_str(), &tokenizer)) {
     tnx_status_free(status);
-    return;
+    return 0;
   }
   static const char Text[] =
       "In the beginning \xe2\x96\x81 caf\xc3\xa9\n\t<0x41>";
@@ -57,8 +59,5 @@ inline void openAndExerciseTokenizer(const std::string &path,
     tnx_status_free(status);
   tnx_free(text);
   tnx_tokenizer_release(tokenizer);
+  return 0;
 }
-
-} // namespace ternion::fuzz
-
-#endif // TERNION_FUZZ_TOKENIZEREXERCISE_H
