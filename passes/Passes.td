@@ -208,4 +208,41 @@ def TernKvCacheInPlace : Pass<"tern-kv-cache-in-place", "mlir::func::FuncOp"> {
   ];
 }
 
+def TernFuseSpeculative : Pass<"tern-fuse-speculative", "mlir::ModuleOp"> {
+  let summary = "Pair a target language model with a draft model for speculative decoding";
+  let description = [{
+    An artifact compiled with a draft model holds two language-model
+    functions (ternion-compile --draft imports the draft as `@draft_main`
+    beside the target's `@main`). This pass checks that the pair can
+    speculate and records the decision on the target as
+    `#tern.speculative<draft = @draft_main, draft_tokens = K, vocabulary = v>`,
+    which the manifest and the runtime's generator read:
+
+    * both functions follow the language-model convention (an `input_ids`
+      argument, a rank-3 `logits` result), and the draft keeps a KV cache
+      (`past_key_values.N.*`), since it runs one token at a time;
+    * `vocabulary=auto` picks `shared` when both logits have the same static
+      width and `slem` otherwise (the driver decides from the tokenizers
+      instead, and passes `shared` or `slem`); `shared` with different
+      widths is an error naming both;
+    * `draft-tokens` (K, 1..16) is the default number of tokens the draft
+      proposes before the target verifies them in one pass over K + 1
+      positions.
+
+    The draft loop, the acceptance (greedy match, rejection sampling with
+    the residual distribution, or SLEM's exact match after re-encoding) and
+    the rollback of both KV caches run in the runtime (docs/speculative.md
+    says why): they depend on the sampler's settings and the tokenizers,
+    which are chosen at run time.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"main\"", "The target function">,
+    Option<"draft", "draft", "std::string", "\"draft_main\"", "The draft function">,
+    Option<"draftTokens", "draft-tokens", "int64_t", "4",
+           "Tokens the draft proposes per target pass (1..16)">,
+    Option<"vocabulary", "vocabulary", "std::string", "\"auto\"",
+           "shared | slem | auto (shared when the logits widths agree)">,
+  ];
+}
+
 #endif // TERNION_PASSES_TD

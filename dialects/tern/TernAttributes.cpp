@@ -88,3 +88,14 @@ int64_t TernaryAttr::getPaddedInputFeatures(int64_t k) const {
 int64_t TernaryAttr::getRowBytes(int64_t k) const {
   return getPaddedInputFeatures(k) / getDigitsPerByte();
 }
+
+//===- #tern.speculative<draft = @f, draft_tokens = K, vocabulary = v> ----===//
+
+LogicalResult SpeculativeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                      FlatSymbolRefAttr draft, int64_t draftTokens,
+                                      SpeculativeVocabulary vocabulary) {
+  if (draftTokens < 1 || draftTokens > kMaxDraftTokens)
+    return emitError() << "#tern.speculative draft_tokens must be 1.." << kMaxDraftTokens
+                       << ", not " << draftTokens;
+  return success();
+}

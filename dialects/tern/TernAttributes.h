@@ -23,6 +23,10 @@ namespace ternion::tern {
 /// bufferization, to the kernel that dispatches on it.
 inline constexpr llvm::StringLiteral kWeightFormatAttrName = "tern.weight_format";
 
+/// The #tern.speculative attribute on the target function of a
+/// speculative pair (tern-fuse-speculative).
+inline constexpr llvm::StringLiteral kSpeculativeAttrName = "tern.speculative";
+
 } // namespace ternion::tern
 
 #endif // TERNION_DIALECTS_TERN_TERNATTRIBUTES_H

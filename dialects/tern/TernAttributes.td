@@ -207,4 +207,46 @@ def Tern_WeightFormatAttr : Attr<
   let convertFromStorage = "::llvm::cast<::ternion::tern::WeightFormatAttrInterface>($_self)";
 }
 
+//===----------------------------------------------------------------------===//
+// Speculative decoding
+//===----------------------------------------------------------------------===//
+
+def Tern_SpeculativeVocabulary : I32EnumAttr<"SpeculativeVocabulary",
+    "how a draft model's tokens reach the target", [
+    I32EnumAttrCase<"Shared", 0, "shared">,
+    I32EnumAttrCase<"Slem", 1, "slem">,
+  ]> {
+  let cppNamespace = "::ternion::tern";
+  let genSpecializedAttr = 0;
+}
+
+def Tern_SpeculativeAttr : Tern_Attr<"Speculative", "speculative"> {
+  let summary = "the draft model that speculates for this language model";
+  let description = [{
+    Set by `tern-fuse-speculative` on the target function of an artifact
+    compiled with a draft model: which function drafts, how many tokens it
+    proposes per target pass by default, and how its tokens become the
+    target's:
+
+    - `shared`: both models use one tokenizer; the draft's tokens are the
+      target's, and with sampling the target accepts them by rejection
+      sampling (Leviathan et al.; Chen et al., 2023);
+    - `slem`: the vocabularies differ; the draft's text is re-encoded with
+      the target's tokenizer and the target keeps the tokens it would have
+      chosen itself (string-level exact match, Timor et al., ICML'25).
+
+    ```mlir
+    func.func @main(...) attributes {tern.speculative = #tern.speculative<draft = @draft_main, draft_tokens = 4, vocabulary = shared>}
+    ```
+  }];
+  let parameters = (ins "::mlir::FlatSymbolRefAttr":$draft, "int64_t":$draftTokens,
+                    EnumParameter<Tern_SpeculativeVocabulary>:$vocabulary);
+  let assemblyFormat = "`<` `draft` `=` $draft `,` `draft_tokens` `=` $draftTokens `,` `vocabulary` `=` $vocabulary `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The most tokens a draft may propose per target pass.
+    static constexpr int64_t kMaxDraftTokens = 16;
+  }];
+}
+
 #endif // TERN_ATTRIBUTES_TD

@@ -122,6 +122,14 @@ static llvm::json::Array valuesToJson(const std::vector<ValueSignature> &values)
   return array;
 }
 
+static llvm::json::Object tokenizerToJson(const TokenizerInfo &tokenizer) {
+  return llvm::json::Object{{"file", tokenizer.file},
+                            {"type", tokenizer.type},
+                            {"bos_id", tokenizer.bosId},
+                            {"eos_id", tokenizer.eosId},
+                            {"add_bos", tokenizer.addBos}};
+}
+
 std::string renderManifest(const ManifestContents &contents) {
   llvm::json::Array functions;
   for (const FunctionSignature &fn : contents.functions)
@@ -140,11 +148,17 @@ std::string renderManifest(const ManifestContents &contents) {
       {"functions", std::move(functions)},
   };
   if (!contents.tokenizer.file.empty())
-    manifest["tokenizer"] = llvm::json::Object{{"file", contents.tokenizer.file},
-                                               {"type", contents.tokenizer.type},
-                                               {"bos_id", contents.tokenizer.bosId},
-                                               {"eos_id", contents.tokenizer.eosId},
-                                               {"add_bos", contents.tokenizer.addBos}};
+    manifest["tokenizer"] = tokenizerToJson(contents.tokenizer);
+  if (!contents.speculative.target.empty()) {
+    const SpeculativeInfo &speculative = contents.speculative;
+    llvm::json::Object section{{"target", speculative.target},
+                               {"draft", speculative.draft},
+                               {"draft_tokens", speculative.draftTokens},
+                               {"vocabulary", speculative.vocabulary}};
+    if (!speculative.draftTokenizer.file.empty())
+      section["draft_tokenizer"] = tokenizerToJson(speculative.draftTokenizer);
+    manifest["speculative"] = std::move(section);
+  }
   if (contents.maxContext > 0)
     manifest["generation"] = llvm::json::Object{{"max_context", contents.maxContext}};
   if (!contents.weights.file.empty())

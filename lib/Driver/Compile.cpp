@@ -93,6 +93,7 @@ private:
   }
 
   bool checkTokenizer();
+  bool checkDraftTokenizer();
   OwningOpRef<ModuleOp> loadInput();
   bool optimize(ModuleOp module);
   /// Counted after optimize(): tern.ternary_linear and f32 tern.linear ops.
@@ -123,6 +124,12 @@ private:
   llvm::SourceMgr sourceMgr;
   std::unique_ptr<TargetBackend> target;
   TokenizerInfo tokenizer;
+  /// With --draft: the draft's tokenizer (file empty when it shares the
+  /// target's) and how its tokens reach the target ("shared" or "slem").
+  TokenizerInfo draftTokenizer;
+  std::string speculativeVocabulary;
+  /// tern-fuse-speculative's decision, read before lowering drops it.
+  SpeculativeInfo speculative;
   std::vector<FunctionSignature> functions;
   StagingDirectory staging;
 };
@@ -145,6 +152,48 @@ bool Compilation::checkTokenizer() {
   return true;
 }
 
+bool Compilation::checkDraftTokenizer() {
+  if (options.draftPath.empty()) {
+    if (!options.draftTokenizerPath.empty())
+      return fail("--draft-tokenizer needs --draft");
+    return true;
+  }
+  if (options.speculative != "auto" && options.speculative != "shared" &&
+      options.speculative != "slem")
+    return fail("--speculative must be auto, shared or slem, not '" + options.speculative + "'");
+  if (options.draftTokens < 1 || options.draftTokens > tern::SpeculativeAttr::kMaxDraftTokens)
+    return fail("--draft-tokens must be 1.." + llvm::Twine(tern::SpeculativeAttr::kMaxDraftTokens) +
+                ", not " + llvm::Twine(options.draftTokens));
+  // One tokenizer for both when no other is given, or the same bytes are.
+  bool shared = options.draftTokenizerPath.empty();
+  if (!shared) {
+    llvm::Expected<TokenizerInfo> inspected = inspectTokenizer(options.draftTokenizerPath);
+    if (!inspected)
+      return fail(inspected.takeError());
+    if (llvm::Error e = checkTokenizerIds(*inspected, options.draftTokenizerPath))
+      return fail(std::move(e));
+    if (!options.tokenizerPath.empty()) {
+      auto mine = llvm::MemoryBuffer::getFile(options.tokenizerPath);
+      auto theirs = llvm::MemoryBuffer::getFile(options.draftTokenizerPath);
+      shared = mine && theirs && (*mine)->getBuffer() == (*theirs)->getBuffer();
+    }
+    if (!shared) {
+      draftTokenizer = std::move(*inspected);
+      draftTokenizer.file = "draft-" + draftTokenizer.file;
+    }
+  }
+  speculativeVocabulary =
+      options.speculative != "auto" ? options.speculative : shared ? "shared" : "slem";
+  if (speculativeVocabulary == "slem" &&
+      (options.tokenizerPath.empty() || options.draftTokenizerPath.empty()))
+    return fail("string-level matching (--speculative=slem) re-encodes text between the two "
+                "vocabularies: give both --tokenizer and --draft-tokenizer");
+  if (speculativeVocabulary == "shared" && !draftTokenizer.file.empty())
+    return fail("--speculative=shared, but the draft's tokenizer '" + options.draftTokenizerPath +
+                "' is not the target's '" + options.tokenizerPath + "'");
+  return true;
+}
+
 OwningOpRef<ModuleOp> Compilation::loadInput() {
   if (llvm::StringRef(options.inputPath).ends_with(".mlir")) {
     std::string error;
@@ -156,7 +205,13 @@ OwningOpRef<ModuleOp> Compilation::loadInput() {
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
     return parseSourceFile<ModuleOp>(sourceMgr, ctx);
   }
-  return importOnnxFile(options.inputPath, ctx);
+  OwningOpRef<ModuleOp> module = importOnnxFile(options.inputPath, ctx);
+  if (module && !options.draftPath.empty()) {
+    steps.stage("importing the draft " + llvm::sys::path::filename(options.draftPath));
+    if (failed(importOnnxFileInto(options.draftPath, *module, "draft_")))
+      return {};
+  }
+  return module;
 }
 
 bool Compilation::optimize(ModuleOp module) {
@@ -182,6 +237,12 @@ bool Compilation::optimize(ModuleOp module) {
     pm.addNestedPass<func::FuncOp>(createTernQuantize(quantize));
     // The f32 weights the quantized layers replaced are dead now.
     pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  }
+  if (!options.draftPath.empty()) {
+    TernFuseSpeculativeOptions speculative;
+    speculative.draftTokens = options.draftTokens;
+    speculative.vocabulary = speculativeVocabulary;
+    pm.addPass(createTernFuseSpeculative(speculative));
   }
   // Last: the target's layout decisions see every technique's result.
   target->addTernPasses(pm);
@@ -211,6 +272,13 @@ bool Compilation::optimize(ModuleOp module) {
 
 bool Compilation::captureSignatures(ModuleOp module) {
   for (auto fn : module.getOps<func::FuncOp>()) {
+    if (auto decision = fn->getAttrOfType<tern::SpeculativeAttr>(tern::kSpeculativeAttrName)) {
+      speculative.target = fn.getSymName().str();
+      speculative.draft = decision.getDraft().getValue().str();
+      speculative.draftTokens = decision.getDraftTokens();
+      speculative.vocabulary =
+          tern::stringifySpeculativeVocabulary(decision.getVocabulary()).str();
+    }
     if (!fn.isPublic() || fn.isExternal())
       continue;
     FailureOr<FunctionSignature> signature = captureSignature(fn);
@@ -294,9 +362,24 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
 
   ManifestContents manifest;
   manifest.functions = functions;
-  if (functions.size() == 1 && isOptimumLanguageModel(functions.front())) {
+  // A language model is one function, or a target with its draft.
+  bool paired = !speculative.target.empty();
+  if (functions.size() == (paired ? 2u : 1u) &&
+      llvm::all_of(functions, [](const FunctionSignature &fn) {
+        return isOptimumLanguageModel(fn);
+      })) {
     manifest.modelKind = TNX_MODEL_KIND_LLM;
     manifest.maxContext = options.maxContext;
+  }
+  if (paired) {
+    manifest.speculative = speculative;
+    if (!draftTokenizer.file.empty()) {
+      if (std::error_code ec = llvm::sys::fs::copy_file(options.draftTokenizerPath,
+                                                        staging.file(draftTokenizer.file)))
+        return fail("cannot copy the draft's tokenizer '" + options.draftTokenizerPath +
+                    "': " + ec.message());
+      manifest.speculative.draftTokenizer = draftTokenizer;
+    }
   }
   if (!options.tokenizerPath.empty()) {
     if (manifest.modelKind != TNX_MODEL_KIND_LLM)
@@ -336,6 +419,8 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
     manifest.compileOptions["quantize_group_size"] = options.quantizeGroupSize;
     manifest.compileOptions["quantized_layers"] = quantizedLayers;
   }
+  if (!options.draftPath.empty())
+    manifest.compileOptions["draft_source"] = llvm::sys::path::filename(options.draftPath).str();
   target->describe(manifest.compileOptions);
   if (llvm::Error e = writeFileAtomically(staging.file(TNX_MANIFEST_FILE), renderManifest(manifest)))
     return fail(std::move(e));
@@ -385,8 +470,12 @@ bool Compilation::run() {
   target = std::move(*resolved);
   for (const std::string &warning : target->getWarnings())
     llvm::errs() << options.toolName << ": warning: " << warning << "\n";
-  if (!checkTokenizer())
+  if (!checkTokenizer() || !checkDraftTokenizer())
     return false;
+  if (!options.draftPath.empty() && llvm::StringRef(options.inputPath).ends_with(".mlir"))
+    return fail("--draft pairs two ONNX models; '" + options.inputPath +
+                "' is tern IR (a module already paired by tern-fuse-speculative compiles "
+                "without --draft)");
 
   steps.stage("importing " + llvm::sys::path::filename(options.inputPath));
   OwningOpRef<ModuleOp> module = loadInput();

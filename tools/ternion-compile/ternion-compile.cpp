@@ -140,6 +140,27 @@ cl::opt<KvCacheMode> kvCache(
                clEnumValN(KvCacheMode::Concat, "concat",
                           "keep the graph's past -> present Concat outputs")),
     cl::init(KvCacheMode::InPlace), cl::cat(llmCategory));
+cl::OptionCategory speculativeCategory("speculative decoding (docs/speculative.md)");
+cl::opt<std::string> draftPath(
+    "draft",
+    cl::desc("A small draft language model (Optimum KV-cache ONNX graph) compiled into the "
+             "same artifact: it proposes tokens the target verifies in one pass"),
+    cl::value_desc("draft-kv.onnx"), cl::cat(speculativeCategory));
+cl::opt<std::string> draftTokenizerPath(
+    "draft-tokenizer",
+    cl::desc("The draft's tokenizer, when it is not the target's (vocabularies then differ: "
+             "string-level matching)"),
+    cl::value_desc("tokenizer.model|tokenizer.json"), cl::cat(speculativeCategory));
+cl::opt<int64_t> draftTokens("draft-tokens",
+                             cl::desc("Tokens the draft proposes per target pass, 1..16 "
+                                      "(default 4; ternion-run can override)"),
+                             cl::init(4), cl::cat(speculativeCategory));
+cl::opt<std::string> speculative(
+    "speculative",
+    cl::desc("How draft tokens reach the target: auto (default: shared when the tokenizers "
+             "are one, else slem), shared, slem"),
+    cl::init("auto"), cl::cat(speculativeCategory));
+
 cl::opt<bool> progress("progress",
                        cl::desc("Print each stage and its time to stderr (default: "
                                 "when stderr is a terminal)"),
@@ -151,7 +172,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // Registered before parsing: --kernel-options and .mlir input name passes.
   ternion::registerAllTernionPasses();
-  cl::HideUnrelatedOptions({&category, &llmCategory});
+  cl::HideUnrelatedOptions({&category, &llmCategory, &techniqueCategory, &speculativeCategory});
   ternion::registerTernionVersionPrinter();
   cl::ParseCommandLineOptions(argc, argv,
                               "Ternion: compile an ONNX model into an ahead-of-time artifact\n");
@@ -193,6 +214,14 @@ int main(int argc, char **argv) {
   if (addBos.getNumOccurrences())
     options.addBos = addBos;
   options.maxContext = maxContext;
+  options.draftPath = draftPath;
+  options.draftTokenizerPath = draftTokenizerPath;
+  options.draftTokens = draftTokens;
+  options.speculative = speculative;
+  if (draftPath.empty() && (draftTokens.getNumOccurrences() || speculative.getNumOccurrences())) {
+    llvm::errs() << "ternion-compile: error: --draft-tokens and --speculative apply with --draft\n";
+    return 1;
+  }
   options.progress = progress || llvm::sys::Process::StandardErrIsDisplayed();
   return ternion::compile(options) ? 0 : 1;
 }

@@ -68,7 +68,7 @@ struct Timing {
   double decode = 0;
 };
 
-void printBench(const Timing &timing) {
+void printBench(const Timing &timing, const tnx_generator_t *generator) {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   double decodeSteps = timing.generated > 1 ? timing.generated - 1 : 0;
@@ -82,6 +82,28 @@ void printBench(const Timing &timing) {
                static_cast<size_t>(decodeSteps), timing.decode * 1e3,
                timing.decode > 0 ? decodeSteps / timing.decode : 0,
                timing.firstToken * 1e3, usage.ru_maxrss / 1024.0);
+  tnx_speculative_stats_t stats;
+  stats.struct_size = sizeof(stats);
+  int32_t draftTokens = tnx_generator_draft_tokens(generator);
+  if (draftTokens == 0)
+    return;
+  if (tnx_status_t status = tnx_generator_speculative_stats(generator, &stats)) {
+    tnx_status_free(status);
+    return;
+  }
+  double passes = stats.target_passes ? static_cast<double>(stats.target_passes) : 1;
+  std::fprintf(stderr,
+               "speculative: %d draft tokens per pass; %llu target passes; acceptance %.1f%% "
+               "(%llu of %llu drafted); %.2f tokens per target pass\n"
+               "speculative time: draft %.3f ms (%.3f ms per pass), target %.3f ms (%.3f ms "
+               "per pass)\n",
+               draftTokens, static_cast<unsigned long long>(stats.target_passes),
+               stats.drafted_tokens ? 100.0 * stats.accepted_tokens / stats.drafted_tokens : 0.0,
+               static_cast<unsigned long long>(stats.accepted_tokens),
+               static_cast<unsigned long long>(stats.drafted_tokens),
+               stats.produced_tokens / passes, stats.draft_seconds * 1e3,
+               stats.draft_seconds * 1e3 / passes, stats.target_seconds * 1e3,
+               stats.target_seconds * 1e3 / passes);
 }
 
 tnx_status_t encodeText(const tnx_tokenizer_t *tokenizer,
@@ -145,6 +167,7 @@ int runGenerateMode(const GenerateOptions &options) {
       options.function.empty() ? nullptr : options.function.c_str();
   generatorOptions.max_context = options.maxContext;
   generatorOptions.sampler = options.sampler;
+  generatorOptions.draft_tokens = options.draftTokens;
   if (tnx_status_t status = tnx_generator_create(
           handles.artifact, &generatorOptions, &handles.generator)) {
     bool convention = tnx_status_code(status) == TNX_STATUS_INVALID_ARGUMENT;
@@ -228,7 +251,7 @@ int runGenerateMode(const GenerateOptions &options) {
   if (!error.empty())
     return fail(error);
   if (options.bench)
-    printBench(timing);
+    printBench(timing, handles.generator);
   return 0;
 }
 

@@ -29,6 +29,8 @@ struct GenerateOptions {
   bool printIds = false;
   /// Print throughput, time to first token and peak RSS to stderr.
   bool bench = false;
+  /// Draft tokens per target pass: -1 the artifact's, 0 the target alone.
+  int32_t draftTokens = -1;
 };
 
 /// Runs text generation; returns the exit code (0, or 1 after printing an

@@ -83,6 +83,8 @@ int runPerplexityMode(const PerplexityOptions &options) {
   tnx_generator_options_t generatorOptions;
   tnx_generator_options_init(&generatorOptions);
   generatorOptions.function = options.function.empty() ? nullptr : options.function.c_str();
+  // Scoring runs the target over the text; a draft model would idle.
+  generatorOptions.draft_tokens = 0;
   if (tnx_status_t status =
           tnx_generator_create(handles.artifact, &generatorOptions, &handles.generator))
     return fail(options.artifact + ": " + messageOf(status));

@@ -51,7 +51,12 @@ const char *const Usage =
     "                      manifest's, else 2048)\n"
     "  --ids               print the generated token ids, not text\n"
     "  --bench             print prefill and decode tokens/s, time to first\n"
-    "                      token and peak RSS to stderr\n"
+    "                      token and peak RSS to stderr (with a draft model,\n"
+    "                      also its acceptance and where the time went)\n"
+    "  --draft-tokens K    with a draft model (ternion-compile --draft): the\n"
+    "                      tokens it proposes per target pass, 1..16\n"
+    "                      (default: the artifact's)\n"
+    "  --no-draft          run the target alone, without its draft model\n"
     "\n"
     "Perplexity mode: scores a text with a language-model artifact.\n"
     "  --perplexity FILE   tokenize FILE and print \"perplexity: P over N\n"
@@ -230,6 +235,16 @@ int parseOptions(int argc, char **argv, Options &options) {
         return usageError(arg + " needs a positive integer");
       (arg == "--context" ? options.perplexity.context : options.perplexity.maxWindows) = number;
       options.perplexityOption = arg;
+    } else if (arg == "--draft-tokens") {
+      int64_t number = 0;
+      if (!takeValue(text) || !parseInteger(text, number) || number < 1 || number > 16)
+        return usageError("--draft-tokens needs an integer in 1..16 (--no-draft runs the "
+                          "target alone)");
+      options.generate.draftTokens = static_cast<int32_t>(number);
+      options.llmOption = arg;
+    } else if (arg == "--no-draft") {
+      options.generate.draftTokens = 0;
+      options.llmOption = arg;
     } else if (arg == "-n" || arg == "--max-new-tokens" ||
                arg == "--max-context" || arg == "--top-k" || arg == "--seed") {
       int64_t number = 0;

@@ -75,9 +75,20 @@ struct TokenizerInfo {
 /// and the present outputs are gone), which the runtime's generator drives.
 bool isOptimumLanguageModel(const FunctionSignature &fn);
 
+/// A draft model paired with the target for speculative decoding
+/// (#tern.speculative).
+struct SpeculativeInfo {
+  std::string target; // empty: no draft
+  std::string draft;
+  int64_t draftTokens = 0;
+  std::string vocabulary; // "shared" or "slem"
+  TokenizerInfo draftTokenizer; // file empty when shared
+};
+
 struct ManifestContents {
   std::string modelKind = TNX_MODEL_KIND_TENSOR;
   TokenizerInfo tokenizer;
+  SpeculativeInfo speculative;
   int64_t maxContext = 0; // generation default; 0: none
   std::string library = TNX_LIBRARY_FILE;
   WeightsInfo weights;

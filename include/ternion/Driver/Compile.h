@@ -89,6 +89,16 @@ struct CompileOptions {
   /// The context the runtime preallocates for by default.
   int64_t maxContext = 2048;
 
+  /// Speculative decoding: a draft language model compiled into the same
+  /// artifact as `@draft_main` (empty: none), its tokenizer when it is not
+  /// the target's, the tokens it proposes per target pass, and how its
+  /// tokens reach the target ("auto": shared when the tokenizers are one,
+  /// else string-level matching; "shared"; "slem").
+  std::string draftPath;
+  std::string draftTokenizerPath;
+  int64_t draftTokens = 4;
+  std::string speculative = "auto";
+
   /// Stage lines with their times on stderr.
   bool progress = false;
   /// Prefix of messages on stderr ("ternion-compile: error: ...").

@@ -53,6 +53,12 @@ TNX_API tnx_status_t tnx_tokenizer_open(const char *path,
    another type. */
 TNX_API tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
                                             tnx_tokenizer_t **out);
+/* The tokenizer of the draft model of an artifact compiled for speculative
+   decoding (ternion-compile --draft): the manifest's
+   "speculative.draft_tokenizer", or the target's tokenizer when both models
+   share it. NOT_FOUND if the artifact has no draft tokenizer. */
+TNX_API tnx_status_t tnx_artifact_draft_tokenizer(const tnx_artifact_t *artifact,
+                                                  tnx_tokenizer_t **out);
 /* Drops the caller's reference. NULL is a no-op. */
 TNX_API void tnx_tokenizer_release(tnx_tokenizer_t *tokenizer);
 
@@ -160,6 +166,13 @@ typedef struct tnx_generator_options {
      the manifest's generation.max_context, else 2048. */
   int64_t max_context;
   tnx_sampler_options_t sampler;
+  /* Speculative decoding, for artifacts compiled with a draft model
+     (ternion-compile --draft; docs/speculative.md): the tokens the draft
+     proposes per target pass. -1 (default): the artifact's; 0: the target
+     alone; 1..16. INVALID_ARGUMENT above 0 for an artifact without a draft.
+     The tokens are the target's either way: greedy decoding gives exactly
+     the target's tokens, sampling the target's distribution. */
+  int32_t draft_tokens;
 } tnx_generator_options_t;
 
 TNX_API void tnx_generator_options_init(tnx_generator_options_t *options);
@@ -217,6 +230,31 @@ TNX_API size_t tnx_generator_vocab_size(const tnx_generator_t *g);
 TNX_API size_t tnx_generator_cache_tensor_count(const tnx_generator_t *g);
 /* The function it drives. */
 TNX_API const tnx_function_t *tnx_generator_function(const tnx_generator_t *g);
+
+/* What speculative decoding did since the generator was created. */
+typedef struct tnx_speculative_stats {
+  size_t struct_size;
+  /* Target passes that verified draft tokens. */
+  uint64_t target_passes;
+  /* Draft tokens the target verified, and how many it accepted. */
+  uint64_t drafted_tokens;
+  uint64_t accepted_tokens;
+  /* Tokens those passes produced: the accepted ones and one of the
+     target's own per pass. */
+  uint64_t produced_tokens;
+  /* Seconds spent running the draft model and the target's passes. */
+  double draft_seconds;
+  double target_seconds;
+} tnx_speculative_stats_t;
+
+/* The draft tokens per target pass the generator uses; 0 when it runs the
+   target alone. */
+TNX_API int32_t tnx_generator_draft_tokens(const tnx_generator_t *g);
+/* Fills `*stats` (set stats->struct_size = sizeof(*stats) first; fields
+   past it are left alone). All zero when the generator does not
+   speculate. */
+TNX_API tnx_status_t tnx_generator_speculative_stats(const tnx_generator_t *g,
+                                                     tnx_speculative_stats_t *stats);
 
 /* Receives generated text: `token` and the text that became final with it
    (NUL-terminated, possibly empty), or token -1 with the bytes still

@@ -195,8 +195,8 @@ bool readBool(ObjectReader &reader, const char *key, bool &out) {
 }
 
 bool readTokenizer(const Value &value, TokenizerSpec &tokenizer,
-                   std::string &error) {
-  ObjectReader reader(value, "tokenizer", error);
+                   std::string &error, const char *section = "tokenizer") {
+  ObjectReader reader(value, section, error);
   if (!reader.string("file", tokenizer.file) ||
       !reader.string("type", tokenizer.type) ||
       !reader.integer("bos_id", tokenizer.bosId, false) ||
@@ -219,6 +219,36 @@ bool readGeneration(const Value &value, GenerationSpec &generation,
     return false;
   if (generation.maxContext < 0)
     return reader.fail("has a negative max_context");
+  return true;
+}
+
+/// Largest draft_tokens accepted (the compiler's #tern.speculative limit).
+constexpr int64_t MaxDraftTokens = 16;
+
+bool readSpeculative(const Value &value, SpeculativeSpec &speculative,
+                     std::string &error) {
+  ObjectReader reader(value, "speculative", error);
+  if (!reader.string("target", speculative.target) ||
+      !reader.string("draft", speculative.draft) ||
+      !reader.integer("draft_tokens", speculative.draftTokens) ||
+      !reader.string("vocabulary", speculative.vocabulary))
+    return false;
+  if (speculative.draftTokens < 1 || speculative.draftTokens > MaxDraftTokens)
+    return reader.fail("has draft_tokens " + std::to_string(speculative.draftTokens) +
+                       " outside 1.." + std::to_string(MaxDraftTokens));
+  if (speculative.vocabulary != "shared" && speculative.vocabulary != "slem")
+    return reader.fail("has vocabulary \"" + speculative.vocabulary +
+                       "\" (this runtime reads \"shared\" and \"slem\")");
+  if (speculative.target == speculative.draft)
+    return reader.fail("names '" + speculative.target + "' as its own draft");
+  if (const Value *tokenizer = reader.member("draft_tokenizer", false))
+    if (!tokenizer->isNull() &&
+        !readTokenizer(*tokenizer, speculative.draftTokenizer, error,
+                       "speculative.draft_tokenizer"))
+      return false;
+  if (speculative.vocabulary == "slem" && !speculative.draftTokenizer.present)
+    return reader.fail("has vocabulary \"slem\" without a draft_tokenizer");
+  speculative.present = true;
   return true;
 }
 
@@ -297,6 +327,10 @@ bool parseManifest(const std::string &text, Manifest &manifest,
     if (!generation->isNull() &&
         !readGeneration(*generation, manifest.generation, error))
       return false;
+  if (const Value *speculative = reader.member("speculative", false))
+    if (!speculative->isNull() &&
+        !readSpeculative(*speculative, manifest.speculative, error))
+      return false;
   const Value *functions = reader.array("functions");
   if (!functions)
     return false;
@@ -314,6 +348,11 @@ bool parseManifest(const std::string &text, Manifest &manifest,
     if (!names.insert(function.name).second)
       return reader.fail("has two functions named '" + function.name + "'");
   }
+  if (manifest.speculative.present)
+    for (const std::string *name : {&manifest.speculative.target, &manifest.speculative.draft})
+      if (!names.count(*name))
+        return reader.fail("has a \"speculative\" section naming function '" + *name +
+                           "', which it does not have");
   return true;
 }
 

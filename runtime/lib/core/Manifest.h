@@ -76,6 +76,21 @@ struct GenerationSpec {
   int64_t maxContext = 0;
 };
 
+/// The "speculative" section: a draft model compiled into the artifact
+/// beside the target (ternion-compile --draft; docs/speculative.md).
+struct SpeculativeSpec {
+  bool present = false;
+  /// Function names: the target the generator drives, and its draft.
+  std::string target;
+  std::string draft;
+  /// Tokens the draft proposes per target pass by default.
+  int64_t draftTokens = 0;
+  /// "shared" (one tokenizer) or "slem" (string-level exact match).
+  std::string vocabulary;
+  /// The draft's own tokenizer; present only for "slem".
+  TokenizerSpec draftTokenizer;
+};
+
 struct Manifest {
   int formatVersion = 0;
   std::string ternionVersion;
@@ -91,6 +106,7 @@ struct Manifest {
   std::vector<FunctionSpec> functions;
   TokenizerSpec tokenizer;
   GenerationSpec generation;
+  SpeculativeSpec speculative;
   /// The whole parsed document, for sections not modelled above.
   json::Value document;
 };

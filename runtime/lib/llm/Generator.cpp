@@ -82,6 +82,22 @@ tnx_status_t runPending(tnx_generator &gen) {
   return nullptr;
 }
 
+/// Takes back the tokens a speculative round produced that were not
+/// returned yet, before anything else changes the context: the target's
+/// cache keeps the returned ones but the last, which becomes pending again.
+tnx_status_t settle(tnx_generator &gen) {
+  if (gen.ready.empty())
+    return nullptr;
+  // pending holds the last produced token, the others are the cache's last.
+  size_t keep = gen.targetCache->length() - (gen.ready.size() - 1);
+  int32_t last = gen.targetCache->tokens()[keep - 1];
+  if (tnx_status_t status = gen.targetCache->truncate(keep - 1))
+    return status;
+  gen.pending.assign(1, last);
+  gen.ready.clear();
+  return nullptr;
+}
+
 tnx_status_t checkTokens(const tnx_generator &gen, const int32_t *ids,
                          size_t count) {
   // An id past the embedding table would make the compiled Gather read out
@@ -120,6 +136,8 @@ tnx_status_t checkAppend(const tnx_generator &gen, const char *caller, const int
 }
 
 tnx_status_t prefill(tnx_generator &gen, const int32_t *ids, size_t count) {
+  if (tnx_status_t status = settle(gen))
+    return status;
   if (tnx_status_t status = checkAppend(gen, "tnx_generator_prefill", ids, count))
     return status;
   size_t before = gen.pending.size();
@@ -144,6 +162,8 @@ double logProbability(const float *row, size_t vocab, int32_t token) {
 }
 
 tnx_status_t score(tnx_generator &gen, const int32_t *ids, size_t count, double *logProbs) {
+  if (tnx_status_t status = settle(gen))
+    return status;
   if (tnx_status_t status = checkAppend(gen, "tnx_generator_score", ids, count))
     return status;
   // The first token's prediction comes from the context before it.
@@ -166,6 +186,16 @@ tnx_status_t score(tnx_generator &gen, const int32_t *ids, size_t count, double 
 }
 
 tnx_status_t next(tnx_generator &gen, int32_t &token) {
+  if (gen.ready.empty() && gen.speculation && gen.pending.size() == 1) {
+    bool produced = false;
+    if (tnx_status_t status = speculate(gen, produced))
+      return status;
+  }
+  if (!gen.ready.empty()) {
+    token = gen.ready.front();
+    gen.ready.pop_front();
+    return nullptr;
+  }
   if (tnx_status_t status = ensureLogits(gen))
     return status;
   if (gen.contextLength() + 1 > static_cast<size_t>(gen.maxContext))
@@ -262,6 +292,7 @@ void tnx_generator_options_init(tnx_generator_options_t *options) {
   options->function = nullptr;
   options->max_context = 0;
   tnx_sampler_options_init(&options->sampler);
+  options->draft_tokens = -1;
 }
 
 tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
@@ -284,6 +315,15 @@ tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
   }
   if (chosen.max_context < 0)
     return invalidArgument("tnx_generator_create: max_context is negative");
+  const SpeculativeSpec &speculative = artifact->manifest.speculative;
+  if (chosen.draft_tokens < -1 || chosen.draft_tokens > 16)
+    return invalidArgument("tnx_generator_create: draft_tokens is " +
+                           std::to_string(chosen.draft_tokens) +
+                           "; it must be -1 (the artifact's), 0 (no draft) or 1..16");
+  if (chosen.draft_tokens > 0 && !speculative.present)
+    return invalidArgument("tnx_generator_create: draft_tokens is " +
+                           std::to_string(chosen.draft_tokens) + " but " + artifact->path +
+                           " has no draft model (compile it with ternion-compile --draft)");
   std::string error;
   const tnx_function *function =
       selectFunction(*artifact, chosen.function, error);
@@ -305,6 +345,19 @@ tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
     if (!status)
       status =
           addCacheSet(*gen, TargetCacheName, *gen->target, gen->targetCache);
+    // The draft speculates for its target only, not for another function
+    // of the artifact.
+    int32_t draftTokens = chosen.draft_tokens < 0 && speculative.present
+                              ? static_cast<int32_t>(speculative.draftTokens)
+                              : chosen.draft_tokens;
+    if (!status && draftTokens > 0) {
+      if (function->name != speculative.target)
+        status = invalidArgument("tnx_generator_create: the draft model of " + artifact->path +
+                                 " speculates for '" + speculative.target + "', not '" +
+                                 function->name + "'");
+      else
+        status = startSpeculation(*gen, draftTokens);
+    }
   } catch (const std::bad_alloc &) {
     status = makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
   }
@@ -357,6 +410,8 @@ tnx_status_t tnx_generator_logits(tnx_generator_t *generator,
   if (!generator || !logits || !count)
     return invalidArgument("tnx_generator_logits: NULL argument");
   try {
+    if (tnx_status_t status = settle(*generator))
+      return status;
     if (tnx_status_t status = ensureLogits(*generator))
       return status;
   } catch (const std::bad_alloc &) {
@@ -376,6 +431,7 @@ void tnx_generator_reset(tnx_generator_t *generator) {
   for (auto &[name, cache] : generator->caches)
     cache->clear();
   generator->pending.clear();
+  generator->ready.clear();
   generator->logits.clear();
 }
 
@@ -399,6 +455,24 @@ size_t tnx_generator_cache_tensor_count(const tnx_generator_t *generator) {
 
 const tnx_function_t *tnx_generator_function(const tnx_generator_t *g) {
   return g ? &g->target->function() : nullptr;
+}
+
+int32_t tnx_generator_draft_tokens(const tnx_generator_t *g) {
+  return g && g->speculation ? g->speculation->draftTokens : 0;
+}
+
+tnx_status_t tnx_generator_speculative_stats(const tnx_generator_t *g,
+                                             tnx_speculative_stats_t *stats) {
+  if (!g || !stats)
+    return invalidArgument("tnx_generator_speculative_stats: NULL argument");
+  if (stats->struct_size < sizeof(size_t))
+    return invalidArgument("tnx_generator_speculative_stats: set stats->struct_size");
+  tnx_speculative_stats_t values = {};
+  if (g->speculation)
+    values = g->speculation->stats;
+  values.struct_size = stats->struct_size;
+  std::memcpy(stats, &values, std::min(stats->struct_size, sizeof(values)));
+  return nullptr;
 }
 
 tnx_status_t tnx_generator_generate(tnx_generator_t *generator,

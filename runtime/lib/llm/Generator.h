@@ -5,8 +5,8 @@
 // "target": prefill is one step over the prompt, each decoded token one
 // step of one token. Speculative decoding adds a draft model with its own
 // cache set next to the target's, verifies the draft's tokens in one
-// target step and truncates both sets to the accepted length; the pieces
-// for that are here, the driver comes next.
+// target step and truncates both sets to the accepted length
+// (Speculative.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TERNION_RUNTIME_LIB_LLM_GENERATOR_H
@@ -15,9 +15,11 @@
 #include "llm/CacheSet.h"
 #include "llm/LlmModel.h"
 #include "llm/Sampler.h"
+#include "llm/Speculative.h"
 
 #include "ternion/llm.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -44,8 +46,18 @@ struct tnx_generator {
   /// succeeds: both keep their capacity from step to step.
   ternion::runtime::StepLogits scratch;
 
-  /// Tokens prefilled or sampled so far.
-  size_t contextLength() const { return targetCache->length() + pending.size(); }
+  /// With a draft model (Speculative.h): its model and cache set; null
+  /// when the generator runs the target alone.
+  std::unique_ptr<ternion::runtime::Speculation> speculation;
+  /// Tokens a speculative round produced that tnx_generator_next has not
+  /// returned yet: the last of the target's cache tokens and `pending`.
+  /// They are not part of the context until returned.
+  std::deque<int32_t> ready;
+
+  /// Tokens prefilled or returned so far.
+  size_t contextLength() const {
+    return targetCache->length() + pending.size() - ready.size();
+  }
 
   ~tnx_generator();
 };

@@ -47,8 +47,11 @@ int32_t argmax(const float *logits, size_t count) {
   return static_cast<int32_t>(best);
 }
 
-tnx_status_t sample(tnx_sampler &sampler, const float *logits, size_t count,
-                    int32_t &token) {
+/// Checks the logits and sets `best` to the argmax. `oneHot` is set when
+/// sampling reduces to it: greedy options, or an +inf logit (which softmax
+/// would turn into NaN).
+tnx_status_t prepare(const tnx_sampler &sampler, const float *logits, size_t count, int32_t &best,
+                     bool &oneHot) {
   if (count == 0)
     return invalidArgument("sampler: no logits");
   if (count > static_cast<size_t>(INT32_MAX))
@@ -61,15 +64,17 @@ tnx_status_t sample(tnx_sampler &sampler, const float *logits, size_t count,
   }
   if (!finite)
     return invalidArgument("sampler: every logit is -inf");
-  const tnx_sampler_options_t &options = sampler.options;
-  int32_t best = argmax(logits, count);
-  // +inf beats everything; softmax would turn it into NaN.
-  if (options.temperature <= 0 || options.top_k == 1 ||
-      logits[best] == INFINITY) {
-    token = best;
-    return nullptr;
-  }
+  best = argmax(logits, count);
+  oneHot = isGreedy(sampler) || logits[best] == INFINITY;
+  return nullptr;
+}
 
+/// Fills sampler.candidates and sampler.weights with the candidates that
+/// survive top-k and top-p, in order, and their unnormalized softmax
+/// weights at the temperature; returns how many and their `total`.
+size_t keepCandidates(tnx_sampler &sampler, const float *logits, size_t count, int32_t best,
+                      double &total) {
+  const tnx_sampler_options_t &options = sampler.options;
   auto &candidates = sampler.candidates;
   candidates.clear();
   for (size_t i = 0; i < count; ++i)
@@ -89,7 +94,7 @@ tnx_status_t sample(tnx_sampler &sampler, const float *logits, size_t count,
   double inverseTemperature = 1.0 / options.temperature;
   auto &weights = sampler.weights;
   weights.resize(kept);
-  double total = 0;
+  total = 0;
   for (size_t i = 0; i < kept; ++i) {
     weights[i] = std::exp((candidates[i].first - maximum) * inverseTemperature);
     total += weights[i];
@@ -106,26 +111,65 @@ tnx_status_t sample(tnx_sampler &sampler, const float *logits, size_t count,
     kept = prefix;
     total = sum;
   }
+  return kept;
+}
 
-  double target = sampler.random.uniform() * total, sum = 0;
-  for (size_t i = 0; i < kept; ++i) {
-    sum += weights[i];
-    if (target < sum) {
-      token = candidates[i].second;
-      return nullptr;
-    }
+tnx_status_t sample(tnx_sampler &sampler, const float *logits, size_t count,
+                    int32_t &token) {
+  int32_t best = 0;
+  bool oneHot = false;
+  if (tnx_status_t status = prepare(sampler, logits, count, best, oneHot))
+    return status;
+  if (oneHot) {
+    token = best;
+    return nullptr;
   }
-  // Rounding left target at the very top: take the last with weight.
-  for (size_t i = kept; i-- > 0;)
-    if (weights[i] > 0) {
-      token = candidates[i].second;
-      return nullptr;
-    }
-  token = best;
+  double total = 0;
+  size_t kept = keepCandidates(sampler, logits, count, best, total);
+  int32_t index = drawIndex(sampler.random, sampler.weights.data(), kept, total);
+  token = index >= 0 ? sampler.candidates[index].second : best;
   return nullptr;
 }
 
 } // namespace
+
+bool ternion::runtime::isGreedy(const tnx_sampler &sampler) {
+  return sampler.options.temperature <= 0 || sampler.options.top_k == 1;
+}
+
+int32_t ternion::runtime::drawIndex(Pcg32 &random, const double *weights, size_t count,
+                                    double total) {
+  double target = random.uniform() * total, sum = 0;
+  for (size_t i = 0; i < count; ++i) {
+    sum += weights[i];
+    if (target < sum)
+      return static_cast<int32_t>(i);
+  }
+  // Rounding left target at the very top: take the last with weight.
+  for (size_t i = count; i-- > 0;)
+    if (weights[i] > 0)
+      return static_cast<int32_t>(i);
+  return -1;
+}
+
+tnx_status_t ternion::runtime::samplingDistribution(tnx_sampler &sampler, const float *logits,
+                                                    size_t count,
+                                                    std::vector<double> &probabilities) {
+  int32_t best = 0;
+  bool oneHot = false;
+  if (tnx_status_t status = prepare(sampler, logits, count, best, oneHot))
+    return status;
+  probabilities.assign(count, 0.0);
+  if (oneHot) {
+    probabilities[best] = 1;
+    return nullptr;
+  }
+  double total = 0;
+  size_t kept = keepCandidates(sampler, logits, count, best, total);
+  for (size_t i = 0; i < kept; ++i)
+    probabilities[sampler.candidates[i].second] = sampler.weights[i] / total;
+  return nullptr;
+}
 
 extern "C" {
 

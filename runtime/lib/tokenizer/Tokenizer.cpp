@@ -136,25 +136,15 @@ tnx_status_t checkIds(const tnx_tokenizer &tokenizer, const int32_t *ids,
   return nullptr;
 }
 
-} // namespace
-
-extern "C" {
-
-tnx_status_t tnx_tokenizer_open(const char *path, tnx_tokenizer_t **out) {
-  if (!path || !out)
-    return invalidArgument("tnx_tokenizer_open: NULL argument");
-  return openTokenizer(path, "", out);
-}
-
-tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
-                                    tnx_tokenizer_t **out) {
-  if (!artifact || !out)
-    return invalidArgument("tnx_artifact_tokenizer: NULL argument");
-  const TokenizerSpec &spec = artifact->manifest.tokenizer;
-  std::string manifest = artifact->path + "/" TNX_MANIFEST_FILE;
+/// Opens the tokenizer `spec` of `artifact` describes (its manifest's
+/// `section`).
+tnx_status_t openArtifactTokenizer(const tnx_artifact &artifact,
+                                   const TokenizerSpec &spec,
+                                   const char *section, tnx_tokenizer **out) {
+  std::string manifest = artifact.path + "/" TNX_MANIFEST_FILE;
   if (!spec.present)
     return makeStatus(TNX_STATUS_NOT_FOUND,
-                      manifest + ": has no \"tokenizer\" section");
+                      manifest + ": has no " + section + " section");
   if (spec.type != TNX_TOKENIZER_TYPE_SENTENCEPIECE &&
       spec.type != TNX_TOKENIZER_TYPE_BYTES)
     return makeStatus(TNX_STATUS_UNSUPPORTED,
@@ -165,10 +155,10 @@ tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
   // A link in the artifact may not lead to a file outside it.
   std::string resolved;
   if (tnx_status_t status =
-          resolveInsideDirectory(artifact->path, spec.file, resolved))
+          resolveInsideDirectory(artifact.path, spec.file, resolved))
     return status;
   tnx_tokenizer *tokenizer = nullptr;
-  if (tnx_status_t status = openTokenizer(artifact->path + "/" + spec.file,
+  if (tnx_status_t status = openTokenizer(artifact.path + "/" + spec.file,
                                           spec.type, &tokenizer))
     return status;
   int64_t size = static_cast<int64_t>(tokenizer->pieces.size());
@@ -187,6 +177,35 @@ tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
   tokenizer->addBos = spec.addBos;
   *out = tokenizer;
   return nullptr;
+}
+
+} // namespace
+
+extern "C" {
+
+tnx_status_t tnx_tokenizer_open(const char *path, tnx_tokenizer_t **out) {
+  if (!path || !out)
+    return invalidArgument("tnx_tokenizer_open: NULL argument");
+  return openTokenizer(path, "", out);
+}
+
+tnx_status_t tnx_artifact_tokenizer(const tnx_artifact_t *artifact,
+                                    tnx_tokenizer_t **out) {
+  if (!artifact || !out)
+    return invalidArgument("tnx_artifact_tokenizer: NULL argument");
+  return openArtifactTokenizer(*artifact, artifact->manifest.tokenizer,
+                               "\"tokenizer\"", out);
+}
+
+tnx_status_t tnx_artifact_draft_tokenizer(const tnx_artifact_t *artifact,
+                                          tnx_tokenizer_t **out) {
+  if (!artifact || !out)
+    return invalidArgument("tnx_artifact_draft_tokenizer: NULL argument");
+  const SpeculativeSpec &speculative = artifact->manifest.speculative;
+  if (speculative.present && !speculative.draftTokenizer.present)
+    return tnx_artifact_tokenizer(artifact, out);
+  return openArtifactTokenizer(*artifact, speculative.draftTokenizer,
+                               "\"speculative.draft_tokenizer\"", out);
 }
 
 void tnx_tokenizer_release(tnx_tokenizer_t *tokenizer) {

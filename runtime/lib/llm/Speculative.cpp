@@ -1,0 +1,323 @@
+//===- Speculative.cpp - Speculative decoding with a draft model ----------===//
+//
+// Speculative.h describes a round; docs/speculative.md the whole scheme and
+// its measurements.
+//
+//===----------------------------------------------------------------------===//
+#include "llm/Speculative.h"
+#include "core/Artifact.h"
+#include "core/Status.h"
+#include "llm/Acceptance.h"
+#include "llm/Generator.h"
+#include "llm/Sampler.h"
+#include "tokenizer/Tokenizer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+
+using namespace ternion::runtime;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// The name of the draft's cache set.
+constexpr char DraftCacheName[] = "draft";
+/// How many target tokens back SLEM looks for a word boundary to re-encode
+/// the draft's text from.
+constexpr size_t Lookbehind = 8;
+/// Draft tokens per target token of a SLEM draft: its cache has room for
+/// this many per token of the target's context, and it proposes this many
+/// per target token it is asked for. A byte-level draft reads about four
+/// bytes per token of a 2k-32k vocabulary on English text.
+constexpr int64_t DraftTokensPerTargetToken = 4;
+
+/// Appends the bytes `count` tokens `ids` stand for, as their pieces store
+/// them: spaces kept, byte pieces as their byte, control tokens as nothing.
+void appendRawText(const tnx_tokenizer &tokenizer, const int32_t *ids, size_t count,
+                   std::string &out) {
+  for (size_t i = 0; i < count; ++i) {
+    const Piece &piece = tokenizer.pieces[ids[i]];
+    switch (piece.kind) {
+    case PieceKind::Normal:
+    case PieceKind::Unknown:
+      out += piece.surface;
+      break;
+    case PieceKind::Byte:
+      out += static_cast<char>(piece.byte);
+      break;
+    case PieceKind::Control:
+      break;
+    }
+  }
+}
+
+/// SentencePiece prepends a space to the text it encodes: text that starts
+/// with one loses it first, so that encoding gives back the same pieces.
+void dropDummyPrefix(const tnx_tokenizer &tokenizer, std::string &text) {
+  if (tokenizer.dropsLeadingSpace && !text.empty() && text[0] == ' ')
+    text.erase(0, 1);
+}
+
+/// Whether re-encoding text that starts at token `id` gives `id` back: a
+/// token that starts a word (a byte-level tokenizer's every token).
+bool startsWord(const tnx_tokenizer &tokenizer, int32_t id) {
+  if (!tokenizer.dropsLeadingSpace)
+    return true;
+  const Piece &piece = tokenizer.pieces[id];
+  return piece.kind == PieceKind::Normal && !piece.surface.empty() && piece.surface[0] == ' ';
+}
+
+size_t commonPrefix(const std::vector<int32_t> &a, const std::vector<int32_t> &b) {
+  size_t n = std::min(a.size(), b.size()), i = 0;
+  while (i < n && a[i] == b[i])
+    ++i;
+  return i;
+}
+
+int32_t argmax(const float *row, size_t count) {
+  return static_cast<int32_t>(std::max_element(row, row + count) - row);
+}
+
+tnx_status_t unsampleable(tnx_status_t status) {
+  std::string message = tnx_status_message(status);
+  tnx_status_free(status);
+  return makeStatus(TNX_STATUS_INTERNAL, "the model's logits cannot be sampled: " + message);
+}
+
+/// Brings the draft's cache set to `tokens` (non-empty), keeping the
+/// prefix it holds, and leaves the logits after the last in draftLogits.
+tnx_status_t syncDraft(Speculation &s, const std::vector<int32_t> &tokens) {
+  size_t keep = commonPrefix(s.draftCache->tokens(), tokens);
+  if (keep == tokens.size())
+    --keep; // the logits after the last token are needed
+  if (tnx_status_t status = s.draftCache->truncate(keep))
+    return status;
+  return s.draft->step(*s.draftCache, tokens.data() + keep, tokens.size() - keep,
+                       /*logitRows=*/1, s.draftLogits);
+}
+
+/// The draft proposes up to `count` tokens after draftLogits, into
+/// `proposed`: its argmax, or draws from its sampling distribution (kept in
+/// `proposal`) when `sample`. Stops after `stop` (the draft's EOS).
+tnx_status_t propose(tnx_generator &gen, Speculation &s, size_t count, bool sample,
+                     int32_t stop) {
+  s.proposed.clear();
+  for (size_t i = 0; i < count; ++i) {
+    const float *row = s.draftLogits.row(0);
+    size_t vocab = s.draftLogits.vocab;
+    int32_t token = 0;
+    if (sample) {
+      if (s.proposal.size() <= i)
+        s.proposal.emplace_back();
+      std::vector<double> &q = s.proposal[i];
+      if (tnx_status_t status = samplingDistribution(*gen.sampler, row, vocab, q))
+        return unsampleable(status);
+      token = drawIndex(gen.sampler->random, q.data(), vocab,
+                        std::accumulate(q.begin(), q.end(), 0.0));
+    } else {
+      token = argmax(row, vocab);
+    }
+    s.proposed.push_back(token);
+    if (token == stop || i + 1 == count)
+      break;
+    if (tnx_status_t status = s.draft->step(*s.draftCache, &token, 1, 1, s.draftLogits))
+      return status;
+  }
+  return nullptr;
+}
+
+/// The target runs over its pending token and `candidates`, and keeps them
+/// up to the first it does not accept; its next token follows. Sets
+/// `gen.ready`, `gen.pending` and the stats.
+tnx_status_t verify(tnx_generator &gen, Speculation &s, const std::vector<int32_t> &candidates,
+                    bool rejectionSampling) {
+  size_t before = gen.targetCache->length(), n = candidates.size();
+  s.encoded.assign(1, gen.pending.front());
+  s.encoded.insert(s.encoded.end(), candidates.begin(), candidates.end());
+  Clock::time_point start = Clock::now();
+  if (tnx_status_t status =
+          gen.target->step(*gen.targetCache, s.encoded.data(), n + 1, n + 1, gen.scratch))
+    return status;
+  s.stats.target_seconds += secondsSince(start);
+  const StepLogits &rows = gen.scratch;
+
+  size_t accepted = 0;
+  int32_t next = 0;
+  tnx_status_t status = nullptr;
+  if (rejectionSampling) {
+    s.target.resize(std::max(s.target.size(), n + 1));
+    for (size_t i = 0; i <= n && !status; ++i)
+      if ((status = samplingDistribution(*gen.sampler, rows.row(i), rows.vocab, s.target[i])))
+        status = unsampleable(status);
+    if (!status)
+      accepted = acceptDraft(s.target, s.proposal, candidates, gen.sampler->random, s.residual,
+                             next);
+  } else {
+    // Exact match: the target's own choice at each position decides.
+    for (;; ++accepted) {
+      if ((status = tnx_sampler_sample(gen.sampler, rows.row(accepted), rows.vocab, &next))) {
+        status = unsampleable(status);
+        break;
+      }
+      if (accepted == n || next != candidates[accepted])
+        break;
+    }
+  }
+  // Keep the pending token and the accepted candidates; on failure, none.
+  size_t keep = status ? before : before + 1 + accepted;
+  if (tnx_status_t truncated = gen.targetCache->truncate(keep)) {
+    tnx_status_free(status);
+    return truncated;
+  }
+  if (status)
+    return status;
+  gen.pending.assign(1, next);
+  gen.ready.insert(gen.ready.end(), candidates.begin(), candidates.begin() + accepted);
+  gen.ready.push_back(next);
+  s.stats.target_passes += 1;
+  s.stats.drafted_tokens += n;
+  s.stats.accepted_tokens += accepted;
+  s.stats.produced_tokens += accepted + 1;
+  return nullptr;
+}
+
+/// A round over a shared vocabulary: the draft's tokens are the target's.
+tnx_status_t speculateShared(tnx_generator &gen, Speculation &s, size_t count, bool &produced) {
+  Clock::time_point start = Clock::now();
+  if (tnx_status_t status = syncDraft(s, s.context))
+    return status;
+  bool sample = !isGreedy(*gen.sampler);
+  if (tnx_status_t status = propose(gen, s, count, sample, /*stop=*/-1))
+    return status;
+  s.stats.draft_seconds += secondsSince(start);
+  s.candidates = s.proposed;
+  produced = true;
+  return verify(gen, s, s.candidates, /*rejectionSampling=*/sample);
+}
+
+/// A SLEM round: the draft reads the context as text in its own tokens,
+/// and its proposals reach the target as text in the target's.
+tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t count,
+                                  bool &produced) {
+  const tnx_tokenizer &targetTokenizer = *s.targetTokenizer, &draftTokenizer = *s.draftTokenizer;
+  Clock::time_point start = Clock::now();
+  s.text.clear();
+  appendRawText(targetTokenizer, s.context.data(), s.context.size(), s.text);
+  dropDummyPrefix(targetTokenizer, s.text);
+  s.draftContext.clear();
+  if (draftTokenizer.addBos && draftTokenizer.bosId >= 0)
+    s.draftContext.push_back(draftTokenizer.bosId);
+  if (tnx_status_t status = draftTokenizer.encode(s.text, s.draftContext))
+    return status;
+  // `count` is in target tokens; the draft's may be shorter (a byte-level
+  // draft's are), so it proposes text for about `count` target tokens.
+  size_t draftSteps = count * DraftTokensPerTargetToken;
+  if (s.draftContext.empty() ||
+      static_cast<int64_t>(s.draftContext.size() + draftSteps) > s.draftCache->capacity())
+    return nullptr;
+  if (tnx_status_t status = syncDraft(s, s.draftContext))
+    return status;
+  if (tnx_status_t status = propose(gen, s, draftSteps, /*sample=*/false, draftTokenizer.eosId))
+    return status;
+
+  // Re-encode from a word boundary a few tokens back, so that the tokens
+  // the context ends with come out as they are.
+  size_t m = s.context.size(), lowest = m > Lookbehind ? m - Lookbehind : 0, begin = m;
+  bool found = false;
+  while (begin > lowest && !found)
+    found = startsWord(targetTokenizer, s.context[--begin]);
+  if (!found)
+    return nullptr;
+  s.text.clear();
+  appendRawText(targetTokenizer, s.context.data() + begin, m - begin, s.text);
+  appendRawText(draftTokenizer, s.proposed.data(), s.proposed.size(), s.text);
+  dropDummyPrefix(targetTokenizer, s.text);
+  s.encoded.clear();
+  if (tnx_status_t status = targetTokenizer.encode(s.text, s.encoded))
+    return status;
+  s.stats.draft_seconds += secondsSince(start);
+  size_t tail = m - begin;
+  if (s.encoded.size() <= tail ||
+      !std::equal(s.context.begin() + begin, s.context.end(), s.encoded.begin()))
+    return nullptr;
+  s.candidates.assign(s.encoded.begin() + tail,
+                      s.encoded.begin() + std::min(s.encoded.size(), tail + count));
+  // A target token past the target's logits would read out of bounds.
+  int64_t vocab = gen.target->vocab();
+  for (int32_t token : s.candidates)
+    if (vocab >= 0 && token >= vocab)
+      return nullptr;
+  produced = true;
+  return verify(gen, s, s.candidates, /*rejectionSampling=*/false);
+}
+
+} // namespace
+
+Speculation::~Speculation() {
+  tnx_tokenizer_release(targetTokenizer);
+  tnx_tokenizer_release(draftTokenizer);
+}
+
+tnx_status_t ternion::runtime::startSpeculation(tnx_generator &gen, int32_t draftTokens) {
+  const SpeculativeSpec &spec = gen.artifact->manifest.speculative;
+  auto s = std::make_unique<Speculation>();
+  s->draftTokens = draftTokens;
+  s->stringLevel = spec.vocabulary == "slem";
+  if (tnx_status_t status = generatorModel(gen, spec.draft, s->draft))
+    return status;
+  std::string manifest = gen.artifact->path + "/" TNX_MANIFEST_FILE;
+  int64_t capacity = gen.maxContext;
+  if (s->stringLevel) {
+    if (tnx_status_t status = tnx_artifact_tokenizer(gen.artifact, &s->targetTokenizer))
+      return status;
+    if (tnx_status_t status = tnx_artifact_draft_tokenizer(gen.artifact, &s->draftTokenizer))
+      return status;
+    auto tooSmall = [&](const char *role, const LlmModel &model, const tnx_tokenizer &tokenizer) {
+      return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
+                        manifest + ": the " + role + "'s tokenizer has " +
+                            std::to_string(tokenizer.pieces.size()) +
+                            " tokens but its logits are " + std::to_string(model.vocab()) +
+                            " wide");
+    };
+    if (s->draft->vocab() >= 0 &&
+        static_cast<size_t>(s->draft->vocab()) < s->draftTokenizer->pieces.size())
+      return tooSmall("draft", *s->draft, *s->draftTokenizer);
+    capacity = gen.maxContext > INT64_MAX / DraftTokensPerTargetToken
+                   ? gen.maxContext
+                   : gen.maxContext * DraftTokensPerTargetToken;
+  } else if (s->draft->vocab() >= 0 && gen.target->vocab() >= 0 &&
+             s->draft->vocab() != gen.target->vocab()) {
+    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
+                      manifest + ": the draft '" + spec.draft + "' shares the target's vocabulary, "
+                          "but its logits are " + std::to_string(s->draft->vocab()) +
+                          " wide and the target's " + std::to_string(gen.target->vocab()));
+  }
+  if (gen.caches.count(DraftCacheName))
+    return invalidArgument("the generator already has a cache set \"draft\"");
+  std::unique_ptr<CacheSet> cache = s->draft->newCacheSet(capacity);
+  s->draftCache = cache.get();
+  gen.caches.emplace(DraftCacheName, std::move(cache));
+  gen.speculation = std::move(s);
+  return nullptr;
+}
+
+tnx_status_t ternion::runtime::speculate(tnx_generator &gen, bool &produced) {
+  produced = false;
+  Speculation &s = *gen.speculation;
+  size_t length = gen.contextLength();
+  // Every token a round produces fits the context: the accepted proposals
+  // and the target's own.
+  if (gen.pending.size() != 1 || length + 1 >= static_cast<size_t>(gen.maxContext))
+    return nullptr;
+  size_t count = std::min<size_t>(s.draftTokens, gen.maxContext - length - 1);
+  s.context = gen.targetCache->tokens();
+  s.context.push_back(gen.pending.front());
+  return s.stringLevel ? speculateStringLevel(gen, s, count, produced)
+                       : speculateShared(gen, s, count, produced);
+}
