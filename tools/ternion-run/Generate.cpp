@@ -170,7 +170,10 @@ int runGenerateMode(const GenerateOptions &options) {
   generatorOptions.draft_tokens = options.draftTokens;
   if (tnx_status_t status = tnx_generator_create(
           handles.artifact, &generatorOptions, &handles.generator)) {
-    bool convention = tnx_status_code(status) == TNX_STATUS_INVALID_ARGUMENT;
+    // A function that breaks the convention; not a bad option on a
+    // language model.
+    bool convention = tnx_status_code(status) == TNX_STATUS_INVALID_ARGUMENT &&
+                      std::string(tnx_artifact_model_kind(handles.artifact)) != TNX_MODEL_KIND_LLM;
     std::string message = messageOf(status);
     return fail(convention ? notLlm + message : message);
   }
