@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Write the bench model (bench/models/make_bench_model.py) as an f32 GGUF for llama.cpp.
 
-  PYTHONPATH=<llama.cpp>/gguf-py /usr/bin/python3 bench/llm/to_gguf.py MODEL_DIR OUT.gguf
+  PYTHONPATH=<llama.cpp>/gguf-py /usr/bin/python3 bench/llm/to_gguf.py MODEL_DIR OUT.gguf [TOKENIZER]
 
 Reads MODEL_DIR/model-kv.onnx (initializers stored as external data in weights.bin) and
-MODEL_DIR/config.json and maps them to llama.cpp's LLaMA tensor names and hyper-parameters with
+MODEL_DIR/config.json (or a trained fixture's reference.json) and maps them to llama.cpp's LLaMA tensor names and hyper-parameters with
 llama.cpp's own GGUF writer (gguf-py from the same llama.cpp source). Every tensor stays f32;
 a --bitnet model's int8 codes times their scale become f32 ternary weights, for llama-quantize's
 TQ1_0 / TQ2_0 (bench/llm/run_ternary.sh).
@@ -23,6 +23,9 @@ Mapping (what the ONNX export looks like -> what llama.cpp expects):
     vocabulary of vocab_size entries (llama-bench draws random ids below it), so the GGUF gets a
     synthetic SentencePiece-style ("llama") vocabulary: <unk>, <s>, </s>, the 256 byte pieces
     <0x00>..<0xFF>, then placeholder pieces. add_bos is off: benchmarks feed token ids.
+    A trained model's SentencePiece TOKENIZER (tokenizer.model) is written instead when given,
+    with its pieces, scores and types, so that llama.cpp tokenizes text prompts as the model
+    was trained (bench/speculative/run.sh).
 """
 import json
 import os
@@ -81,10 +84,14 @@ def load_initializers(model_dir):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     model_dir, out = sys.argv[1], sys.argv[2]
-    with open(os.path.join(model_dir, "config.json")) as f:
+    tokenizer = sys.argv[3] if len(sys.argv) == 4 else None
+    config = os.path.join(model_dir, "config.json")
+    if not os.path.exists(config):
+        config = os.path.join(model_dir, "reference.json")
+    with open(config) as f:
         cfg = json.load(f)["config"]
     n_layers, n_head, n_kv = cfg["n_layers"], cfg["n_heads"], cfg["n_kv_heads"]
     dim, ffn, vocab, hd = cfg["dim"], cfg["ffn_dim"], cfg["vocab_size"], cfg["head_dim"]
@@ -139,15 +146,26 @@ def main():
     w.add_layer_norm_rms_eps(float(cfg["norm_eps"]))
     w.add_vocab_size(vocab)
     w.add_file_type(gguf.LlamaFileType.ALL_F32)
-    # Synthetic SentencePiece vocabulary (see the docstring).
-    toks, types = ["<unk>", "<s>", "</s>"], [gguf.TokenType.UNKNOWN, gguf.TokenType.CONTROL, gguf.TokenType.CONTROL]
-    toks += [f"<0x{b:02X}>" for b in range(256)]
-    types += [gguf.TokenType.BYTE] * 256
-    toks += [f"\u2581t{i}" for i in range(len(toks), vocab)]
-    types += [gguf.TokenType.NORMAL] * (vocab - len(types))
+    scores = [0.0] * vocab
+    if tokenizer:
+        import sentencepiece
+        sp = sentencepiece.SentencePieceProcessor(model_file=tokenizer)
+        if sp.get_piece_size() != vocab:
+            sys.exit(f"to_gguf.py: {tokenizer} has {sp.get_piece_size()} pieces, the model {vocab}")
+        toks = [sp.id_to_piece(i) for i in range(vocab)]
+        scores = [sp.get_score(i) for i in range(vocab)]
+        types = [gguf.TokenType.CONTROL if sp.is_control(i) else gguf.TokenType.UNKNOWN if sp.is_unknown(i)
+                 else gguf.TokenType.BYTE if sp.is_byte(i) else gguf.TokenType.NORMAL for i in range(vocab)]
+    else:
+        # Synthetic SentencePiece vocabulary (see the docstring).
+        toks, types = ["<unk>", "<s>", "</s>"], [gguf.TokenType.UNKNOWN, gguf.TokenType.CONTROL, gguf.TokenType.CONTROL]
+        toks += [f"<0x{b:02X}>" for b in range(256)]
+        types += [gguf.TokenType.BYTE] * 256
+        toks += [f"\u2581t{i}" for i in range(len(toks), vocab)]
+        types += [gguf.TokenType.NORMAL] * (vocab - len(types))
     w.add_tokenizer_model("llama")
     w.add_token_list(toks[:vocab])
-    w.add_token_scores([0.0] * vocab)
+    w.add_token_scores(scores)
     w.add_token_types(types[:vocab])
     w.add_unk_token_id(0)
     w.add_bos_token_id(1)

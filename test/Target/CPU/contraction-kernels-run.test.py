@@ -1,8 +1,8 @@
 # Writes the model and the numpy references of contraction-kernels-run.test:
 # linear and matmul functions whose N and K are not multiples of the kernel
 # tiles (16-lane vectors, 4x4 and 8x32 register tiles, 128x32 output tiles,
-# 1024-deep (linear) and 256-deep (matmul) K blocks), each run for M = 1, 7,
-# 33 and 130 rows.
+# 1024-deep (linear) and 256-deep (matmul) K blocks), each run for M = 1, 2,
+# 5, 7, 33 and 130 rows.
 import sys
 
 import numpy as np
@@ -84,7 +84,7 @@ with open(f"{out}/kernels.mlir", "w") as f:
         args = ", ".join(f"%x{i}: {ttype(s)}" for i, s in enumerate(inputs))
         result = body.strip().splitlines()[-1].split("-> ")[-1]
         f.write(f"func.func @{name}({args}) -> {result} {{{body}\n  return %y : {result}\n}}\n")
-        for m in (1, 7, 33, 130):
+        for m in (1, 2, 5, 7, 33, 130):
             values = [rand(*[m if d is None else d for d in s]) for s in inputs]
             for i, v in enumerate(values):
                 np.save(f"{out}/{name}_m{m}_in{i}.npy", v)

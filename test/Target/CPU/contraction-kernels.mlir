@@ -253,9 +253,10 @@ func.func @linear_after_bias_fill(%x: memref<?x64xf32>, %w: memref<32x64xf32>, %
 // time; K blocks of 4096 (one when no 6-row tile exists). 6-row tiles: per
 // k, the four vectors of the panel, one broadcast of x per row, 24 FMAs; in
 // the first K block the accumulators start at zero (the fill is gone),
-// later ones reload y. Then 4-row tiles, then single rows over two panels
-// at once with K split in two ranges read side by side (16 chains, four
-// streams), then a lone panel with K split four ways.
+// later ones reload y. Then one tile of the 2 to 5 rows left (a variant
+// per count, so each panel is read once for all of them), or single rows
+// over two panels at once with K split in two ranges read side by side (16
+// chains, four streams), then a lone panel with K split four ways.
 #xk = affine_map<(m, p, j, k) -> (m, k)>
 #pkj = affine_map<(m, p, j, k) -> (p, k, j)>
 #mpj = affine_map<(m, p, j, k) -> (m, p, j)>
@@ -285,7 +286,16 @@ func.func @linear_after_bias_fill(%x: memref<?x64xf32>, %w: memref<32x64xf32>, %
 // CHECK-COUNT-4: vector.fma
 // CHECK: scf.yield
 // CHECK-COUNT-24: vector.store %{{.*}}, %[[Y]]
+// CHECK: %[[LEFT:.*]] = arith.cmpi eq, %{{.*}}, %c2
+// CHECK: scf.if %[[LEFT]] {
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
+// CHECK: arith.cmpi eq, %{{.*}}, %c3
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){11} *}})
+// CHECK: arith.cmpi eq, %{{.*}}, %c4
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){15} *}})
+// CHECK: arith.cmpi eq, %{{.*}}, %c5
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){19} *}})
+// CHECK-COUNT-20: vector.store %{{.*}}, %[[Y]]
 // Single rows, two panels, K in two ranges: 16 chains, four weight streams.
 // CHECK: arith.divui %{{.*}}, %c2
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){15} *}})

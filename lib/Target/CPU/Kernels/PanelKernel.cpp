@@ -26,7 +26,11 @@
 // panels at a time: one broadcast feeds group x V FMA chains, and K is split
 // into ranges read side by side so that at least four weight streams are
 // in flight (one stream per thread measured ~8% below the read bandwidth).
-// Rows left after the R-row tiles run in 4-row tiles, then one at a time.
+// The rows left after the R-row tiles (fewer than R) run as one tile of
+// exactly that many rows when there are two or more, so that each panel is
+// read once for all of them: a speculative decoding target verifying 2-5
+// tokens, or the end of a prompt, costs about one decode step rather than
+// one per row. A single row left runs as a decode row.
 // In the first K block of a y whose zero fill was dropped, the
 // accumulators start at zero instead of y's contents.
 //
@@ -181,12 +185,13 @@ void emitPanelKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
   Value m = memref::DimOp::create(b, loc, x, 0);
   Value k = memref::DimOp::create(b, loc, x, 1);
   Value panels = memref::DimOp::create(b, loc, w, 0);
-  // Row tiles of `rows`, then of 4, then single rows.
-  int64_t middle = std::min<int64_t>(4, rows);
+  // Row tiles of `rows`, then one tile of the 2..rows-1 rows left, or a
+  // single row.
   Value mMain = roundDown(b, loc, m, rows);
-  Value mMiddle =
-      arith::AddIOp::create(b, loc, mMain,
-                            roundDown(b, loc, arith::SubIOp::create(b, loc, m, mMain), middle));
+  Value left = arith::SubIOp::create(b, loc, m, mMain);
+  Value severalLeft =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, left, index(b, loc, 2));
+  Value mSingle = arith::SelectOp::create(b, loc, severalLeft, m, mMain);
   Value hasRowTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, mMain, zero);
   // K, but at least 1: a decode row takes all of K as one block, and a
   // block step of 0 would never end.
@@ -204,16 +209,22 @@ void emitPanelKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
   forLoop(b, loc, zero, panels, 1, [&](OpBuilder &, Value p) {
     forLoop(b, loc, zero, mMain, rows,
             [&](OpBuilder &, Value mIv) { emitter.tile(mIv, p, rows, 1, kBegin, kEnd); });
-    if (middle < rows)
-      forLoop(b, loc, mMain, mMiddle, middle,
-              [&](OpBuilder &, Value mIv) { emitter.tile(mIv, p, middle, 1, kBegin, kEnd); });
+    // One variant per count of rows left, each a full register tile.
+    for (int64_t count = 2; count < rows; ++count) {
+      Value isCount =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, left, index(b, loc, count));
+      auto ifCount = scf::IfOp::create(b, loc, isCount, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(ifCount.thenBlock());
+      emitter.tile(mMain, p, count, 1, kBegin, kEnd);
+    }
   });
   // Single rows (all of a decode step) take `group` panels at a time, enough
   // accumulators for the FMAs; tile() splits K so that at least kMinStreams
   // weight streams are in flight.
   int64_t group = std::max<int64_t>(1, llvm::divideCeil(kMinChains, emitter.vectors));
   Value pMain = roundDown(b, loc, panels, group);
-  forLoop(b, loc, mMiddle, m, 1, [&](OpBuilder &, Value mIv) {
+  forLoop(b, loc, mSingle, m, 1, [&](OpBuilder &, Value mIv) {
     forLoop(b, loc, zero, pMain, group,
             [&](OpBuilder &, Value p) { emitter.tile(mIv, p, 1, group, kBegin, kEnd); });
     forLoop(b, loc, pMain, panels, 1,
