@@ -161,25 +161,25 @@ bool Compilation::checkDraftTokenizer() {
   if (options.speculative != "auto" && options.speculative != "shared" &&
       options.speculative != "slem")
     return fail("--speculative must be auto, shared or slem, not '" + options.speculative + "'");
+  static_assert(tern::SpeculativeAttr::kMaxDraftTokens == TNX_MAX_DRAFT_TOKENS,
+                "the compiler and the runtime agree on the longest draft");
   if (options.draftTokens < 1 || options.draftTokens > tern::SpeculativeAttr::kMaxDraftTokens)
     return fail("--draft-tokens must be 1.." + llvm::Twine(tern::SpeculativeAttr::kMaxDraftTokens) +
                 ", not " + llvm::Twine(options.draftTokens));
   // One tokenizer for both when no other is given, or the same bytes are.
   bool shared = options.draftTokenizerPath.empty();
+  std::optional<TokenizerInfo> draftInfo;
   if (!shared) {
     llvm::Expected<TokenizerInfo> inspected = inspectTokenizer(options.draftTokenizerPath);
     if (!inspected)
       return fail(inspected.takeError());
     if (llvm::Error e = checkTokenizerIds(*inspected, options.draftTokenizerPath))
       return fail(std::move(e));
+    draftInfo = std::move(*inspected);
     if (!options.tokenizerPath.empty()) {
       auto mine = llvm::MemoryBuffer::getFile(options.tokenizerPath);
       auto theirs = llvm::MemoryBuffer::getFile(options.draftTokenizerPath);
       shared = mine && theirs && (*mine)->getBuffer() == (*theirs)->getBuffer();
-    }
-    if (!shared) {
-      draftTokenizer = std::move(*inspected);
-      draftTokenizer.file = "draft-" + draftTokenizer.file;
     }
   }
   speculativeVocabulary =
@@ -188,9 +188,17 @@ bool Compilation::checkDraftTokenizer() {
       (options.tokenizerPath.empty() || options.draftTokenizerPath.empty()))
     return fail("string-level matching (--speculative=slem) re-encodes text between the two "
                 "vocabularies: give both --tokenizer and --draft-tokenizer");
-  if (speculativeVocabulary == "shared" && !draftTokenizer.file.empty())
+  if (speculativeVocabulary == "shared" && !shared && options.tokenizerPath.empty())
+    return fail("--speculative=shared with --draft-tokenizer: give the target's --tokenizer too, "
+                "to check that they are one");
+  if (speculativeVocabulary == "shared" && !shared)
     return fail("--speculative=shared, but the draft's tokenizer '" + options.draftTokenizerPath +
                 "' is not the target's '" + options.tokenizerPath + "'");
+  // SLEM ships the draft's tokenizer, even one with the target's bytes.
+  if (speculativeVocabulary == "slem") {
+    draftTokenizer = std::move(*draftInfo);
+    draftTokenizer.file = "draft-" + draftTokenizer.file;
+  }
   return true;
 }
 

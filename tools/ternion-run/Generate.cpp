@@ -94,14 +94,15 @@ void printBench(const Timing &timing, const tnx_generator_t *generator) {
   double passes = stats.target_passes ? static_cast<double>(stats.target_passes) : 1;
   std::fprintf(stderr,
                "speculative: %d draft tokens per pass; %llu target passes; acceptance %.1f%% "
-               "(%llu of %llu drafted); %.2f tokens per target pass\n"
+               "(%llu of %llu drafted); %.2f tokens per target pass; %llu plain steps\n"
                "speculative time: draft %.3f ms (%.3f ms per pass), target %.3f ms (%.3f ms "
                "per pass)\n",
                draftTokens, static_cast<unsigned long long>(stats.target_passes),
                stats.drafted_tokens ? 100.0 * stats.accepted_tokens / stats.drafted_tokens : 0.0,
                static_cast<unsigned long long>(stats.accepted_tokens),
                static_cast<unsigned long long>(stats.drafted_tokens),
-               stats.produced_tokens / passes, stats.draft_seconds * 1e3,
+               stats.produced_tokens / passes,
+               static_cast<unsigned long long>(stats.plain_steps), stats.draft_seconds * 1e3,
                stats.draft_seconds * 1e3 / passes, stats.target_seconds * 1e3,
                stats.target_seconds * 1e3 / passes);
 }

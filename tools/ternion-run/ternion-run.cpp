@@ -237,9 +237,11 @@ int parseOptions(int argc, char **argv, Options &options) {
       options.perplexityOption = arg;
     } else if (arg == "--draft-tokens") {
       int64_t number = 0;
-      if (!takeValue(text) || !parseInteger(text, number) || number < 1 || number > 16)
-        return usageError("--draft-tokens needs an integer in 1..16 (--no-draft runs the "
-                          "target alone)");
+      if (!takeValue(text) || !parseInteger(text, number) || number < 1 ||
+          number > TNX_MAX_DRAFT_TOKENS)
+        return usageError("--draft-tokens needs an integer in 1.." +
+                          std::to_string(TNX_MAX_DRAFT_TOKENS) +
+                          " (--no-draft runs the target alone)");
       options.generate.draftTokens = static_cast<int32_t>(number);
       options.llmOption = arg;
     } else if (arg == "--no-draft") {

@@ -123,6 +123,10 @@ void expectGreedyIsTheTargets(tnx_artifact_t *artifact) {
     TNX_ASSERT_OK(tnx_generator_speculative_stats(paired, &stats));
     EXPECT_GT(stats.target_passes, 0u);
     EXPECT_EQ(stats.produced_tokens, stats.accepted_tokens + stats.target_passes);
+    // Every token came from a round or a plain step (one after each prefill
+    // at least); a round may produce tokens past the last one asked for.
+    EXPECT_GE(stats.produced_tokens + stats.plain_steps, 5u * (1 + 7 + 40));
+    EXPECT_GE(stats.plain_steps, 5u * 3);
     EXPECT_LE(stats.accepted_tokens, stats.drafted_tokens);
     EXPECT_GT(stats.target_seconds, 0);
     tnx_generator_release(paired);
@@ -286,13 +290,13 @@ TEST(SpeculativeTest, DraftOptionsAreChecked) {
                     TNX_STATUS_INVALID_ARGUMENT)
                 .find("speculates for 'main', not 'draft_main'"),
             std::string::npos);
-  // The artifact's default, and the draft alone as an ordinary model.
+  // The artifact's default; the draft alone as an ordinary model, by
+  // default without speculation.
   options.draft_tokens = -1;
   options.function = nullptr;
   TNX_ASSERT_OK(tnx_generator_create(artifact, &options, &generator));
   EXPECT_EQ(tnx_generator_draft_tokens(generator), 4);
   tnx_generator_release(generator);
-  options.draft_tokens = 0;
   options.function = "draft_main";
   TNX_ASSERT_OK(tnx_generator_create(artifact, &options, &generator));
   EXPECT_EQ(tnx_generator_draft_tokens(generator), 0);

@@ -83,6 +83,9 @@ extern "C" {
 #define TNX_LLM_PAST_PREFIX "past_key_values."
 #define TNX_LLM_LOGITS "logits"
 #define TNX_LLM_PRESENT_PREFIX "present."
+/* Most tokens a draft model may propose per target pass (the manifest's
+   speculative.draft_tokens, tnx_generator_options.draft_tokens). */
+#define TNX_MAX_DRAFT_TOKENS 16
 
 /*===------------------------------ Weights -----------------------------===*/
 

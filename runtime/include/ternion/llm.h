@@ -169,7 +169,9 @@ typedef struct tnx_generator_options {
   /* Speculative decoding, for artifacts compiled with a draft model
      (ternion-compile --draft; docs/speculative.md): the tokens the draft
      proposes per target pass. -1 (default): the artifact's; 0: the target
-     alone; 1..16. INVALID_ARGUMENT above 0 for an artifact without a draft.
+     alone; 1..16 (TNX_MAX_DRAFT_TOKENS). INVALID_ARGUMENT above 0 for an
+     artifact without a draft, or for a function the draft does not
+     speculate for (the default then runs that function alone).
      The tokens are the target's either way: greedy decoding gives exactly
      the target's tokens, sampling the target's distribution. */
   int32_t draft_tokens;
@@ -245,6 +247,11 @@ typedef struct tnx_speculative_stats {
   /* Seconds spent running the draft model and the target's passes. */
   double draft_seconds;
   double target_seconds;
+  /* Tokens decoded without a round: the first after each prefill, and
+     those where no round fit (the context nearly full; with different
+     vocabularies, no word boundary within 8 tokens to re-encode from, or a
+     draft whose text does not continue the context's tokens). */
+  uint64_t plain_steps;
 } tnx_speculative_stats_t;
 
 /* The draft tokens per target pass the generator uses; 0 when it runs the

@@ -222,8 +222,6 @@ bool readGeneration(const Value &value, GenerationSpec &generation,
   return true;
 }
 
-/// Largest draft_tokens accepted (the compiler's #tern.speculative limit).
-constexpr int64_t MaxDraftTokens = 16;
 
 bool readSpeculative(const Value &value, SpeculativeSpec &speculative,
                      std::string &error) {
@@ -233,9 +231,9 @@ bool readSpeculative(const Value &value, SpeculativeSpec &speculative,
       !reader.integer("draft_tokens", speculative.draftTokens) ||
       !reader.string("vocabulary", speculative.vocabulary))
     return false;
-  if (speculative.draftTokens < 1 || speculative.draftTokens > MaxDraftTokens)
+  if (speculative.draftTokens < 1 || speculative.draftTokens > TNX_MAX_DRAFT_TOKENS)
     return reader.fail("has draft_tokens " + std::to_string(speculative.draftTokens) +
-                       " outside 1.." + std::to_string(MaxDraftTokens));
+                       " outside 1.." + std::to_string(TNX_MAX_DRAFT_TOKENS));
   if (speculative.vocabulary != "shared" && speculative.vocabulary != "slem")
     return reader.fail("has vocabulary \"" + speculative.vocabulary +
                        "\" (this runtime reads \"shared\" and \"slem\")");
@@ -248,6 +246,9 @@ bool readSpeculative(const Value &value, SpeculativeSpec &speculative,
       return false;
   if (speculative.vocabulary == "slem" && !speculative.draftTokenizer.present)
     return reader.fail("has vocabulary \"slem\" without a draft_tokenizer");
+  if (speculative.vocabulary == "shared" && speculative.draftTokenizer.present)
+    return reader.fail("has a draft_tokenizer with vocabulary \"shared\" (the draft "
+                       "uses the target's tokenizer)");
   speculative.present = true;
   return true;
 }

@@ -196,6 +196,8 @@ tnx_status_t next(tnx_generator &gen, int32_t &token) {
     gen.ready.pop_front();
     return nullptr;
   }
+  if (gen.speculation)
+    ++gen.speculation->stats.plain_steps;
   if (tnx_status_t status = ensureLogits(gen))
     return status;
   if (gen.contextLength() + 1 > static_cast<size_t>(gen.maxContext))
@@ -316,10 +318,11 @@ tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
   if (chosen.max_context < 0)
     return invalidArgument("tnx_generator_create: max_context is negative");
   const SpeculativeSpec &speculative = artifact->manifest.speculative;
-  if (chosen.draft_tokens < -1 || chosen.draft_tokens > 16)
+  if (chosen.draft_tokens < -1 || chosen.draft_tokens > TNX_MAX_DRAFT_TOKENS)
     return invalidArgument("tnx_generator_create: draft_tokens is " +
                            std::to_string(chosen.draft_tokens) +
-                           "; it must be -1 (the artifact's), 0 (no draft) or 1..16");
+                           "; it must be -1 (the artifact's), 0 (no draft) or 1.." +
+                           std::to_string(TNX_MAX_DRAFT_TOKENS));
   if (chosen.draft_tokens > 0 && !speculative.present)
     return invalidArgument("tnx_generator_create: draft_tokens is " +
                            std::to_string(chosen.draft_tokens) + " but " + artifact->path +
@@ -345,11 +348,12 @@ tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
     if (!status)
       status =
           addCacheSet(*gen, TargetCacheName, *gen->target, gen->targetCache);
-    // The draft speculates for its target only, not for another function
-    // of the artifact.
-    int32_t draftTokens = chosen.draft_tokens < 0 && speculative.present
-                              ? static_cast<int32_t>(speculative.draftTokens)
-                              : chosen.draft_tokens;
+    // The draft speculates for its target only: by default another function
+    // of the artifact runs alone, and asking for a draft there is an error.
+    bool isTarget = speculative.present && function->name == speculative.target;
+    int32_t draftTokens = chosen.draft_tokens >= 0 ? chosen.draft_tokens
+                          : isTarget ? static_cast<int32_t>(speculative.draftTokens)
+                                     : 0;
     if (!status && draftTokens > 0) {
       if (function->name != speculative.target)
         status = invalidArgument("tnx_generator_create: the draft model of " + artifact->path +
@@ -402,6 +406,9 @@ tnx_status_t tnx_generator_next(tnx_generator_t *generator, int32_t *token) {
     return next(*generator, *token);
   } catch (const std::bad_alloc &) {
     return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception &error) {
+    // A tokenizer's (a speculative round re-encodes text).
+    return makeStatus(TNX_STATUS_INTERNAL, std::string("tnx_generator_next: ") + error.what());
   }
 }
 
@@ -489,6 +496,9 @@ tnx_status_t tnx_generator_generate(tnx_generator_t *generator,
                       GenerateCall{callback, user_data}, count);
   } catch (const std::bad_alloc &) {
     status = makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception &error) {
+    status = makeStatus(TNX_STATUS_INTERNAL,
+                        std::string("tnx_generator_generate: ") + error.what());
   }
   if (generated)
     *generated = count;

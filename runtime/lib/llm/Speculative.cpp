@@ -31,11 +31,25 @@ constexpr char DraftCacheName[] = "draft";
 /// How many target tokens back SLEM looks for a word boundary to re-encode
 /// the draft's text from.
 constexpr size_t Lookbehind = 8;
-/// Draft tokens per target token of a SLEM draft: its cache has room for
-/// this many per token of the target's context, and it proposes this many
-/// per target token it is asked for. A byte-level draft reads about four
-/// bytes per token of a 2k-32k vocabulary on English text.
-constexpr int64_t DraftTokensPerTargetToken = 4;
+/// Draft tokens per target token of a byte-level SLEM draft: its cache has
+/// room for this many per token of the target's context, and it proposes
+/// this many per target token it is asked for (about four bytes per token
+/// of a 2k-32k vocabulary on English text). A draft with a vocabulary of
+/// its own counts one for one.
+constexpr int64_t BytesPerTargetToken = 4;
+
+int64_t draftTokensPerTargetToken(const tnx_tokenizer &draftTokenizer) {
+  return draftTokenizer.dropsLeadingSpace ? 1 : BytesPerTargetToken;
+}
+
+/// Whether every id is one of the tokenizer's: logits may be wider than a
+/// tokenizer (embeddings padded to a multiple of 64), and their argmax or a
+/// sampled id past its pieces has no text.
+bool allInVocabulary(const tnx_tokenizer &tokenizer, const std::vector<int32_t> &ids) {
+  return std::all_of(ids.begin(), ids.end(), [&](int32_t id) {
+    return id >= 0 && static_cast<size_t>(id) < tokenizer.pieces.size();
+  });
+}
 
 /// Appends the bytes `count` tokens `ids` stand for, as their pieces store
 /// them: spaces kept, byte pieces as their byte, control tokens as nothing.
@@ -172,8 +186,18 @@ tnx_status_t verify(tnx_generator &gen, Speculation &s, const std::vector<int32_
   // Keep the pending token and the accepted candidates; on failure, none.
   size_t keep = status ? before : before + 1 + accepted;
   if (tnx_status_t truncated = gen.targetCache->truncate(keep)) {
+    // Only an Optimum cache's truncation allocates. The cache holds tokens
+    // the context does not: start over rather than go on with them.
     tnx_status_free(status);
-    return truncated;
+    std::string message = tnx_status_message(truncated);
+    tnx_status_code_t code = tnx_status_code(truncated);
+    tnx_status_free(truncated);
+    for (auto &[name, cache] : gen.caches)
+      cache->clear();
+    gen.pending.clear();
+    gen.ready.clear();
+    return makeStatus(code, message + " (while rolling back a speculative round; the "
+                                      "generator's context was cleared)");
   }
   if (status)
     return status;
@@ -206,6 +230,8 @@ tnx_status_t speculateShared(tnx_generator &gen, Speculation &s, size_t count, b
 tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t count,
                                   bool &produced) {
   const tnx_tokenizer &targetTokenizer = *s.targetTokenizer, &draftTokenizer = *s.draftTokenizer;
+  if (!allInVocabulary(targetTokenizer, s.context))
+    return nullptr;
   Clock::time_point start = Clock::now();
   s.text.clear();
   appendRawText(targetTokenizer, s.context.data(), s.context.size(), s.text);
@@ -217,7 +243,7 @@ tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t cou
     return status;
   // `count` is in target tokens; the draft's may be shorter (a byte-level
   // draft's are), so it proposes text for about `count` target tokens.
-  size_t draftSteps = count * DraftTokensPerTargetToken;
+  size_t draftSteps = count * draftTokensPerTargetToken(draftTokenizer);
   if (s.draftContext.empty() ||
       static_cast<int64_t>(s.draftContext.size() + draftSteps) > s.draftCache->capacity())
     return nullptr;
@@ -225,6 +251,13 @@ tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t cou
     return status;
   if (tnx_status_t status = propose(gen, s, draftSteps, /*sample=*/false, draftTokenizer.eosId))
     return status;
+  // Proposals past the draft's tokenizer have no text: keep those before.
+  auto outside = std::find_if(s.proposed.begin(), s.proposed.end(), [&](int32_t id) {
+    return static_cast<size_t>(id) >= draftTokenizer.pieces.size();
+  });
+  s.proposed.erase(outside, s.proposed.end());
+  if (s.proposed.empty())
+    return nullptr;
 
   // Re-encode from a word boundary a few tokens back, so that the tokens
   // the context ends with come out as they are.
@@ -288,9 +321,8 @@ tnx_status_t ternion::runtime::startSpeculation(tnx_generator &gen, int32_t draf
     if (s->draft->vocab() >= 0 &&
         static_cast<size_t>(s->draft->vocab()) < s->draftTokenizer->pieces.size())
       return tooSmall("draft", *s->draft, *s->draftTokenizer);
-    capacity = gen.maxContext > INT64_MAX / DraftTokensPerTargetToken
-                   ? gen.maxContext
-                   : gen.maxContext * DraftTokensPerTargetToken;
+    int64_t ratio = draftTokensPerTargetToken(*s->draftTokenizer);
+    capacity = gen.maxContext > INT64_MAX / ratio ? gen.maxContext : gen.maxContext * ratio;
   } else if (s->draft->vocab() >= 0 && gen.target->vocab() >= 0 &&
              s->draft->vocab() != gen.target->vocab()) {
     return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
