@@ -10,6 +10,7 @@
 # decode speed of the target alone.
 #
 #   bash bench/speculative/run.sh [--tokens N] [--reps R] [--k 1,2,3,4,6,8] [--no-llama-cpp]
+#                                 [--no-ternion]
 #
 # Prerequisites: build/models/llama-medium (/usr/bin/python3 scripts/models/build_model.py
 # llama-medium --out build/models; about an hour on 2 cores); for llama.cpp, LLAMA_CPP as in
@@ -24,12 +25,14 @@ tokens=128
 reps=2
 ks=1,2,3,4,6,8
 llama_cpp=1
+ternion=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --tokens) tokens=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --k) ks=$2; shift 2 ;;
     --no-llama-cpp) llama_cpp=0; shift ;;
+    --no-ternion) ternion=0; shift ;;
     *) echo "usage: run.sh [--tokens N] [--reps R] [--k LIST] [--no-llama-cpp]" >&2; exit 2 ;;
   esac
 done
@@ -53,7 +56,7 @@ compile_pair medium-draft "$medium" "$models/draft"
 compile_pair medium-draft-bytes "$medium" "$models/draft-bytes" "$models/draft-bytes/tokenizer.json"
 compile_pair llama-draft "$models/llama" "$models/draft"
 
-for pair in medium-draft medium-draft-bytes llama-draft; do
+[ "$ternion" = 1 ] && for pair in medium-draft medium-draft-bytes llama-draft; do
   echo "### $pair"
   echo
   "$build/bin/ternion-speculative-bench" "$work/$pair.tnx" --tokens "$tokens" --reps "$reps" --k "$ks"
@@ -86,7 +89,13 @@ for mode in greedy sample; do
       out=$("$lbuild/bin/llama-speculative" -m "$work/$(basename "$medium").gguf" -md "$work/draft.gguf" \
         -p "$prompt" -n "$tokens" --spec-draft-n-max "$k" -t "$OMP_NUM_THREADS" -td "$OMP_NUM_THREADS" \
         -s 1234 "${sampling[@]}" 2>&1 >/dev/null)
-      read -r n s < <(echo "$out" | sed -n 's/.*decoded *\([0-9]*\) tokens in *\([0-9.]*\) seconds.*/\1 \2/p')
+      n= s=
+      read -r n s < <(echo "$out" | sed -n 's/.*decoded *\([0-9]*\) tokens in *\([0-9.]*\) seconds.*/\1 \2/p') || true
+      if [ -z "$n" ]; then
+        log "llama-speculative printed no speed ($mode, K=$k, \"$prompt\"); its last lines:"
+        echo "$out" | tail -5 >&2
+        continue
+      fi
       d=$(echo "$out" | sed -n 's/.*n_drafted = *\([0-9]*\).*/\1/p')
       a=$(echo "$out" | sed -n 's/.*n_accept *= *\([0-9]*\).*/\1/p')
       decoded=$((decoded + n)); drafted=$((drafted + d)); accepted=$((accepted + a))

@@ -254,7 +254,8 @@ func.func @linear_after_bias_fill(%x: memref<?x64xf32>, %w: memref<32x64xf32>, %
 // k, the four vectors of the panel, one broadcast of x per row, 24 FMAs; in
 // the first K block the accumulators start at zero (the fill is gone),
 // later ones reload y. Then one tile of the 2 to 5 rows left (a variant
-// per count, so each panel is read once for all of them), or single rows
+// per count, so each panel is read once for all of them; 2 and 3 rows with
+// K in two ranges), or single rows
 // over two panels at once with K split in two ranges read side by side (16
 // chains, four streams), then a lone panel with K split four ways.
 #xk = affine_map<(m, p, j, k) -> (m, k)>
@@ -286,11 +287,15 @@ func.func @linear_after_bias_fill(%x: memref<?x64xf32>, %w: memref<32x64xf32>, %
 // CHECK-COUNT-4: vector.fma
 // CHECK: scf.yield
 // CHECK-COUNT-24: vector.store %{{.*}}, %[[Y]]
+// Two and three rows read K as two ranges side by side (2 x 8 and 2 x 12
+// accumulators), four and five rows as one.
 // CHECK: %[[LEFT:.*]] = arith.cmpi eq, %{{.*}}, %c2
 // CHECK: scf.if %[[LEFT]] {
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){7} *}})
+// CHECK: arith.divui %{{.*}}, %c2
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){15} *}})
 // CHECK: arith.cmpi eq, %{{.*}}, %c3
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){11} *}})
+// CHECK: arith.divui %{{.*}}, %c2
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){23} *}})
 // CHECK: arith.cmpi eq, %{{.*}}, %c4
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>{{(, vector<16xf32>){15} *}})
 // CHECK: arith.cmpi eq, %{{.*}}, %c5
