@@ -16,6 +16,8 @@
 #include <chrono>
 #include <numeric>
 
+#include <dlfcn.h>
+
 using namespace ternion::runtime;
 
 namespace {
@@ -103,6 +105,34 @@ tnx_status_t unsampleable(tnx_status_t status) {
   tnx_status_free(status);
   return makeStatus(TNX_STATUS_INTERNAL, "the model's logits cannot be sampled: " + message);
 }
+
+/// Runs the draft on one thread while it lives: a draft is small enough
+/// that its step is bound by the OpenMP fork and join of each parallel
+/// loop rather than by arithmetic (on llama-medium's 0.8M draft, 2 threads
+/// took 30% longer per step than 1; docs/performance.md). The compiled code
+/// links the OpenMP runtime; its per-thread thread count is set through the
+/// artifact's library, and nothing happens where it has none.
+class SerialDraft {
+public:
+  explicit SerialDraft(const Speculation &s) : set(s.setThreads) {
+    if (set && s.getThreads) {
+      before = s.getThreads();
+      set(1);
+    } else {
+      set = nullptr;
+    }
+  }
+  ~SerialDraft() {
+    if (set)
+      set(before);
+  }
+  SerialDraft(const SerialDraft &) = delete;
+  SerialDraft &operator=(const SerialDraft &) = delete;
+
+private:
+  void (*set)(int);
+  int before = 0;
+};
 
 /// Brings the draft's cache set to `tokens` (non-empty), keeping the
 /// prefix it holds, and leaves the logits after the last in draftLogits.
@@ -214,11 +244,14 @@ tnx_status_t verify(tnx_generator &gen, Speculation &s, const std::vector<int32_
 /// A round over a shared vocabulary: the draft's tokens are the target's.
 tnx_status_t speculateShared(tnx_generator &gen, Speculation &s, size_t count, bool &produced) {
   Clock::time_point start = Clock::now();
-  if (tnx_status_t status = syncDraft(s, s.context))
-    return status;
   bool sample = !isGreedy(*gen.sampler);
-  if (tnx_status_t status = propose(gen, s, count, sample, /*stop=*/-1))
-    return status;
+  {
+    SerialDraft serial(s);
+    if (tnx_status_t status = syncDraft(s, s.context))
+      return status;
+    if (tnx_status_t status = propose(gen, s, count, sample, /*stop=*/-1))
+      return status;
+  }
   s.stats.draft_seconds += secondsSince(start);
   s.candidates = s.proposed;
   produced = true;
@@ -247,10 +280,13 @@ tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t cou
   if (s.draftContext.empty() ||
       static_cast<int64_t>(s.draftContext.size() + draftSteps) > s.draftCache->capacity())
     return nullptr;
-  if (tnx_status_t status = syncDraft(s, s.draftContext))
-    return status;
-  if (tnx_status_t status = propose(gen, s, draftSteps, /*sample=*/false, draftTokenizer.eosId))
-    return status;
+  {
+    SerialDraft serial(s);
+    if (tnx_status_t status = syncDraft(s, s.draftContext))
+      return status;
+    if (tnx_status_t status = propose(gen, s, draftSteps, /*sample=*/false, draftTokenizer.eosId))
+      return status;
+  }
   // Proposals past the draft's tokenizer have no text: keep those before.
   auto outside = std::find_if(s.proposed.begin(), s.proposed.end(), [&](int32_t id) {
     return static_cast<size_t>(id) >= draftTokenizer.pieces.size();
@@ -330,6 +366,9 @@ tnx_status_t ternion::runtime::startSpeculation(tnx_generator &gen, int32_t draf
                           "but its logits are " + std::to_string(s->draft->vocab()) +
                           " wide and the target's " + std::to_string(gen.target->vocab()));
   }
+  s->setThreads = reinterpret_cast<void (*)(int)>(
+      ::dlsym(gen.artifact->library, "omp_set_num_threads"));
+  s->getThreads = reinterpret_cast<int (*)()>(::dlsym(gen.artifact->library, "omp_get_max_threads"));
   if (gen.caches.count(DraftCacheName))
     return invalidArgument("the generator already has a cache set \"draft\"");
   std::unique_ptr<CacheSet> cache = s->draft->newCacheSet(capacity);

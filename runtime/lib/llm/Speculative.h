@@ -50,6 +50,10 @@ struct Speculation {
   tnx_tokenizer *targetTokenizer = nullptr;
   tnx_tokenizer *draftTokenizer = nullptr;
   tnx_speculative_stats_t stats = {};
+  /// The OpenMP runtime's thread-count calls, from the artifact's library
+  /// (null without one): the draft runs on one thread (Speculative.cpp).
+  void (*setThreads)(int) = nullptr;
+  int (*getThreads)() = nullptr;
 
   /// Scratch kept across rounds, so that a round allocates nothing once
   /// the first has sized it.
