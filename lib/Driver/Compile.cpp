@@ -124,11 +124,10 @@ private:
   llvm::SourceMgr sourceMgr;
   std::unique_ptr<TargetBackend> target;
   TokenizerInfo tokenizer;
-  /// With --draft: the draft's tokenizer (file empty when it shares the
-  /// target's) and how its tokens reach the target ("shared" or "slem").
-  TokenizerInfo draftTokenizer;
+  /// With --draft: how its tokens reach the target ("shared" or "slem").
   std::string speculativeVocabulary;
-  /// tern-fuse-speculative's decision, read before lowering drops it.
+  /// tern-fuse-speculative's decision, read before lowering drops it, and
+  /// the draft's tokenizer (file empty when it shares the target's).
   SpeculativeInfo speculative;
   std::vector<FunctionSignature> functions;
   StagingDirectory staging;
@@ -196,8 +195,8 @@ bool Compilation::checkDraftTokenizer() {
                 "' is not the target's '" + options.tokenizerPath + "'");
   // SLEM ships the draft's tokenizer, even one with the target's bytes.
   if (speculativeVocabulary == "slem") {
-    draftTokenizer = std::move(*draftInfo);
-    draftTokenizer.file = "draft-" + draftTokenizer.file;
+    speculative.draftTokenizer = std::move(*draftInfo);
+    speculative.draftTokenizer.file = "draft-" + speculative.draftTokenizer.file;
   }
   return true;
 }
@@ -381,13 +380,11 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
   }
   if (paired) {
     manifest.speculative = speculative;
-    if (!draftTokenizer.file.empty()) {
-      if (std::error_code ec = llvm::sys::fs::copy_file(options.draftTokenizerPath,
-                                                        staging.file(draftTokenizer.file)))
+    if (!speculative.draftTokenizer.file.empty())
+      if (std::error_code ec = llvm::sys::fs::copy_file(
+              options.draftTokenizerPath, staging.file(speculative.draftTokenizer.file)))
         return fail("cannot copy the draft's tokenizer '" + options.draftTokenizerPath +
                     "': " + ec.message());
-      manifest.speculative.draftTokenizer = draftTokenizer;
-    }
   }
   if (!options.tokenizerPath.empty()) {
     if (manifest.modelKind != TNX_MODEL_KIND_LLM)

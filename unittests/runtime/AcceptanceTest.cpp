@@ -13,6 +13,7 @@
 // draws with.
 //
 //===----------------------------------------------------------------------===//
+#include "ChiSquare.h"
 #include "llm/Acceptance.h"
 #include "llm/Sampler.h"
 
@@ -23,18 +24,11 @@
 #include <vector>
 
 using namespace ternion::runtime;
+using ternion::test::chiSquareBound;
 
 namespace {
 
 using Distribution = std::vector<double>;
-
-/// A chi-square bound for `df` degrees of freedom far in the tail (the
-/// Wilson-Hilferty approximation at z = 4.9, about 1e-6).
-double chiSquareBound(size_t df) {
-  double k = static_cast<double>(df), z = 4.9;
-  double t = 1 - 2 / (9 * k) + z * std::sqrt(2 / (9 * k));
-  return k * t * t * t;
-}
 
 /// Pearson's statistic of `counts` against `expected` probabilities over
 /// `total` samples, over the cells with nonzero expectation; a count in a

@@ -3,7 +3,6 @@
 #include "llm/Sampler.h"
 
 #include <algorithm>
-#include <numeric>
 
 using namespace ternion::runtime;
 
@@ -11,8 +10,7 @@ namespace {
 
 /// Index i with probability weights[i] / sum(weights).
 int32_t draw(Pcg32 &random, const std::vector<double> &weights) {
-  double total = std::accumulate(weights.begin(), weights.end(), 0.0);
-  int32_t index = drawIndex(random, weights.data(), weights.size(), total);
+  int32_t index = drawIndex(random, weights);
   // Every weight 0 cannot happen for a distribution; keep a valid id.
   return index < 0 ? 0 : index;
 }

@@ -52,11 +52,12 @@ tnx_status_t ternion::runtime::generatorModel(tnx_generator &gen,
 tnx_status_t ternion::runtime::addCacheSet(tnx_generator &gen,
                                            const std::string &name,
                                            const LlmModel &model,
-                                           CacheSet *&out) {
+                                           CacheSet *&out, int64_t capacity) {
   if (gen.caches.count(name))
     return invalidArgument("the generator already has a cache set " +
                            quote(name));
-  std::unique_ptr<CacheSet> cache = model.newCacheSet(gen.maxContext);
+  std::unique_ptr<CacheSet> cache =
+      model.newCacheSet(capacity > 0 ? capacity : gen.maxContext);
   out = cache.get();
   gen.caches.emplace(name, std::move(cache));
   return nullptr;
@@ -186,11 +187,9 @@ tnx_status_t score(tnx_generator &gen, const int32_t *ids, size_t count, double 
 }
 
 tnx_status_t next(tnx_generator &gen, int32_t &token) {
-  if (gen.ready.empty() && gen.speculation && gen.pending.size() == 1) {
-    bool produced = false;
-    if (tnx_status_t status = speculate(gen, produced))
+  if (gen.ready.empty() && gen.speculation && gen.pending.size() == 1)
+    if (tnx_status_t status = speculate(gen))
       return status;
-  }
   if (!gen.ready.empty()) {
     token = gen.ready.front();
     gen.ready.pop_front();
@@ -355,7 +354,7 @@ tnx_status_t tnx_generator_create(tnx_artifact_t *artifact,
                           : isTarget ? static_cast<int32_t>(speculative.draftTokens)
                                      : 0;
     if (!status && draftTokens > 0) {
-      if (function->name != speculative.target)
+      if (!isTarget)
         status = invalidArgument("tnx_generator_create: the draft model of " + artifact->path +
                                  " speculates for '" + speculative.target + "', not '" +
                                  function->name + "'");

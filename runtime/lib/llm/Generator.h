@@ -71,10 +71,11 @@ inline constexpr const char TargetCacheName[] = "target";
 /// breaks the convention), opened on first use.
 tnx_status_t generatorModel(tnx_generator &generator, const std::string &function, LlmModel *&out);
 
-/// A new empty cache set called `name` for `model`, with room for the
-/// generator's max_context tokens. INVALID_ARGUMENT if the name is taken.
+/// A new empty cache set called `name` for `model`, with room for
+/// `capacity` tokens (0: the generator's max_context). INVALID_ARGUMENT if
+/// the name is taken.
 tnx_status_t addCacheSet(tnx_generator &generator, const std::string &name, const LlmModel &model,
-                         CacheSet *&out);
+                         CacheSet *&out, int64_t capacity = 0);
 
 } // namespace ternion::runtime
 

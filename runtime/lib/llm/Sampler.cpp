@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstring>
 #include <new>
+#include <numeric>
 
 using namespace ternion::runtime;
 
@@ -150,6 +151,11 @@ int32_t ternion::runtime::drawIndex(Pcg32 &random, const double *weights, size_t
     if (weights[i] > 0)
       return static_cast<int32_t>(i);
   return -1;
+}
+
+int32_t ternion::runtime::drawIndex(Pcg32 &random, const std::vector<double> &weights) {
+  return drawIndex(random, weights.data(), weights.size(),
+                   std::accumulate(weights.begin(), weights.end(), 0.0));
 }
 
 tnx_status_t ternion::runtime::samplingDistribution(tnx_sampler &sampler, const float *logits,

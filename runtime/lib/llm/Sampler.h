@@ -34,6 +34,8 @@ tnx_status_t samplingDistribution(tnx_sampler &sampler, const float *logits, siz
 /// Index i with probability weights[i] / total (`total` their sum, > 0),
 /// from one uniform draw; -1 when every weight is 0.
 int32_t drawIndex(Pcg32 &random, const double *weights, size_t count, double total);
+/// The same over all of `weights`, whose sum it takes.
+int32_t drawIndex(Pcg32 &random, const std::vector<double> &weights);
 
 } // namespace ternion::runtime
 

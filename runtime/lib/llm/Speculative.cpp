@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <numeric>
 
 #include <dlfcn.h>
 
@@ -24,9 +23,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+/// Adds the seconds it lives to `total`: every way out of a round counts.
+class Timed {
+public:
+  explicit Timed(double &total) : total(total), start(Clock::now()) {}
+  ~Timed() { total += std::chrono::duration<double>(Clock::now() - start).count(); }
+  Timed(const Timed &) = delete;
+  Timed &operator=(const Timed &) = delete;
+
+private:
+  double &total;
+  Clock::time_point start;
+};
 
 /// The name of the draft's cache set.
 constexpr char DraftCacheName[] = "draft";
@@ -162,8 +170,7 @@ tnx_status_t propose(tnx_generator &gen, Speculation &s, size_t count, bool samp
       std::vector<double> &q = s.proposal[i];
       if (tnx_status_t status = samplingDistribution(*gen.sampler, row, vocab, q))
         return unsampleable(status);
-      token = drawIndex(gen.sampler->random, q.data(), vocab,
-                        std::accumulate(q.begin(), q.end(), 0.0));
+      token = drawIndex(gen.sampler->random, q);
     } else {
       token = argmax(row, vocab);
     }
@@ -184,11 +191,12 @@ tnx_status_t verify(tnx_generator &gen, Speculation &s, const std::vector<int32_
   size_t before = gen.targetCache->length(), n = candidates.size();
   s.encoded.assign(1, gen.pending.front());
   s.encoded.insert(s.encoded.end(), candidates.begin(), candidates.end());
-  Clock::time_point start = Clock::now();
-  if (tnx_status_t status =
-          gen.target->step(*gen.targetCache, s.encoded.data(), n + 1, n + 1, gen.scratch))
-    return status;
-  s.stats.target_seconds += secondsSince(start);
+  {
+    Timed timed(s.stats.target_seconds);
+    if (tnx_status_t status =
+            gen.target->step(*gen.targetCache, s.encoded.data(), n + 1, n + 1, gen.scratch))
+      return status;
+  }
   const StepLogits &rows = gen.scratch;
 
   size_t accepted = 0;
@@ -242,30 +250,26 @@ tnx_status_t verify(tnx_generator &gen, Speculation &s, const std::vector<int32_
 }
 
 /// A round over a shared vocabulary: the draft's tokens are the target's.
-tnx_status_t speculateShared(tnx_generator &gen, Speculation &s, size_t count, bool &produced) {
-  Clock::time_point start = Clock::now();
+tnx_status_t speculateShared(tnx_generator &gen, Speculation &s, size_t count) {
   bool sample = !isGreedy(*gen.sampler);
   {
+    Timed timed(s.stats.draft_seconds);
     SerialDraft serial(s);
     if (tnx_status_t status = syncDraft(s, s.context))
       return status;
     if (tnx_status_t status = propose(gen, s, count, sample, /*stop=*/-1))
       return status;
   }
-  s.stats.draft_seconds += secondsSince(start);
-  s.candidates = s.proposed;
-  produced = true;
-  return verify(gen, s, s.candidates, /*rejectionSampling=*/sample);
+  return verify(gen, s, s.proposed, /*rejectionSampling=*/sample);
 }
 
-/// A SLEM round: the draft reads the context as text in its own tokens,
-/// and its proposals reach the target as text in the target's.
-tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t count,
-                                  bool &produced) {
+/// SLEM's proposals, as target tokens, into `candidates`; empty when the
+/// draft's text gives none the target can read.
+tnx_status_t proposeStringLevel(tnx_generator &gen, Speculation &s, size_t count) {
   const tnx_tokenizer &targetTokenizer = *s.targetTokenizer, &draftTokenizer = *s.draftTokenizer;
+  s.candidates.clear();
   if (!allInVocabulary(targetTokenizer, s.context))
     return nullptr;
-  Clock::time_point start = Clock::now();
   s.text.clear();
   appendRawText(targetTokenizer, s.context.data(), s.context.size(), s.text);
   dropDummyPrefix(targetTokenizer, s.text);
@@ -310,7 +314,6 @@ tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t cou
   s.encoded.clear();
   if (tnx_status_t status = targetTokenizer.encode(s.text, s.encoded))
     return status;
-  s.stats.draft_seconds += secondsSince(start);
   size_t tail = m - begin;
   if (s.encoded.size() <= tail ||
       !std::equal(s.context.begin() + begin, s.context.end(), s.encoded.begin()))
@@ -319,10 +322,22 @@ tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t cou
                       s.encoded.begin() + std::min(s.encoded.size(), tail + count));
   // A target token past the target's logits would read out of bounds.
   int64_t vocab = gen.target->vocab();
-  for (int32_t token : s.candidates)
-    if (vocab >= 0 && token >= vocab)
-      return nullptr;
-  produced = true;
+  if (vocab >= 0 && std::any_of(s.candidates.begin(), s.candidates.end(),
+                                [&](int32_t token) { return token >= vocab; }))
+    s.candidates.clear();
+  return nullptr;
+}
+
+/// A SLEM round: the draft reads the context as text in its own tokens,
+/// and its proposals reach the target as text in the target's.
+tnx_status_t speculateStringLevel(tnx_generator &gen, Speculation &s, size_t count) {
+  {
+    Timed timed(s.stats.draft_seconds);
+    if (tnx_status_t status = proposeStringLevel(gen, s, count))
+      return status;
+  }
+  if (s.candidates.empty())
+    return nullptr;
   return verify(gen, s, s.candidates, /*rejectionSampling=*/false);
 }
 
@@ -347,16 +362,13 @@ tnx_status_t ternion::runtime::startSpeculation(tnx_generator &gen, int32_t draf
       return status;
     if (tnx_status_t status = tnx_artifact_draft_tokenizer(gen.artifact, &s->draftTokenizer))
       return status;
-    auto tooSmall = [&](const char *role, const LlmModel &model, const tnx_tokenizer &tokenizer) {
-      return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
-                        manifest + ": the " + role + "'s tokenizer has " +
-                            std::to_string(tokenizer.pieces.size()) +
-                            " tokens but its logits are " + std::to_string(model.vocab()) +
-                            " wide");
-    };
     if (s->draft->vocab() >= 0 &&
         static_cast<size_t>(s->draft->vocab()) < s->draftTokenizer->pieces.size())
-      return tooSmall("draft", *s->draft, *s->draftTokenizer);
+      return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
+                        manifest + ": the draft's tokenizer has " +
+                            std::to_string(s->draftTokenizer->pieces.size()) +
+                            " tokens but its logits are " + std::to_string(s->draft->vocab()) +
+                            " wide");
     int64_t ratio = draftTokensPerTargetToken(*s->draftTokenizer);
     capacity = gen.maxContext > INT64_MAX / ratio ? gen.maxContext : gen.maxContext * ratio;
   } else if (s->draft->vocab() >= 0 && gen.target->vocab() >= 0 &&
@@ -369,17 +381,13 @@ tnx_status_t ternion::runtime::startSpeculation(tnx_generator &gen, int32_t draf
   s->setThreads = reinterpret_cast<void (*)(int)>(
       ::dlsym(gen.artifact->library, "omp_set_num_threads"));
   s->getThreads = reinterpret_cast<int (*)()>(::dlsym(gen.artifact->library, "omp_get_max_threads"));
-  if (gen.caches.count(DraftCacheName))
-    return invalidArgument("the generator already has a cache set \"draft\"");
-  std::unique_ptr<CacheSet> cache = s->draft->newCacheSet(capacity);
-  s->draftCache = cache.get();
-  gen.caches.emplace(DraftCacheName, std::move(cache));
+  if (tnx_status_t status = addCacheSet(gen, DraftCacheName, *s->draft, s->draftCache, capacity))
+    return status;
   gen.speculation = std::move(s);
   return nullptr;
 }
 
-tnx_status_t ternion::runtime::speculate(tnx_generator &gen, bool &produced) {
-  produced = false;
+tnx_status_t ternion::runtime::speculate(tnx_generator &gen) {
   Speculation &s = *gen.speculation;
   size_t length = gen.contextLength();
   // Every token a round produces fits the context: the accepted proposals
@@ -389,6 +397,5 @@ tnx_status_t ternion::runtime::speculate(tnx_generator &gen, bool &produced) {
   size_t count = std::min<size_t>(s.draftTokens, gen.maxContext - length - 1);
   s.context = gen.targetCache->tokens();
   s.context.push_back(gen.pending.front());
-  return s.stringLevel ? speculateStringLevel(gen, s, count, produced)
-                       : speculateShared(gen, s, count, produced);
+  return s.stringLevel ? speculateStringLevel(gen, s, count) : speculateShared(gen, s, count);
 }

@@ -77,11 +77,10 @@ tnx_status_t startSpeculation(tnx_generator &gen, int32_t draftTokens);
 
 /// One round, when `gen.pending` holds exactly the one token the target has
 /// not run yet: appends the tokens produced (the accepted proposals and the
-/// target's next token) to `gen.ready` and sets `produced`. Leaves `gen`
-/// as it was, with `produced` false, when no round fits (the context is
-/// full, or the draft has no proposal the target can read); the caller
-/// then takes an ordinary step.
-tnx_status_t speculate(tnx_generator &gen, bool &produced);
+/// target's next token) to `gen.ready`. Leaves `gen.ready` empty when no
+/// round fits (the context is full, or the draft has no proposal the target
+/// can read); the caller then takes an ordinary step.
+tnx_status_t speculate(tnx_generator &gen);
 
 } // namespace ternion::runtime
 
