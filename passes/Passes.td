@@ -245,4 +245,43 @@ def TernFuseSpeculative : Pass<"tern-fuse-speculative", "mlir::ModuleOp"> {
   ];
 }
 
+def TernSparseAttention : Pass<"tern-sparse-attention", "mlir::func::FuncOp"> {
+  let summary = "Give each attention head a sparse pattern for long prefills (MInference)";
+  let description = [{
+    Reads a pattern file (JSON, written by `ternion-search-attention` or by
+    hand; docs/sparse-attention.md has its format) with one entry per
+    layer and one pattern per query head, and records it on the function's
+    causal `tern.attention` ops, in program order, as
+    `sparsity = #tern.sparse_attention<min_tokens = N, heads = [...]>`:
+
+    ```json
+    {"format": "ternion.attention-patterns", "version": 1, "layers": [
+      {"heads": [{"pattern": "a_shape", "sink": 64, "local": 1024},
+                 {"pattern": "vertical_slash", "vertical": 1000, "slash": 200},
+                 {"pattern": "block_sparse", "blocks": 16},
+                 {"pattern": "dense"} ] } ] }
+    ```
+
+    The layer count must equal the number of attention ops and each layer's
+    head count the op's query heads; budgets are checked by the pattern
+    attributes' verifiers. Errors name the file and the entry. Functions
+    other than `function` are left alone (a speculative pair's draft keeps
+    dense attention).
+  }];
+  let options = [
+    Option<"patterns", "patterns", "std::string", "\"\"", "The pattern file (JSON)">,
+    Option<"minTokens", "min-tokens", "int64_t", "0",
+           "Prefills of at least this many tokens run sparse (0: the file's "
+           "min_tokens, else 1024)">,
+    Option<"function", "function", "std::string", "\"main\"", "The function to annotate">,
+  ];
+  let statistics = [
+    Statistic<"numLayers", "layers", "Attention ops given sparse patterns">,
+    Statistic<"numAShape", "a-shape-heads", "Heads with an A-shape pattern">,
+    Statistic<"numVerticalSlash", "vertical-slash-heads", "Heads with a vertical-slash pattern">,
+    Statistic<"numBlockSparse", "block-sparse-heads", "Heads with a block-sparse pattern">,
+    Statistic<"numDense", "dense-heads", "Heads kept dense">
+  ];
+}
+
 #endif // TERNION_PASSES_TD

@@ -99,3 +99,52 @@ LogicalResult SpeculativeAttr::verify(function_ref<InFlightDiagnostic()> emitErr
                        << ", not " << draftTokens;
   return success();
 }
+
+//===- sparse attention patterns ------------------------------------------===//
+
+LogicalResult AShapeAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t sink,
+                                 int64_t local) {
+  if (sink < 0)
+    return emitError() << "#tern.a_shape sink must not be negative, not " << sink;
+  if (local < 1)
+    return emitError() << "#tern.a_shape local must be at least 1 (a query always sees "
+                          "itself), not "
+                       << local;
+  return success();
+}
+
+LogicalResult VerticalSlashAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                        int64_t vertical, int64_t slash) {
+  if (vertical < 0)
+    return emitError() << "#tern.vertical_slash vertical must not be negative, not " << vertical;
+  if (slash < 1)
+    return emitError() << "#tern.vertical_slash slash must be at least 1 (diagonal 0, a "
+                          "query's own key, is always kept), not "
+                       << slash;
+  return success();
+}
+
+LogicalResult BlockSparseAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                      int64_t blocks) {
+  if (blocks < 2)
+    return emitError() << "#tern.block_sparse blocks must be at least 2 (the first key block "
+                          "and the diagonal block are always kept), not "
+                       << blocks;
+  return success();
+}
+
+LogicalResult SparseAttentionAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                          int64_t minTokens, ArrayAttr heads) {
+  if (minTokens < 1)
+    return emitError() << "#tern.sparse_attention min_tokens must be at least 1, not "
+                       << minTokens;
+  if (heads.empty())
+    return emitError() << "#tern.sparse_attention needs one pattern per query head";
+  for (auto [i, head] : llvm::enumerate(heads))
+    if (!isa<DenseHeadAttr, AShapeAttr, VerticalSlashAttr, BlockSparseAttr>(head))
+      return emitError() << "#tern.sparse_attention head " << i
+                         << " is not a pattern (#tern.dense, #tern.a_shape, "
+                            "#tern.vertical_slash or #tern.block_sparse): "
+                         << head;
+  return success();
+}

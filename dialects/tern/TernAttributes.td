@@ -249,4 +249,104 @@ def Tern_SpeculativeAttr : Tern_Attr<"Speculative", "speculative"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Sparse attention (MInference)
+//===----------------------------------------------------------------------===//
+
+def Tern_DenseHeadAttr : Tern_Attr<"DenseHead", "dense"> {
+  let summary = "a head of a sparse attention that keeps every causal key";
+  let description = [{
+    The pattern of a head for which no sparse pattern kept enough of the
+    attention output: it runs dense, like `tern.attention` without
+    `sparsity`.
+  }];
+}
+
+def Tern_AShapeAttr : Tern_Attr<"AShape", "a_shape"> {
+  let summary = "A-shape head: the first `sink` keys and the last `local` keys";
+  let description = [{
+    Each block of 64 queries `[p0, p1]` (absolute positions) sees keys
+    `[0, sink)` and `[p0 - local, p1]`, causally (StreamingLLM's attention
+    sinks plus a sliding window, at block granularity as MInference
+    computes it). `local` is at least 1: a query always sees itself.
+
+    ```mlir
+    #tern.a_shape<sink = 64, local = 1024>
+    ```
+  }];
+  let parameters = (ins "int64_t":$sink, "int64_t":$local);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Tern_VerticalSlashAttr : Tern_Attr<"VerticalSlash", "vertical_slash"> {
+  let summary = "vertical-slash head: `vertical` key columns and `slash` diagonals, estimated per prompt";
+  let description = [{
+    Per prompt, the last 64 queries are attended against every key; the
+    `vertical` key columns and the `slash` diagonals (query minus key
+    offsets) with the largest attention sums are kept, with the first 30
+    columns and the first 100 diagonals forced in (MInference's rule), as
+    far as the budgets go. Diagonal 0 is always kept, so `slash` is at
+    least 1. A block of 64 queries sees the union of its diagonals' key
+    ranges and the kept columns, causally.
+
+    ```mlir
+    #tern.vertical_slash<vertical = 1000, slash = 200>
+    ```
+  }];
+  let parameters = (ins "int64_t":$vertical, "int64_t":$slash);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Columns and diagonals kept whatever the estimate says (capped by the
+    /// budgets): attention sinks and the local window.
+    static constexpr int64_t kForcedVertical = 30;
+    static constexpr int64_t kForcedSlash = 100;
+    /// How many of the last queries estimate the pattern.
+    static constexpr int64_t kEstimateQueries = 64;
+  }];
+}
+
+def Tern_BlockSparseAttr : Tern_Attr<"BlockSparse", "block_sparse"> {
+  let summary = "block-sparse head: `blocks` 64x64 key blocks per block of 64 queries, estimated per prompt";
+  let description = [{
+    Per prompt, queries and keys are mean-pooled over blocks of 64; each
+    query block keeps the `blocks` key blocks of highest pooled score,
+    causally. The first key block (attention sink) and the diagonal key
+    blocks are always kept and count in the budget, so `blocks` is at
+    least 2.
+
+    ```mlir
+    #tern.block_sparse<blocks = 16>
+    ```
+  }];
+  let parameters = (ins "int64_t":$blocks);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Tern_SparseAttentionAttr : Tern_Attr<"SparseAttention", "sparse_attention"> {
+  let summary = "per-head sparse patterns of a causal tern.attention's prefill";
+  let description = [{
+    Set on `tern.attention` (`sparsity`) by `tern-sparse-attention` from a
+    pattern file (MInference, NeurIPS'24): one pattern per query head
+    (`#tern.a_shape`, `#tern.vertical_slash`, `#tern.block_sparse` or
+    `#tern.dense`). A prefill of at least `min_tokens` queries computes
+    only the keys of each head's pattern, in blocks of 64 queries; shorter
+    prefills and decode steps run dense. Patterns are causal: the op must
+    have `causal = true`.
+
+    ```mlir
+    sparsity = #tern.sparse_attention<min_tokens = 4096, heads = [#tern.a_shape<sink = 64, local = 1024>, #tern.block_sparse<blocks = 16>]>
+    ```
+  }];
+  let parameters = (ins "int64_t":$minTokens, "::mlir::ArrayAttr":$heads);
+  let assemblyFormat = "`<` `min_tokens` `=` $minTokens `,` `heads` `=` $heads `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Queries per block and keys per block of every pattern.
+    static constexpr int64_t kBlock = 64;
+  }];
+}
+
 #endif // TERN_ATTRIBUTES_TD

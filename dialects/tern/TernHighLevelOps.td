@@ -138,10 +138,16 @@ def Tern_AttentionOp : Tern_Op<"attention"> {
     do not depend on how positions were encoded.
 
     Result: `[B, Hq, S, Dv]`.
+
+    `sparsity` (set by `tern-sparse-attention`) gives each query head a
+    sparse pattern for long prefills (`#tern.sparse_attention`); it needs
+    `causal` and one pattern per query head.
   }];
   let arguments = (ins Tern_FloatTensor:$query, Tern_FloatTensor:$key,
                    Tern_FloatTensor:$value, Optional<Tern_FloatTensor>:$mask,
-                   F32Attr:$scale, DefaultValuedAttr<BoolAttr, "false">:$causal);
+                   F32Attr:$scale, DefaultValuedAttr<BoolAttr, "false">:$causal,
+                   OptionalAttr<Tern_SparseAttentionAttr>:$sparsity);
+  let hasVerifier = 1;
   let results = (outs Tern_FloatTensor:$output);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` $mask^)? attr-dict `:` functional-type(operands, results)

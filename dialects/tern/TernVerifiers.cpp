@@ -81,3 +81,20 @@ LogicalResult ConstantOfShapeOp::verify() {
            << getValue().getNumElements();
   return success();
 }
+
+LogicalResult AttentionOp::verify() {
+  SparseAttentionAttr sparsity = getSparsityAttr();
+  if (!sparsity)
+    return success();
+  if (!getCausal())
+    return emitOpError("sparsity needs causal = true: the sparse patterns are causal");
+  auto query = dyn_cast<RankedTensorType>(getQuery().getType());
+  if (!query || query.getRank() != 4)
+    return success(); // shape inference reports it
+  int64_t heads = query.getDimSize(1);
+  int64_t patterns = static_cast<int64_t>(sparsity.getHeads().size());
+  if (!ShapedType::isDynamic(heads) && heads != patterns)
+    return emitOpError("sparsity has ") << patterns << " head patterns for " << heads
+                                        << " query heads";
+  return success();
+}

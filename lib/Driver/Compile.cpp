@@ -21,6 +21,7 @@
 
 #include "dialects/tern/TernOps.h"
 #include "passes/Passes.h"
+#include "passes/attention/PatternFile.h"
 #include "ternion/Artifact/BufferAllocator.h"
 #include "ternion/Artifact/EntryPoints.h"
 #include "ternion/Artifact/Manifest.h"
@@ -94,10 +95,12 @@ private:
 
   bool checkTokenizer();
   bool checkDraftTokenizer();
+  bool checkAttentionPatterns();
   OwningOpRef<ModuleOp> loadInput();
   bool optimize(ModuleOp module);
   /// Counted after optimize(): tern.ternary_linear and f32 tern.linear ops.
   int64_t ternaryLayers = 0, quantizedLayers = 0, floatLinearLayers = 0;
+  int64_t sparseAttentionLayers = 0;
 
   const char *quantizeMethodName() const {
     switch (options.quantize) {
@@ -201,6 +204,28 @@ bool Compilation::checkDraftTokenizer() {
   return true;
 }
 
+bool Compilation::checkAttentionPatterns() {
+  if (options.attentionPatternsPath.empty()) {
+    if (options.sparseAttentionMinTokens != 0)
+      return fail("--sparse-attention-min-tokens needs --attention-patterns");
+    return true;
+  }
+  if (options.sparseAttentionMinTokens < 0)
+    return fail("--sparse-attention-min-tokens must be positive, not " +
+                llvm::Twine(options.sparseAttentionMinTokens));
+  // Read now so that a bad file is refused before the import; the pass
+  // reads it again, as it does when run from ternion-opt.
+  auto buffer = llvm::MemoryBuffer::getFile(options.attentionPatternsPath, /*IsText=*/true);
+  if (!buffer)
+    return fail("cannot read the attention patterns '" + options.attentionPatternsPath +
+                "': " + buffer.getError().message());
+  llvm::Expected<PatternFile> patterns =
+      parsePatternFile((*buffer)->getBuffer(), options.attentionPatternsPath);
+  if (!patterns)
+    return fail(patterns.takeError());
+  return true;
+}
+
 OwningOpRef<ModuleOp> Compilation::loadInput() {
   if (llvm::StringRef(options.inputPath).ends_with(".mlir")) {
     std::string error;
@@ -245,6 +270,12 @@ bool Compilation::optimize(ModuleOp module) {
     // The f32 weights the quantized layers replaced are dead now.
     pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   }
+  if (!options.attentionPatternsPath.empty()) {
+    TernSparseAttentionOptions sparse;
+    sparse.patterns = options.attentionPatternsPath;
+    sparse.minTokens = options.sparseAttentionMinTokens;
+    pm.addNestedPass<func::FuncOp>(createTernSparseAttention(sparse));
+  }
   if (!options.draftPath.empty()) {
     TernFuseSpeculativeOptions speculative;
     speculative.draftTokens = options.draftTokens;
@@ -263,6 +294,8 @@ bool Compilation::optimize(ModuleOp module) {
       ++quantizedLayers;
     else if (isa<tern::LinearOp>(op))
       ++floatLinearLayers;
+    else if (auto attention = dyn_cast<tern::AttentionOp>(op))
+      sparseAttentionLayers += attention.getSparsityAttr() != nullptr;
   });
   if (options.progress) {
     steps.finish();
@@ -273,6 +306,9 @@ bool Compilation::optimize(ModuleOp module) {
                    << options.quantizeBits << "-bit (group " << options.quantizeGroupSize
                    << "), ";
     llvm::errs() << floatLinearLayers << " f32\n";
+    if (!options.attentionPatternsPath.empty())
+      llvm::errs() << options.toolName << ": attention: " << sparseAttentionLayers
+                   << " layers with sparse patterns for long prefills\n";
   }
   return true;
 }
@@ -424,6 +460,11 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
     manifest.compileOptions["quantize_group_size"] = options.quantizeGroupSize;
     manifest.compileOptions["quantized_layers"] = quantizedLayers;
   }
+  if (sparseAttentionLayers > 0) {
+    manifest.compileOptions["attention_patterns"] =
+        llvm::sys::path::filename(options.attentionPatternsPath).str();
+    manifest.compileOptions["sparse_attention_layers"] = sparseAttentionLayers;
+  }
   if (!options.draftPath.empty())
     manifest.compileOptions["draft_source"] = llvm::sys::path::filename(options.draftPath).str();
   target->describe(manifest.compileOptions);
@@ -475,7 +516,7 @@ bool Compilation::run() {
   target = std::move(*resolved);
   for (const std::string &warning : target->getWarnings())
     llvm::errs() << options.toolName << ": warning: " << warning << "\n";
-  if (!checkTokenizer() || !checkDraftTokenizer())
+  if (!checkTokenizer() || !checkDraftTokenizer() || !checkAttentionPatterns())
     return false;
   if (!options.draftPath.empty() && llvm::StringRef(options.inputPath).ends_with(".mlir"))
     return fail("--draft pairs two ONNX models; '" + options.inputPath +

@@ -387,7 +387,8 @@ struct FuseAttentionPattern : OpRewritePattern<MatMulOp> {
 
     rewriter.replaceOpWithNewOp<AttentionOp>(
         op, op.getType(), query, key, value, mask,
-        rewriter.getF32FloatAttr(float(m.scale)), rewriter.getBoolAttr(causal));
+        rewriter.getF32FloatAttr(float(m.scale)), rewriter.getBoolAttr(causal),
+        /*sparsity=*/nullptr);
     ++counters.fused;
     counters.causal += causal;
     counters.grouped += nRepK > 1;

@@ -161,6 +161,18 @@ cl::opt<std::string> speculative(
              "are one, else slem), shared, slem"),
     cl::init("auto"), cl::cat(speculativeCategory));
 
+cl::OptionCategory sparseCategory("sparse attention (docs/sparse-attention.md)");
+cl::opt<std::string> attentionPatterns(
+    "attention-patterns",
+    cl::desc("Per-head sparse attention patterns for long prefills (from "
+             "ternion-search-attention, or written by hand)"),
+    cl::value_desc("patterns.json"), cl::cat(sparseCategory));
+cl::opt<int64_t> sparseMinTokens(
+    "sparse-attention-min-tokens",
+    cl::desc("Prefills of at least N tokens run sparse; shorter ones and decode run dense "
+             "(default: the pattern file's min_tokens, else 1024)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(sparseCategory));
+
 cl::opt<bool> progress("progress",
                        cl::desc("Print each stage and its time to stderr (default: "
                                 "when stderr is a terminal)"),
@@ -172,7 +184,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // Registered before parsing: --kernel-options and .mlir input name passes.
   ternion::registerAllTernionPasses();
-  cl::HideUnrelatedOptions({&category, &llmCategory, &techniqueCategory, &speculativeCategory});
+  cl::HideUnrelatedOptions(
+      {&category, &llmCategory, &techniqueCategory, &speculativeCategory, &sparseCategory});
   ternion::registerTernionVersionPrinter();
   cl::ParseCommandLineOptions(argc, argv,
                               "Ternion: compile an ONNX model into an ahead-of-time artifact\n");
@@ -222,6 +235,8 @@ int main(int argc, char **argv) {
     llvm::errs() << "ternion-compile: error: --draft-tokens and --speculative apply with --draft\n";
     return 1;
   }
+  options.attentionPatternsPath = attentionPatterns;
+  options.sparseAttentionMinTokens = sparseMinTokens;
   options.progress = progress || llvm::sys::Process::StandardErrIsDisplayed();
   return ternion::compile(options) ? 0 : 1;
 }

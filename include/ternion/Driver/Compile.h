@@ -99,6 +99,12 @@ struct CompileOptions {
   int64_t draftTokens = 4;
   std::string speculative = "auto";
 
+  /// Sparse attention for long prefills (tern-sparse-attention): the
+  /// pattern file (empty: dense attention) and the shortest prefill that
+  /// runs sparse (0: the file's min_tokens, else 1024).
+  std::string attentionPatternsPath;
+  int64_t sparseAttentionMinTokens = 0;
+
   /// Stage lines with their times on stderr.
   bool progress = false;
   /// Prefix of messages on stderr ("ternion-compile: error: ...").

@@ -46,6 +46,12 @@ struct AttentionPattern : OpConversionPattern<AttentionOp> {
     auto maskType = mask ? dyn_cast<RankedTensorType>(mask.getType()) : RankedTensorType();
     if (!qType || !kType || !vType || !resultType || (mask && !maskType))
       return rejectUnsupported(op, rewriter, "unranked operands");
+    // Sparse patterns are the target's kernels (the CPU's flash-attention
+    // lowering); computing them densely here would ignore the decision.
+    if (op.getSparsityAttr())
+      return rejectUnsupported(op, rewriter,
+                               "sparse attention (#tern.sparse_attention) has no reference "
+                               "lowering; this target has no sparse kernels");
     int64_t hq = qType.getDimSize(1), hkv = kType.getDimSize(1);
     // The group size is a constant of the K/V indexing maps.
     int64_t group = 1;

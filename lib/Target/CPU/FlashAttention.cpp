@@ -33,6 +33,8 @@
 #include "ternion/Conversion/ShapeUtils.h"
 #include "ternion/Target/CPU/Passes.h"
 
+#include "FlashAttentionBuilder.h"
+
 #include "dialects/tern/TernOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -50,114 +52,7 @@ using namespace mlir;
 using namespace ternion::tern;
 using IT = utils::IteratorType;
 
-namespace ternion {
-namespace {
-
-/// Queries per prefill tile and keys per block: a 32 x 64 f32 score tile is
-/// 8 KiB, small enough to stay in L1 next to the Q, K and V tiles.
-constexpr int64_t kRows = 32;
-constexpr int64_t kBlock = 64;
-/// Keys per block of a decode tile, whose rows are the few query heads of a
-/// group: a G x 512 score tile is still a few KiB, and each block's step
-/// (a dozen small linalg ops, their buffers and the online-softmax update)
-/// costs the same at any width, so 8x fewer blocks than kBlock take 8x less
-/// of that fixed cost (at 600 cached tokens it was most of a decode step's
-/// attention time).
-constexpr int64_t kDecodeBlock = 512;
-
-/// Mask entries at or below kMaskedBelow forbid their key (exported causal
-/// masks hold the lowest finite float or -inf there). Once every row of a
-/// prefill tile has a running max above kSeenAbove, a block whose entries
-/// are all forbidden would add p = 0 to every row (s + mask - m is below
-/// -8e29, and p is 0 below kExpUnderflow) and leave m, so skipping it
-/// changes no bit of the result, for finite q, k, v with |scale q.k| below
-/// 1e29. Until then blocks are computed: a row that meets only forbidden
-/// keys (a padding row) gets the unfused graph's answer. In f16 both
-/// limits round to -inf, so only -inf masks are skipped there.
-constexpr double kMaskedBelow = -1e30;
-constexpr double kSeenAbove = -1e29;
-/// exp(x) is below the smallest normal f32 (and 0 in f32 below ~-104).
-constexpr double kExpUnderflow = -88.0;
-
-/// Where a tile's rows and columns sit in the op's index space, for masks
-/// and causality. A prefill tile's rows are consecutive queries of one head;
-/// a decode tile's rows are consecutive heads at one query.
-struct TilePosition {
-  Value batch;
-  Value headBase;
-  Value queryBase;
-  /// Rows advance the head (decode) rather than the query (prefill).
-  bool rowsAreHeads;
-  /// Key position of column c: `keyBase + c`.
-  Value keyBase;
-  /// The keys operand is k^T, [batch, kv head, head_dim, key].
-  bool keysTransposed = false;
-
-  Value head(OpBuilder &b, Location loc, Value row) const {
-    return rowsAreHeads ? Value(arith::AddIOp::create(b, loc, headBase, row)) : headBase;
-  }
-  Value query(OpBuilder &b, Location loc, Value row) const {
-    return rowsAreHeads ? queryBase : Value(arith::AddIOp::create(b, loc, queryBase, row));
-  }
-};
-
-/// The multiply-accumulate body of the tile contractions.
-SmallVector<Value> multiplyAccumulate(OpBuilder &b, Location loc, ValueRange a) {
-  return {arith::AddFOp::create(b, loc, a[2], arith::MulFOp::create(b, loc, a[0], a[1]))};
-}
-
-class FlashAttentionBuilder {
-public:
-  FlashAttentionBuilder(AttentionOp op, Value q, Value k, Value v, Value mask, int64_t group)
-      : op(op), q(q), k(k), v(v), mask(mask), group(group), ctx(op.getContext()),
-        element(cast<RankedTensorType>(q.getType()).getElementType()) {}
-
-  Value build(OpBuilder &b, Location loc);
-
-private:
-  AffineExpr d(unsigned i) { return getAffineDimExpr(i, ctx); }
-
-  /// One key block: returns the updated (m, l, acc).
-  std::tuple<Value, Value, Value> attendBlock(OpBuilder &b, Location loc, Value qTile,
-                                              Value kTile, Value vTile, Value m, Value l,
-                                              Value acc, const TilePosition &pos);
-  /// The mask value at (row, column) of a tile, read with tensor.extract
-  /// (broadcast dims of the mask read index 0).
-  Value maskAt(OpBuilder &b, Location loc, const TilePosition &pos, Value row, Value col);
-  /// True when every mask entry of the block (rows x cols at `pos`) is at
-  /// most kMaskedBelow: a block above the diagonal of a causal mask.
-  Value blockFullyMasked(OpBuilder &b, Location loc, const TilePosition &pos, Value rows, Value cols);
-  /// True when every row of m has a maximum above kSeenAbove, i.e. has met
-  /// a key its mask allows.
-  Value rowsSeen(OpBuilder &b, Location loc, Value m);
-  /// The next (m, l, acc, seen) of a prefill key loop with a mask, given
-  /// its carried state: `attend` computes the block unless every row has
-  /// been seen and the block at `pos` is fully masked.
-  SmallVector<Value>
-  attendUnlessMasked(OpBuilder &b, Location loc, ValueRange carried, const TilePosition &pos,
-                     Value rows, Value cols,
-                     function_ref<SmallVector<Value>(OpBuilder &, Location)> attend);
-  /// acc / l, the finished rows of a tile.
-  Value normalize(OpBuilder &b, Location loc, Value acc, Value l);
-  /// Runs the key loop, `keyBlock` keys at a time, for one tile of rows and
-  /// returns its output [rows, Dv].
-  Value attendRows(OpBuilder &b, Location loc, Value qTile, Value rows, Value kvHead,
-                   int64_t keyBlock, Value keyEnd, const TilePosition &pos);
-
-  Value prefill(OpBuilder &b, Location loc, Value init);
-  Value decode(OpBuilder &b, Location loc, Value init);
-
-  AttentionOp op;
-  Value q, k, v, mask;
-  /// k^T for the prefill tiling, built once per op (set by prefill()).
-  TypedValue<RankedTensorType> keyTransposed;
-  int64_t group;
-  MLIRContext *ctx;
-  Type element;
-  // Sizes, set by build().
-  Value batch, heads, kvHeads, queries, keys, headDim, valueDim;
-  Value scale, negInf, zero;
-};
+namespace ternion::cpu {
 
 Value FlashAttentionBuilder::maskAt(OpBuilder &b, Location loc, const TilePosition &pos,
                                     Value row, Value col) {
@@ -165,7 +60,7 @@ Value FlashAttentionBuilder::maskAt(OpBuilder &b, Location loc, const TilePositi
   int64_t rank = maskType.getRank();
   // [B, Hq, S, T] positions, aligned with the mask's dims from the end.
   Value full[4] = {pos.batch, pos.head(b, loc, row), pos.query(b, loc, row),
-                   arith::AddIOp::create(b, loc, pos.keyBase, col)};
+                   pos.key(b, loc, col)};
   SmallVector<Value> indices;
   for (int64_t i = 0; i < rank; ++i)
     indices.push_back(maskType.getDimSize(i) == 1 ? indexConstant(b, loc, 0) : full[4 - rank + i]);
@@ -251,7 +146,7 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
               x = arith::AddFOp::create(b, l, x, maskAt(b, l, pos, row, col));
             if (causal) {
               Value query = pos.query(b, l, row);
-              Value key = arith::AddIOp::create(b, l, pos.keyBase, col);
+              Value key = pos.key(b, l, col);
               Value last = arith::AddIOp::create(b, l, query, offset);
               Value future = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, key, last);
               x = arith::SelectOp::create(b, l, future, negInf, x);
@@ -442,7 +337,7 @@ Value FlashAttentionBuilder::attendRows(OpBuilder &b, Location loc, Value qTile,
   return normalize(b, loc, loop.getResult(2), loop.getResult(1));
 }
 
-Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
+void FlashAttentionBuilder::transposeKeys(OpBuilder &b, Location loc) {
   // k^T once per op: T * D copies per kv head, against the S * T * D
   // multiply-adds of the scores, and every query tile's Q K^T becomes a
   // matmul. (Decode reads each key once, so it keeps k as it is.)
@@ -453,6 +348,10 @@ Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
                          element);
   keyTransposed = cast<TypedValue<RankedTensorType>>(
       linalg::TransposeOp::create(b, loc, k, kT, ArrayRef<int64_t>{0, 1, 3, 2}).getResult()[0]);
+}
+
+Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
+  transposeKeys(b, loc);
   Value rowsPerTile = indexConstant(b, loc, kRows);
   Value tiles = arith::CeilDivSIOp::create(b, loc, queries, rowsPerTile);
   auto forall = scf::ForallOp::create(
@@ -561,9 +460,14 @@ Value FlashAttentionBuilder::build(OpBuilder &b, Location loc) {
   auto branch = scf::IfOp::create(
       b, loc, isDecode,
       [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, decode(b, l, init)); },
-      [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, prefill(b, l, init)); });
+      [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, buildPrefill(b, l, init)); });
   return branch.getResult(0);
 }
+
+} // namespace ternion::cpu
+
+namespace ternion {
+namespace {
 
 struct FlashAttentionPattern : OpConversionPattern<AttentionOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -585,8 +489,7 @@ struct FlashAttentionPattern : OpConversionPattern<AttentionOp> {
     // are left to convert-tern-to-linalg's reference lowering.
     if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv) || hkv == 0 || hq % hkv != 0)
       return rewriter.notifyMatchFailure(op, "head counts are not static multiples");
-    FlashAttentionBuilder builder(op, q, k, v, mask, hq / hkv);
-    Value y = builder.build(rewriter, op.getLoc());
+    Value y = cpu::makeAttentionBuilder(op, q, k, v, mask, hq / hkv)->build(rewriter, op.getLoc());
     rewriter.replaceOp(op, castTo(rewriter, op.getLoc(), y, resultType));
     return success();
   }

@@ -1,0 +1,202 @@
+//===- attention_bench.cpp - sparse against dense attention prefill -------===//
+//
+// Runs the functions of an artifact made by make_attention.py on one random
+// prompt of --context tokens and prints, per pattern, the prefill time of
+// the attention, its speedup over the dense flash-attention kernel run in
+// the same process, the share of causal keys the pattern's kernel computes
+// (its density) and the target of 0.7 / density. The estimate's
+// time is the difference of two probes that compute the same blocks, one
+// with an estimate and one without. See bench/attention/run.sh.
+//
+//===----------------------------------------------------------------------===//
+#include "ternion/runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+[[noreturn]] void die(const std::string &message) {
+  std::fprintf(stderr, "ternion-attention-bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+void check(tnx_status_t status, const char *what) {
+  if (!status)
+    return;
+  std::string message = std::string(what) + ": " + tnx_status_message(status);
+  tnx_status_free(status);
+  die(message);
+}
+
+double seconds() {
+  using clock = std::chrono::steady_clock;
+  return std::chrono::duration<double>(clock::now().time_since_epoch()).count();
+}
+
+std::string cpuModel() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line))
+    if (line.rfind("model name", 0) == 0)
+      return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+/// Reads "budget" attributes back from the function's IR is not possible at
+/// run time, so the bench takes the budgets make_attention.py used, by the
+/// same rules, to state each pattern's density.
+struct Budgets {
+  long context;
+  long aSink = 128, aLocal, vertical, slash, blocks;
+  explicit Budgets(long context)
+      : context(context), aLocal(context / 16), vertical(context / 64),
+        slash(100 + context / 1024), blocks(std::max(2L, context / 1024)) {}
+};
+
+/// Keys the kernel computes for the query block at [p0, p1] (64-key chunks
+/// of each range and of the listed columns), against the causal keys of
+/// dense attention. Vertical-slash counts each non-local diagonal as its
+/// own 64-key range and each column as listed: an upper bound (diagonals
+/// and columns that overlap are computed once).
+double density(const std::string &pattern, const Budgets &b, long n) {
+  const long block = 64;
+  double sparse = 0, dense = 0;
+  for (long p0 = 0; p0 < n; p0 += block) {
+    long p1 = std::min(p0 + block, n) - 1, rows = p1 - p0 + 1;
+    auto causalKeys = [&](long start, long end) { // keys [start, end) of every row, causal
+      double sum = 0;
+      for (long p = p0; p <= p1; ++p)
+        sum += std::max(0L, std::min(end, p + 1) - start);
+      return sum;
+    };
+    dense += causalKeys(0, p1 + 1);
+    long keys = 0; // per row, approximately, for the counted patterns
+    if (pattern == "a_shape") {
+      long window = std::max(0L, p0 - b.aLocal + 1);
+      sparse += b.aSink < window ? causalKeys(0, b.aSink) + causalKeys(window, p1 + 1)
+                                 : causalKeys(0, p1 + 1);
+      continue;
+    }
+    if (pattern == "block_sparse") {
+      long kept = std::min(b.blocks, p1 / block + 1);
+      keys = kept * block;
+    } else if (pattern == "vertical_slash") {
+      long local = std::min(100L, p1 + 1) + block - 1;
+      keys = std::min(p1 + 1, local + (b.slash - 100) * block + b.vertical);
+    } else {
+      keys = p1 + 1;
+    }
+    sparse += std::min<double>(keys, p1 + 1) * rows;
+  }
+  return sparse / dense;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string artifactPath;
+  long context = 0;
+  int runs = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--context" && i + 1 < argc)
+      context = std::atol(argv[++i]);
+    else if (arg == "--runs" && i + 1 < argc)
+      runs = std::atoi(argv[++i]);
+    else if (artifactPath.empty() && arg[0] != '-')
+      artifactPath = arg;
+    else
+      die("usage: ternion-attention-bench ARTIFACT.tnx --context N [--runs R]");
+  }
+  if (artifactPath.empty() || context < 1024 || runs < 1)
+    die("usage: ternion-attention-bench ARTIFACT.tnx --context N (>= 1024) [--runs R]");
+
+  tnx_artifact_t *artifact = nullptr;
+  check(tnx_artifact_open(artifactPath.c_str(), nullptr, &artifact), "opening the artifact");
+  const tnx_function_t *first = nullptr;
+  check(tnx_artifact_function(artifact, 0, &first), "reading the functions");
+  const tnx_value_info_t *qInfo = nullptr, *kInfo = nullptr;
+  check(tnx_function_input(first, 0, &qInfo), "query");
+  check(tnx_function_input(first, 1, &kInfo), "key");
+  const int64_t *qDims = tnx_value_info_dims(qInfo), *kDims = tnx_value_info_dims(kInfo);
+  long heads = qDims[1], kvHeads = kDims[1], dim = qDims[3];
+
+  std::mt19937 rng(1);
+  std::normal_distribution<float> normal;
+  auto randomTensor = [&](long h) {
+    int64_t shape[4] = {1, h, context, dim};
+    tnx_tensor_t *t = nullptr;
+    check(tnx_tensor_create(TNX_DTYPE_F32, shape, 4, &t), "allocating inputs");
+    float *data = static_cast<float *>(tnx_tensor_data(t));
+    for (size_t i = 0, e = tnx_tensor_element_count(t); i < e; ++i)
+      data[i] = normal(rng);
+    return t;
+  };
+  tnx_tensor_t *inputs[3] = {randomTensor(heads), randomTensor(kvHeads), randomTensor(kvHeads)};
+
+  const char *threads = std::getenv("OMP_NUM_THREADS");
+  std::printf("attention prefill, %ld tokens, %ld heads (%ld kv), head dim %ld, f32\n", context,
+              heads, kvHeads, dim);
+  std::printf("cpu: %s, %s threads; median of %d run(s)\n", cpuModel().c_str(),
+              threads ? threads : "all", runs);
+
+  std::map<std::string, double> times;
+  auto time = [&](const std::string &name) {
+    tnx_session_t *session = nullptr;
+    check(tnx_session_create(artifact, name.c_str(), &session), name.c_str());
+    for (size_t i = 0; i < 3; ++i)
+      check(tnx_session_bind_input(session, i, inputs[i]), "binding inputs");
+    std::vector<double> samples;
+    for (int r = 0; r < runs; ++r) {
+      double t0 = seconds();
+      check(tnx_session_run(session), name.c_str());
+      samples.push_back(seconds() - t0);
+    }
+    tnx_session_release(session);
+    std::sort(samples.begin(), samples.end());
+    return times[name] = samples[samples.size() / 2];
+  };
+
+  Budgets budgets(context);
+  double dense = time("dense");
+  std::printf("\n%-16s %10s %9s %9s %12s  %s\n", "pattern", "time (s)", "speedup", "density",
+              "target", "budgets");
+  std::printf("%-16s %10.3f %9s %9s %12s\n", "dense", dense, "1.00x", "1.000", "");
+  struct Row {
+    const char *name;
+    std::string budgets;
+  } rows[] = {
+      {"a_shape", "sink " + std::to_string(budgets.aSink) + ", local " +
+                      std::to_string(budgets.aLocal)},
+      {"vertical_slash", std::to_string(budgets.vertical) + " columns, " +
+                             std::to_string(budgets.slash) + " diagonals (density: at most)"},
+      {"block_sparse", std::to_string(budgets.blocks) + " blocks of 64"},
+  };
+  for (const Row &row : rows) {
+    double t = time(row.name);
+    double d = density(row.name, budgets, context);
+    double target = 0.7 / d;
+    std::printf("%-16s %10.3f %8.2fx %9.3f %11.2fx  %s%s\n", row.name, t, dense / t, d, target,
+                row.budgets.c_str(), dense / t >= target ? "" : "  [below target]");
+  }
+  double diagonal = time("probe_diagonal"), verticalSlash = time("probe_vertical_slash");
+  double sinkDiagonal = time("probe_sink_diagonal"), blockSparse = time("probe_block_sparse");
+  std::printf("\nestimate (probe with it - probe without, same blocks computed):\n");
+  std::printf("  vertical_slash %.3f s (%.1f%% of its sparse prefill)\n", verticalSlash - diagonal,
+              100 * (verticalSlash - diagonal) / times["vertical_slash"]);
+  std::printf("  block_sparse   %.3f s (%.1f%% of its sparse prefill)\n", blockSparse - sinkDiagonal,
+              100 * (blockSparse - sinkDiagonal) / times["block_sparse"]);
+  for (tnx_tensor_t *t : inputs)
+    tnx_tensor_release(t);
+  tnx_artifact_close(artifact);
+  return 0;
+}
