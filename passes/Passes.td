@@ -284,4 +284,20 @@ def TernSparseAttention : Pass<"tern-sparse-attention", "mlir::func::FuncOp"> {
   ];
 }
 
+def TernExposeAttention : Pass<"tern-expose-attention", "mlir::func::FuncOp"> {
+  let summary = "Return the query, key and value of every attention op (for the pattern search)";
+  let description = [{
+    Appends the operands of each `tern.attention` of `function`, in program
+    order, to its results, named `attention.N.query`, `attention.N.key`
+    and `attention.N.value`, with its scale as `attention.N.scale`
+    (`tensor<1xf32>`). `ternion-search-attention` compiles a model
+    with this pass to read what each layer attends with on real text; it
+    is not part of a normal compile.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"main\"", "The function to instrument">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // TERNION_PASSES_TD

@@ -188,6 +188,9 @@ int main(int argc, char **argv) {
     std::printf("%-16s %10.3f %8.2fx %9.3f %11.2fx  %s%s\n", row.name, t, dense / t, d, target,
                 row.budgets.c_str(), dense / t >= target ? "" : "  [below target]");
   }
+  double full = time("full");
+  std::printf("%-16s %10.3f %8.2fx %9.3f %12s  %s\n", "full", full, dense / full, 1.0, "",
+              "every causal key through the sparse kernel");
   double diagonal = time("probe_diagonal"), verticalSlash = time("probe_vertical_slash");
   double sinkDiagonal = time("probe_sink_diagonal"), blockSparse = time("probe_block_sparse");
   std::printf("\nestimate (probe with it - probe without, same blocks computed):\n");

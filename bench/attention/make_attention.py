@@ -9,6 +9,8 @@ CONTEXT tokens to compute about an eighth of the causal keys:
                    local ones merge into one range; each other costs a 64-key
                    range per query block)
   block_sparse     CONTEXT/1024 blocks of 64 per query block
+  full             every causal key through the sparse kernel (its per-key
+                   speed against the dense kernel's)
   probe_*          the same kernel work with and without an estimate (the
                    diagonal block; block 0 and the diagonal), whose difference
                    is the estimate's time
@@ -23,6 +25,7 @@ patterns = {
     "a_shape": f"#tern.a_shape<sink = 128, local = {context // 16}>",
     "vertical_slash": f"#tern.vertical_slash<vertical = {context // 64}, slash = {100 + context // 1024}>",
     "block_sparse": f"#tern.block_sparse<blocks = {max(2, context // 1024)}>",
+    "full": f"#tern.a_shape<sink = 0, local = {context}>",
     "probe_diagonal": "#tern.a_shape<sink = 0, local = 1>",
     "probe_vertical_slash": "#tern.vertical_slash<vertical = 0, slash = 1>",
     "probe_sink_diagonal": "#tern.a_shape<sink = 64, local = 1>",

@@ -333,8 +333,10 @@ def Tern_SparseAttentionAttr : Tern_Attr<"SparseAttention", "sparse_attention"> 
     (`#tern.a_shape`, `#tern.vertical_slash`, `#tern.block_sparse` or
     `#tern.dense`). A prefill of at least `min_tokens` queries computes
     only the keys of each head's pattern, in blocks of 64 queries; shorter
-    prefills and decode steps run dense. Patterns are causal: the op must
-    have `causal = true`.
+    prefills and decode steps run dense. Patterns are causal: a key after
+    its query is never attended. The op must be causal: `causal = true`,
+    or a mask that holds causality (exported decoders build it in the
+    graph, with the padding), which then applies on top of the patterns.
 
     ```mlir
     sparsity = #tern.sparse_attention<min_tokens = 4096, heads = [#tern.a_shape<sink = 64, local = 1024>, #tern.block_sparse<blocks = 16>]>

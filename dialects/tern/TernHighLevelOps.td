@@ -141,7 +141,8 @@ def Tern_AttentionOp : Tern_Op<"attention"> {
 
     `sparsity` (set by `tern-sparse-attention`) gives each query head a
     sparse pattern for long prefills (`#tern.sparse_attention`); it needs
-    `causal` and one pattern per query head.
+    one pattern per query head and a causal op (`causal`, or a mask that
+    holds causality, applied on top of the patterns).
   }];
   let arguments = (ins Tern_FloatTensor:$query, Tern_FloatTensor:$key,
                    Tern_FloatTensor:$value, Optional<Tern_FloatTensor>:$mask,

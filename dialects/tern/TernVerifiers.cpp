@@ -86,8 +86,10 @@ LogicalResult AttentionOp::verify() {
   SparseAttentionAttr sparsity = getSparsityAttr();
   if (!sparsity)
     return success();
-  if (!getCausal())
-    return emitOpError("sparsity needs causal = true: the sparse patterns are causal");
+  if (!getCausal() && !getMask())
+    return emitOpError("sparsity needs causal attention (causal = true, or a mask that holds "
+                       "causality, as exported decoders build it): the sparse patterns are "
+                       "causal");
   auto query = dyn_cast<RankedTensorType>(getQuery().getType());
   if (!query || query.getRank() != 4)
     return success(); // shape inference reports it

@@ -282,6 +282,8 @@ bool Compilation::optimize(ModuleOp module) {
     speculative.vocabulary = speculativeVocabulary;
     pm.addPass(createTernFuseSpeculative(speculative));
   }
+  if (options.exposeAttention)
+    pm.addNestedPass<func::FuncOp>(createTernExposeAttention());
   // Last: the target's layout decisions see every technique's result.
   target->addTernPasses(pm);
   if (failed(pm.run(module)))

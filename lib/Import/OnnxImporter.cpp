@@ -379,7 +379,7 @@ LogicalResult Importer::runInto(StringRef bytes, ModuleOp module, StringRef pref
   module.push_back(fn);
   // A model that fails halfway leaves no function behind in the module it
   // was imported into.
-  auto eraseOnFailure = llvm::make_scope_exit([&] { fn.erase(); });
+  llvm::scope_exit eraseOnFailure([&] { fn.erase(); });
   if (!prefix.empty())
     fn->setAttr("tern.source", sourceInfo);
   Block *body = fn.addEntryBlock();

@@ -78,9 +78,12 @@ private:
       return op.emitError() << "tern-sparse-attention: '" << patterns << "' layers[" << layer
                             << "]: ";
     };
-    if (!op.getCausal()) {
-      fail() << "the attention is not causal (no proven causal mask), and the sparse "
-                "patterns are";
+    // Exported decoders build causality into a mask that also holds the
+    // padding (not provably the causal mask): the kernels apply the mask
+    // on top of the patterns, which keep only keys at or before the query.
+    if (!op.getCausal() && !op.getMask()) {
+      fail() << "the attention is neither causal nor masked (bidirectional), and the sparse "
+                "patterns are causal";
       return failure();
     }
     int64_t queryHeads = cast<RankedTensorType>(op.getQuery().getType()).getDimSize(1);

@@ -71,7 +71,7 @@ func.func @head_count(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: te
 // -----
 
 func.func @not_causal(%q: tensor<1x1x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> tensor<1x1x?x16xf32> {
-  // expected-error @+1 {{'tern.attention' op sparsity needs causal = true: the sparse patterns are causal}}
+  // expected-error @+1 {{'tern.attention' op sparsity needs causal attention (causal = true, or a mask that holds causality, as exported decoders build it): the sparse patterns are causal}}
   %y = tern.attention %q, %k, %v {scale = 0.25 : f32, sparsity = #tern.sparse_attention<min_tokens = 1, heads = [#tern.dense]>} : (tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32>) -> tensor<1x1x?x16xf32>
   return %y : tensor<1x1x?x16xf32>
 }

@@ -173,6 +173,12 @@ cl::opt<int64_t> sparseMinTokens(
              "(default: the pattern file's min_tokens, else 1024)"),
     cl::value_desc("N"), cl::init(0), cl::cat(sparseCategory));
 
+cl::opt<bool> exposeAttention(
+    "expose-attention",
+    cl::desc("Return each attention op's query, key, value and scale as extra outputs "
+             "(for ternion-search-attention)"),
+    cl::Hidden, cl::cat(sparseCategory));
+
 cl::opt<bool> progress("progress",
                        cl::desc("Print each stage and its time to stderr (default: "
                                 "when stderr is a terminal)"),
@@ -237,6 +243,7 @@ int main(int argc, char **argv) {
   }
   options.attentionPatternsPath = attentionPatterns;
   options.sparseAttentionMinTokens = sparseMinTokens;
+  options.exposeAttention = exposeAttention;
   options.progress = progress || llvm::sys::Process::StandardErrIsDisplayed();
   return ternion::compile(options) ? 0 : 1;
 }

@@ -105,6 +105,10 @@ struct CompileOptions {
   std::string attentionPatternsPath;
   int64_t sparseAttentionMinTokens = 0;
 
+  /// Return the query, key, value and scale of every attention op of
+  /// @main as extra outputs (tern-expose-attention; the pattern search).
+  bool exposeAttention = false;
+
   /// Stage lines with their times on stderr.
   bool progress = false;
   /// Prefix of messages on stderr ("ternion-compile: error: ...").

@@ -114,7 +114,7 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
                                    const TilePosition &pos) {
   OpFoldResult rows = tensor::getMixedSize(b, loc, qTile, 0);
   OpFoldResult cols = tensor::getMixedSize(b, loc, kTile, pos.keysTransposed ? 1 : 0);
-  bool causal = op.getCausal();
+  bool causal = op.getCausal() || forceCausal;
 
   // s[r, c] = scale * sum_d q[r, d] k[c, d] (+ mask) (-inf above the
   // diagonal). Loops (r, c, d). With the keys transposed (prefill) the tile

@@ -138,6 +138,9 @@ protected:
   int64_t group;
   MLIRContext *ctx;
   Type element;
+  /// Applies causality in attendBlock even without the op's flag: the
+  /// sparse prefill's patterns are causal whatever the mask says.
+  bool forceCausal = false;
   // Sizes, set by build().
   Value batch, heads, kvHeads, queries, keys, headDim, valueDim;
   Value scale, negInf, zero;

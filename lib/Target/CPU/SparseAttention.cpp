@@ -36,6 +36,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SetVector.h"
 
 #include <limits>
@@ -825,6 +826,10 @@ SmallVector<Value> SparseAttentionBuilder::attendIndex(OpBuilder &b, Location lo
 
 Value SparseAttentionBuilder::sparsePrefill(OpBuilder &b, Location loc, Value init) {
   transposeKeys(b, loc);
+  // With a mask instead of the causal flag (exported decoders), the mask
+  // applies on top of the patterns, which are causal.
+  forceCausal = true;
+  llvm::scope_exit restore([&] { forceCausal = false; });
   Value block = c(b, loc, kSparseBlock);
   offset = subIndex(b, loc, keys, queries);
   queryBlocks = arith::CeilDivSIOp::create(b, loc, queries, block);

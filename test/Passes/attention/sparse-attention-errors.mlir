@@ -33,9 +33,9 @@ func.func @main(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1
 
 // -----
 
-// Not causal: the patterns would attend to future keys.
-func.func @main(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>, %m: tensor<1x1x?x?xf32>) -> tensor<1x4x?x16xf32> {
-  // expected-error-re @+1 {{tern-sparse-attention: '{{.*}}one-layer.json' layers[0]: the attention is not causal (no proven causal mask), and the sparse patterns are}}
-  %0 = tern.attention %q, %k, %v mask %m {scale = 0.25 : f32} : (tensor<1x4x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x1x?x?xf32>) -> tensor<1x4x?x16xf32>
+// Bidirectional (neither causal nor masked): the patterns are causal.
+func.func @main(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>) -> tensor<1x4x?x16xf32> {
+  // expected-error-re @+1 {{tern-sparse-attention: '{{.*}}one-layer.json' layers[0]: the attention is neither causal nor masked (bidirectional), and the sparse patterns are causal}}
+  %0 = tern.attention %q, %k, %v {scale = 0.25 : f32} : (tensor<1x4x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>) -> tensor<1x4x?x16xf32>
   return %0 : tensor<1x4x?x16xf32>
 }

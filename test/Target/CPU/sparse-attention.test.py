@@ -28,11 +28,11 @@ def softmax_rows(s):
     return p / p.sum(axis=-1, keepdims=True)
 
 
-def estimate_vertical_slash(q, k, nv, ns, offset):
+def estimate_vertical_slash(q, k, nv, ns, offset, mask):
     S, T = q.shape[0], k.shape[0]
     last = min(LAST_QUERIES, S)
     positions = np.arange(S - last, S) + offset
-    s = SCALE * q[S - last:] @ k.T
+    s = SCALE * q[S - last:] @ k.T + mask[S - last:]
     s[np.arange(T)[None, :] > positions[:, None]] = -np.inf
     a = softmax_rows(s)
     vertical = a.sum(axis=0)
@@ -60,13 +60,13 @@ def estimate_block_sparse(q, k, budget, offset):
     return chosen
 
 
-def allowed_keys(pattern, q, k, offset):
+def allowed_keys(pattern, q, k, offset, mask):
     """[S, T] booleans: the keys each query attends to."""
     kind, first, second = pattern
     S, T = q.shape[0], k.shape[0]
     allowed = np.zeros((S, T), bool)
     if kind == "vertical_slash":
-        verticals, slashes = estimate_vertical_slash(q, k, first, second, offset)
+        verticals, slashes = estimate_vertical_slash(q, k, first, second, offset, mask)
     if kind == "block_sparse":
         blocks = estimate_block_sparse(q, k, first, offset)
     for row in range(0, S, BLOCK):
@@ -90,14 +90,15 @@ def allowed_keys(pattern, q, k, offset):
     return allowed & causal
 
 
-def attention(q, k, v, patterns):
+def attention(q, k, v, patterns, mask=None):
     S, T = q.shape[2], k.shape[2]
     group = q.shape[1] // k.shape[1]
+    mask = np.zeros((S, T)) if mask is None else mask[0, 0].astype(np.float64)
     y = np.zeros(q.shape[:3] + (v.shape[3],))
     for h, pattern in enumerate(patterns):
         qh, kh, vh = (x.astype(np.float64) for x in (q[0, h], k[0, h // group], v[0, h // group]))
-        allowed = allowed_keys(pattern, qh, kh, T - S)
-        s = np.where(allowed, SCALE * qh @ kh.T, -np.inf)
+        allowed = allowed_keys(pattern, qh, kh, T - S, mask)
+        s = np.where(allowed, SCALE * qh @ kh.T + mask, -np.inf)
         y[0, h] = softmax_rows(s) @ vh
     return y.astype(np.float32)
 
@@ -141,5 +142,21 @@ def case(name, S, T, sparse=True):
 
 
 np.save(f"{out}/dense_y.npy", case("prompt", 640, 640))   # 10 query blocks
+
+
+def masked_case(name, S, T):
+    # The exported form: the lowest float above the diagonal, and a few
+    # keys forbidden to everyone (-inf), as padding would be.
+    q, k, v = inputs(S, T)
+    future = np.arange(T)[None, :] > (np.arange(S)[:, None] + (T - S))
+    mask = np.where(future, np.finfo(np.float32).min, 0).astype(np.float32)
+    mask[:, 70:75] = -np.inf
+    mask = mask[None, None]
+    for key, value in {"q": q, "k": k, "v": v, "mask": mask}.items():
+        np.save(f"{out}/{name}_{key}.npy", value)
+    np.save(f"{out}/{name}_y.npy", attention(q, k, v, PATTERNS, mask))
+
+
+masked_case("masked", 640, 640)
 np.save(f"{out}/step_dense_y.npy", case("step", 200, 640))  # queries at 440..639
 case("short", 100, 100, sparse=False)                       # below min_tokens: dense
