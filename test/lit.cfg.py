@@ -39,6 +39,7 @@ tools = [
     ToolSubst("ternion-translate", unresolved="fatal"),
     ToolSubst("ternion-run", unresolved="fatal"),
     ToolSubst("ternion-compile", unresolved="fatal"),
+    ToolSubst("ternion-search-attention", unresolved="fatal"),
     ToolSubst("mlir-translate", unresolved="fatal"),
     ToolSubst("mlir-runner", unresolved="fatal"),
     # The ternary kernel test disassembles objects with LLVM 22's, not an older

@@ -287,7 +287,8 @@ int main(int argc, char **argv) {
     }
   }
   llvm::errs() << "ternion-search-attention: searching " << jobs.size() << " heads of "
-               << layers.size() << " layers at density " << density.getValue() << "\n";
+               << layers.size() << " layers at density " << llvm::format("%g", density.getValue())
+               << "\n";
   std::vector<HeadChoice> choices(jobs.size());
   Progress progress(jobs.size(), "heads");
   std::atomic<size_t> next{0};
@@ -308,7 +309,7 @@ int main(int argc, char **argv) {
   file.minTokens = minTokens > 0 ? minTokens.getValue() : std::max<int64_t>(1024, context / 2);
   file.source = (llvm::sys::path::filename(modelPath) + " on " +
                  llvm::sys::path::filename(textPath) + ", " + llvm::Twine(context.getValue()) +
-                 " tokens, density " + llvm::formatv("{0}", density.getValue()))
+                 " tokens, density " + llvm::formatv("{0:g}", density.getValue()))
                     .str();
   file.layers.resize(layers.size());
   for (size_t j = 0; j < jobs.size(); ++j)
