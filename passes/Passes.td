@@ -274,6 +274,8 @@ def TernSparseAttention : Pass<"tern-sparse-attention", "mlir::func::FuncOp"> {
            "Prefills of at least this many tokens run sparse (0: the file's "
            "min_tokens, else 1024)">,
     Option<"function", "function", "std::string", "\"main\"", "The function to annotate">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per function with this pass's counts">
   ];
   let statistics = [
     Statistic<"numLayers", "layers", "Attention ops given sparse patterns">,

@@ -69,9 +69,19 @@ public:
       op.setSparsityAttr(*sparsity);
       ++numLayers;
     }
+    // Statistics are no-ops in NDEBUG builds of MLIR (docs/passes.md).
+    if (report)
+      fn.emitRemark() << "tern-sparse-attention: " << attentions.size() << " layers (min_tokens "
+                      << threshold << "): " << counts.aShape << " a_shape, "
+                      << counts.verticalSlash << " vertical_slash, " << counts.blockSparse
+                      << " block_sparse, " << counts.dense << " dense heads";
   }
 
 private:
+  struct Counts {
+    int64_t aShape = 0, verticalSlash = 0, blockSparse = 0, dense = 0;
+  } counts;
+
   FailureOr<SparseAttentionAttr> buildSparsity(AttentionOp op, size_t layer,
                                                ArrayRef<HeadPattern> heads, int64_t threshold) {
     auto fail = [&]() -> InFlightDiagnostic {
@@ -104,19 +114,19 @@ private:
       switch (head.kind) {
       case HeadPatternKind::Dense:
         attr = DenseHeadAttr::get(ctx);
-        ++numDense;
+        ++numDense, ++counts.dense;
         break;
       case HeadPatternKind::AShape:
         attr = AShapeAttr::getChecked(emitHeadError, ctx, head.first, head.second);
-        ++numAShape;
+        ++numAShape, ++counts.aShape;
         break;
       case HeadPatternKind::VerticalSlash:
         attr = VerticalSlashAttr::getChecked(emitHeadError, ctx, head.first, head.second);
-        ++numVerticalSlash;
+        ++numVerticalSlash, ++counts.verticalSlash;
         break;
       case HeadPatternKind::BlockSparse:
         attr = BlockSparseAttr::getChecked(emitHeadError, ctx, head.first);
-        ++numBlockSparse;
+        ++numBlockSparse, ++counts.blockSparse;
         break;
       }
       if (!attr)

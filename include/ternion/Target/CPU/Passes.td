@@ -347,6 +347,14 @@ def CpuFlashAttention : Pass<"tern-cpu-flash-attention", "mlir::func::FuncOp"> {
     group, so each K/V block is read once for all of them. The tile sizes
     are the CPU's (a 32 x 64 f32 score tile stays in L1).
 
+    An op with `sparsity` (`#tern.sparse_attention`, MInference's per-head
+    patterns) runs prefills of at least `min_tokens` queries sparse: the
+    vertical-slash and block-sparse heads' indices are estimated from the
+    prompt (one `scf.forall` per pattern), then one kernel over (batch,
+    head, block of 64 queries) builds the block's key ranges and gathered
+    columns by the head's pattern and runs the same block step over them
+    (docs/sparse-attention.md).
+
     Runs before `convert-tern-to-linalg`, which lowers the attention ops
     this pass leaves (dynamic head counts) with the reference lowering.
   }];
