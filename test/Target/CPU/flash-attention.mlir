@@ -2,7 +2,7 @@
 
 // Flash attention: the query length picks the tiling at run time. Decode
 // (S == 1) runs one tile per (batch, kv head) holding the group's 4 query
-// heads; prefill runs 32-query tiles per (batch, query head) and stops each
+// heads; prefill runs 64-query tiles per (batch, query head) and stops each
 // tile's key loop at its causal limit. Both stream key blocks (512 keys
 // for decode, 64 for prefill) with a running max, denominator and output.
 // CHECK-LABEL: func.func @gqa_causal
@@ -19,7 +19,7 @@
 // CHECK: } else {
 // Prefill transposes K once, so each tile's Q K^T is a matmul over k^T.
 // CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<1x2x?x32xf32>) outs(%{{.*}} : tensor<1x2x32x?xf32>) permutation = [0, 1, 3, 2]
-// CHECK: %[[TILES:.*]] = arith.ceildivsi %[[S]], %c32
+// CHECK: %[[TILES:.*]] = arith.ceildivsi %[[S]], %c64
 // CHECK: scf.forall (%{{.*}}, %[[H:.*]], %{{.*}}) in (1, 8, %[[TILES]])
 // CHECK: arith.divui %[[H]], %c4
 // CHECK: %[[LIMIT:.*]] = arith.minsi %[[T]], %{{.*}}

@@ -1,5 +1,5 @@
 # Random inputs and numpy references for flash-attention.test: lengths that
-# span several 32-query tiles and 64-key blocks, with partial last blocks.
+# span several 64-query tiles and 64-key blocks, with partial last blocks.
 import sys
 
 import numpy as np

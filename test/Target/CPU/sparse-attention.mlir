@@ -6,7 +6,7 @@
 // the heads of that pattern), then one kernel over (batch, head, block of
 // 64 queries) builds the block's key ranges and columns by the head's
 // pattern (scf.index_switch on a table of pattern codes) and attends to
-// them; shorter prefills take the dense 32-query tiling.
+// them; shorter prefills take the dense 64-query tiling.
 // CHECK-LABEL: func.func @mixed
 // CHECK: %[[S:.*]] = tensor.dim %arg0, %c2
 // CHECK: scf.if
@@ -39,7 +39,7 @@
 // CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c64
 // CHECK: tensor.parallel_insert_slice
 // CHECK: } else {
-// CHECK: arith.ceildivsi %[[S]], %c32
+// CHECK: arith.ceildivsi %[[S]], %c64
 func.func @mixed(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x8xf32>) -> tensor<1x4x?x8xf32> {
   %y = tern.attention %q, %k, %v {scale = 0.25 : f32, causal = true, sparsity = #tern.sparse_attention<min_tokens = 4096, heads = [#tern.a_shape<sink = 64, local = 128>, #tern.vertical_slash<vertical = 40, slash = 102>, #tern.block_sparse<blocks = 4>, #tern.dense]>} : (tensor<1x4x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x8xf32>) -> tensor<1x4x?x8xf32>
   return %y : tensor<1x4x?x8xf32>

@@ -340,12 +340,12 @@ def CpuFlashAttention : Pass<"tern-cpu-flash-attention", "mlir::func::FuncOp"> {
     The CPU's lowering of `tern.attention`, in the flash-attention style: no
     `[S, T]` score matrix exists, only one tile of queries by a block of keys
     at a time, with a running max, denominator and output per row. Prefill
-    (`S > 1`) is an `scf.forall` over (batch, query head, block of 32
+    (`S > 1`) is an `scf.forall` over (batch, query head, block of 64
     queries) whose key loop stops at the causal limit, or skips fully masked
     key blocks when causality comes as a mask; decode (`S == 1`) is an
     `scf.forall` over (batch, kv head) whose rows are the query heads of the
     group, so each K/V block is read once for all of them. The tile sizes
-    are the CPU's (a 32 x 64 f32 score tile stays in L1).
+    are the CPU's (a 64 x 64 f32 score tile stays in L1).
 
     An op with `sparsity` (`#tern.sparse_attention`, MInference's per-head
     patterns) runs prefills of at least `min_tokens` queries sparse: the
