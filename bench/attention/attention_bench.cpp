@@ -62,40 +62,32 @@ struct Budgets {
         slash(100 + context / 1024), blocks(std::max(2L, context / 1024)) {}
 };
 
-/// Keys the kernel computes for the query block at [p0, p1] (64-key chunks
-/// of each range and of the listed columns), against the causal keys of
-/// dense attention. Vertical-slash counts each non-local diagonal as its
-/// own 64-key range and each column as listed: an upper bound (diagonals
-/// and columns that overlap are computed once).
+/// The share of dense attention's work the pattern's kernel does: key
+/// chunks of 64 computed per block of 64 queries (ranges are walked 64 keys
+/// at a time from their start, gathered columns 64 at a time), against the
+/// dense kernel's causal blocks, as ternion-search-attention prices
+/// patterns. Vertical-slash assumes every non-local diagonal is its own
+/// range and every column is listed: an upper bound (the estimate's
+/// diagonals and columns can overlap and merge).
 double density(const std::string &pattern, const Budgets &b, long n) {
   const long block = 64;
+  auto chunks = [&](long keys) { return (keys + block - 1) / block; };
   double sparse = 0, dense = 0;
   for (long p0 = 0; p0 < n; p0 += block) {
-    long p1 = std::min(p0 + block, n) - 1, rows = p1 - p0 + 1;
-    auto causalKeys = [&](long start, long end) { // keys [start, end) of every row, causal
-      double sum = 0;
-      for (long p = p0; p <= p1; ++p)
-        sum += std::max(0L, std::min(end, p + 1) - start);
-      return sum;
-    };
-    dense += causalKeys(0, p1 + 1);
-    long keys = 0; // per row, approximately, for the counted patterns
+    long p1 = std::min(p0 + block, n) - 1, keyEnd = p1 + 1;
+    long denseChunks = chunks(keyEnd);
+    dense += denseChunks;
+    long cost = denseChunks;
     if (pattern == "a_shape") {
-      long window = std::max(0L, p0 - b.aLocal + 1);
-      sparse += b.aSink < window ? causalKeys(0, b.aSink) + causalKeys(window, p1 + 1)
-                                 : causalKeys(0, p1 + 1);
-      continue;
-    }
-    if (pattern == "block_sparse") {
-      long kept = std::min(b.blocks, p1 / block + 1);
-      keys = kept * block;
+      long window = std::max(0L, p0 + 1 - b.aLocal), sink = std::min(b.aSink, keyEnd);
+      cost = sink >= window ? chunks(keyEnd) : chunks(sink) + chunks(keyEnd - window);
+    } else if (pattern == "block_sparse") {
+      cost = std::min(b.blocks, p1 / block + 1);
     } else if (pattern == "vertical_slash") {
-      long local = std::min(100L, p1 + 1) + block - 1;
-      keys = std::min(p1 + 1, local + (b.slash - 100) * block + b.vertical);
-    } else {
-      keys = p1 + 1;
+      long local = std::min(100L, keyEnd) + block - 1; // the forced diagonals, merged
+      cost = chunks(std::min(local, keyEnd)) + (b.slash - 100) + chunks(b.vertical);
     }
-    sparse += std::min<double>(keys, p1 + 1) * rows;
+    sparse += std::min(cost, denseChunks);
   }
   return sparse / dense;
 }

@@ -34,8 +34,12 @@ scored=$(( windows - 1 ))
 skip=$(( scored * context ))
 echo "model: $model, text: $text, context $context: $windows windows, search on window $windows, perplexity on 1..$scored"
 echo "cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) threads"
-dense=$("$bin/ternion-run" "$work/dense.tnx" --perplexity "$text" --context "$context" --chunks "$scored" 2>/dev/null)
-echo "dense: $dense"
+# Seconds of a command (the perplexity runs are whole-model prefills).
+seconds() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); awk "BEGIN { printf \"%.2f\\n\", $t1 - $t0 }" >&3; }
+exec 3>"$work/time"
+dense=$(seconds "$bin/ternion-run" "$work/dense.tnx" --perplexity "$text" --context "$context" --chunks "$scored" 2>/dev/null)
+dense_time=$(tail -1 "$work/time")
+echo "dense: $dense, $dense_time s"
 # A prompt of 1.5 windows' worth of text... capped at the context: the
 # first CONTEXT - 64 tokens' text, continued greedily for 64 tokens.
 prompt=$(head -c $(( context * 3 )) "$text")
@@ -48,12 +52,13 @@ for density in "${densities[@]}"; do
     2>/dev/null | tail -1
   "$bin/ternion-compile" "$model/model-kv.onnx" --tokenizer "$model/tokenizer.model" \
     --attention-patterns "$patterns" -o "$work/sparse-$density.tnx" 2>/dev/null
-  sparse=$("$bin/ternion-run" "$work/sparse-$density.tnx" --perplexity "$text" --context "$context" \
-    --chunks "$scored" 2>/dev/null)
+  sparse=$(seconds "$bin/ternion-run" "$work/sparse-$density.tnx" --perplexity "$text" \
+    --context "$context" --chunks "$scored" 2>/dev/null)
+  sparse_time=$(tail -1 "$work/time")
   "$bin/ternion-run" "$work/sparse-$density.tnx" --prompt "$prompt" -n 64 --greedy --ids \
     --max-context "$context" 2>/dev/null > "$work/sparse-$density.ids" || true
   # How many of the 64 generated tokens agree before the first difference.
   same=$(paste -d' ' <(tr -s ' ' '\n' < "$work/dense.ids") <(tr -s ' ' '\n' < "$work/sparse-$density.ids") |
     awk '$1 != $2 { exit } { n++ } END { print n + 0 }')
-  echo "density $density: $sparse (dense: ${dense#perplexity: }); greedy continuation: first $same of 64 tokens identical"
+  echo "density $density: $sparse (dense: ${dense#perplexity: }), $sparse_time s ($(awk "BEGIN { printf \"%.2f\", $dense_time / $sparse_time }")x); greedy continuation: first $same of 64 tokens identical"
 done
