@@ -58,14 +58,21 @@ TEST(PatternFileTest, NamesTheEntry) {
     return parsed ? std::string() : llvm::toString(parsed.takeError());
   };
   const char *head = R"({"format": "ternion.attention-patterns", "version": 1, "layers": )";
-  EXPECT_EQ(error((std::string(head) + R"([{"heads": [{"pattern": "dense"}]}, {"heads": [{"pattern": "a_shape", "sink": "64", "local": 8}]}]})").c_str()),
-            "p.json: layers[1].heads[0]: 'sink' must be an integer");
-  EXPECT_EQ(error((std::string(head) + R"([{"heads": []}]})").c_str()),
-            "p.json: layers[0]: a layer must be {\"heads\": [...]} with one pattern per query head");
+  EXPECT_EQ(
+      error(
+          (std::string(head) +
+           R"([{"heads": [{"pattern": "dense"}]}, {"heads": [{"pattern": "a_shape", "sink": "64", "local": 8}]}]})")
+              .c_str()),
+      "p.json: layers[1].heads[0]: 'sink' must be an integer");
+  EXPECT_EQ(
+      error((std::string(head) + R"([{"heads": []}]})").c_str()),
+      "p.json: layers[0]: a layer must be {\"heads\": [...]} with one pattern per query head");
   EXPECT_EQ(error((std::string(head) + R"([]})").c_str()),
             "p.json: missing \"layers\": one {\"heads\": [...]} per attention layer");
-  EXPECT_EQ(error(R"({"format": "ternion.attention-patterns", "version": 1, "context": -5, "layers": [{"heads": [{"pattern": "dense"}]}]})"),
-            "p.json: 'context' must not be negative");
+  EXPECT_EQ(
+      error(
+          R"({"format": "ternion.attention-patterns", "version": 1, "context": -5, "layers": [{"heads": [{"pattern": "dense"}]}]})"),
+      "p.json: 'context' must not be negative");
 }
 
 /// A random head of S queries over T keys (the queries at the end).

@@ -58,8 +58,8 @@ struct Budgets {
   long context;
   long aSink = 128, aLocal, vertical, slash, blocks;
   explicit Budgets(long context)
-      : context(context), aLocal(context / 16), vertical(context / 64),
-        slash(100 + context / 1024), blocks(std::max(2L, context / 1024)) {}
+      : context(context), aLocal(context / 16), vertical(context / 64), slash(100 + context / 1024),
+        blocks(std::max(2L, context / 1024)) {}
 };
 
 /// The share of dense attention's work the pattern's kernel does: key
@@ -167,8 +167,8 @@ int main(int argc, char **argv) {
     const char *name;
     std::string budgets;
   } rows[] = {
-      {"a_shape", "sink " + std::to_string(budgets.aSink) + ", local " +
-                      std::to_string(budgets.aLocal)},
+      {"a_shape",
+       "sink " + std::to_string(budgets.aSink) + ", local " + std::to_string(budgets.aLocal)},
       {"vertical_slash", std::to_string(budgets.vertical) + " columns, " +
                              std::to_string(budgets.slash) + " diagonals (density: at most)"},
       {"block_sparse", std::to_string(budgets.blocks) + " blocks of 64"},
@@ -188,7 +188,8 @@ int main(int argc, char **argv) {
   std::printf("\nestimate (probe with it - probe without, same blocks computed):\n");
   std::printf("  vertical_slash %.3f s (%.1f%% of its sparse prefill)\n", verticalSlash - diagonal,
               100 * (verticalSlash - diagonal) / times["vertical_slash"]);
-  std::printf("  block_sparse   %.3f s (%.1f%% of its sparse prefill)\n", blockSparse - sinkDiagonal,
+  std::printf("  block_sparse   %.3f s (%.1f%% of its sparse prefill)\n",
+              blockSparse - sinkDiagonal,
               100 * (blockSparse - sinkDiagonal) / times["block_sparse"]);
   for (tnx_tensor_t *t : inputs)
     tnx_tensor_release(t);

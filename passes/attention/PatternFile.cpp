@@ -89,8 +89,8 @@ public:
     HeadPattern pattern;
     pattern.kind = *kind;
     Budgets names = budgetNames(*kind);
-    for (auto [name, slot] : {std::pair{names.first, &pattern.first},
-                              std::pair{names.second, &pattern.second}}) {
+    for (auto [name, slot] :
+         {std::pair{names.first, &pattern.first}, std::pair{names.second, &pattern.second}}) {
       if (!name)
         continue;
       Expected<int64_t> number = integer(*object, name, where, /*required=*/true);
@@ -101,8 +101,7 @@ public:
     for (const auto &entry : *object) {
       StringRef key = entry.first;
       bool known = key == "pattern" || key == "recall" || key == "density" ||
-                   (names.first && key == names.first) ||
-                   (names.second && key == names.second);
+                   (names.first && key == names.first) || (names.second && key == names.second);
       if (!known)
         return fail(where, "'" + key + "' is not a budget of " + *name);
     }
@@ -128,8 +127,8 @@ public:
       return fail("", "version " + Twine(*version) + " is not supported (this Ternion reads " +
                           Twine(PatternFile::kVersion) + ")");
     PatternFile result;
-    for (auto [key, slot] : {std::pair{"context", &result.context},
-                             std::pair{"min_tokens", &result.minTokens}}) {
+    for (auto [key, slot] :
+         {std::pair{"context", &result.context}, std::pair{"min_tokens", &result.minTokens}}) {
       Expected<int64_t> number = integer(*object, key, "", /*required=*/false);
       if (!number)
         return number.takeError();
@@ -174,8 +173,8 @@ std::string printPatternFile(const PatternFile &file) {
   // one line: the file is meant to be read and edited.
   std::string text;
   raw_string_ostream os(text);
-  os << "{\n  \"format\": \"" << PatternFile::kFormat << "\",\n  \"version\": "
-     << PatternFile::kVersion << ",\n";
+  os << "{\n  \"format\": \"" << PatternFile::kFormat
+     << "\",\n  \"version\": " << PatternFile::kVersion << ",\n";
   if (!file.source.empty()) {
     os << "  \"source\": ";
     json::OStream(os).value(file.source);

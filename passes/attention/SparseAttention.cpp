@@ -54,13 +54,14 @@ public:
     SmallVector<AttentionOp> attentions;
     fn.walk([&](AttentionOp op) { attentions.push_back(op); });
     if (attentions.size() != file->layers.size()) {
-      fn.emitError() << "tern-sparse-attention: '" << patterns << "' has "
-                     << file->layers.size() << " layers, but @" << fn.getSymName() << " has "
-                     << attentions.size() << " attention ops";
+      fn.emitError() << "tern-sparse-attention: '" << patterns << "' has " << file->layers.size()
+                     << " layers, but @" << fn.getSymName() << " has " << attentions.size()
+                     << " attention ops";
       return signalPassFailure();
     }
-    int64_t threshold =
-        minTokens > 0 ? minTokens : file->minTokens > 0 ? file->minTokens : kDefaultMinTokens;
+    int64_t threshold = minTokens > 0         ? minTokens
+                        : file->minTokens > 0 ? file->minTokens
+                                              : kDefaultMinTokens;
     for (auto [layer, op] : llvm::enumerate(attentions)) {
       FailureOr<SparseAttentionAttr> sparsity =
           buildSparsity(op, layer, file->layers[layer], threshold);
@@ -72,9 +73,9 @@ public:
     // Statistics are no-ops in NDEBUG builds of MLIR (docs/passes.md).
     if (report)
       fn.emitRemark() << "tern-sparse-attention: " << attentions.size() << " layers (min_tokens "
-                      << threshold << "): " << counts.aShape << " a_shape, "
-                      << counts.verticalSlash << " vertical_slash, " << counts.blockSparse
-                      << " block_sparse, " << counts.dense << " dense heads";
+                      << threshold << "): " << counts.aShape << " a_shape, " << counts.verticalSlash
+                      << " vertical_slash, " << counts.blockSparse << " block_sparse, "
+                      << counts.dense << " dense heads";
   }
 
 private:

@@ -196,8 +196,8 @@ std::vector<float> attend(const HeadTensors &head, const PatternIndex *index) {
     weights.resize(keys.size());
     double max = -kInf, sum = 0;
     for (size_t i = 0; i < keys.size(); ++i) {
-      weights[i] =
-          head.scale * dot(head.query + r * head.depth, head.key + keys[i] * head.depth, head.depth);
+      weights[i] = head.scale *
+                   dot(head.query + r * head.depth, head.key + keys[i] * head.depth, head.depth);
       max = std::max(max, weights[i]);
     }
     std::fill(acc.begin(), acc.end(), 0.0);
@@ -249,9 +249,8 @@ HeadChoice searchHead(const HeadTensors &head, double density, double minRecall)
     return makePattern(lo);
   };
   int64_t sink = std::min<int64_t>(kBlock, T);
-  evaluate(largestWithin(1, T, [&](int64_t local) {
-    return makePattern(HeadPatternKind::AShape, sink, local);
-  }));
+  evaluate(largestWithin(
+      1, T, [&](int64_t local) { return makePattern(HeadPatternKind::AShape, sink, local); }));
   evaluate(largestWithin(2, std::max<int64_t>(2, ceilDiv(T, kBlock)), [&](int64_t blocks) {
     return makePattern(HeadPatternKind::BlockSparse, blocks, 0);
   }));

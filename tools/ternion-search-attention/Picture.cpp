@@ -130,10 +130,10 @@ std::string renderSvg(const PatternFile &file, const std::vector<ExampleMap> &ex
         if (!kept && a == 0)
           continue;
         os << "<rect x='" << llvm::format("%.1f", x0 + c * cell) << "' y='"
-           << llvm::format("%.1f", mapTop + r * cell) << "' width='"
-           << llvm::format("%.2f", cell) << "' height='" << llvm::format("%.2f", cell)
-           << "' fill='rgb(" << (kept ? gray / 2 + 60 : gray) << "," << gray << ","
-           << (kept ? gray / 3 : gray) << ")'/>\n";
+           << llvm::format("%.1f", mapTop + r * cell) << "' width='" << llvm::format("%.2f", cell)
+           << "' height='" << llvm::format("%.2f", cell) << "' fill='rgb("
+           << (kept ? gray / 2 + 60 : gray) << "," << gray << "," << (kept ? gray / 3 : gray)
+           << ")'/>\n";
       }
     os << "<rect x='" << x0 << "' y='" << mapTop << "' width='" << mapSize << "' height='"
        << mapSize << "' fill='none' stroke='#333'/>\n";

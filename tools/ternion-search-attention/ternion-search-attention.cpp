@@ -106,8 +106,8 @@ public:
     const int width = 30;
     int filled = int(done * width / total);
     llvm::errs() << (terminal ? "\r" : "") << "  [" << std::string(filled, '#')
-                 << std::string(width - filled, '.') << "] " << done << "/" << total << " "
-                 << what << ", " << llvm::format("%.1f s", now() - start)
+                 << std::string(width - filled, '.') << "] " << done << "/" << total << " " << what
+                 << ", " << llvm::format("%.1f s", now() - start)
                  << (terminal && done < total ? "" : "\n");
   }
 
@@ -127,8 +127,7 @@ std::string defaultTokenizer() {
     if (llvm::sys::fs::exists(candidate))
       return std::string(candidate);
   }
-  fail("no --tokenizer given and no tokenizer.model or tokenizer.json beside '" + modelPath +
-       "'");
+  fail("no --tokenizer given and no tokenizer.model or tokenizer.json beside '" + modelPath + "'");
 }
 
 tnx_tensor_t *tensor(tnx_dtype_t dtype, std::vector<int64_t> shape) {
@@ -206,8 +205,13 @@ int main(int argc, char **argv) {
     fail("cannot find ternion-compile beside this program (" + compiler + ")");
   std::string tokenizerArg = "--tokenizer=" + tokenizer;
   std::string contextArg = "--max-context=" + std::to_string(std::max<int64_t>(context, 2048));
-  llvm::SmallVector<llvm::StringRef> compileArgs{compiler,     modelPath,     "-o", exposed,
-                                                 tokenizerArg, contextArg,    "--kv-cache=concat",
+  llvm::SmallVector<llvm::StringRef> compileArgs{compiler,
+                                                 modelPath,
+                                                 "-o",
+                                                 exposed,
+                                                 tokenizerArg,
+                                                 contextArg,
+                                                 "--kv-cache=concat",
                                                  "--expose-attention"};
   llvm::errs() << "ternion-search-attention: compiling " << modelPath
                << " with its attention exposed\n";
@@ -228,8 +232,8 @@ int main(int argc, char **argv) {
     fail("cannot read '" + textPath + "': " + text.getError().message());
   int32_t *rawIds = nullptr;
   size_t count = 0;
-  check(tnx_tokenizer_encode(tok, (*text)->getBufferStart(), (*text)->getBufferSize(), -1,
-                             &rawIds, &count),
+  check(tnx_tokenizer_encode(tok, (*text)->getBufferStart(), (*text)->getBufferSize(), -1, &rawIds,
+                             &count),
         "tokenizing '" + textPath + "'");
   std::vector<int32_t> all(rawIds, rawIds + count);
   tnx_free(rawIds);
@@ -280,10 +284,10 @@ int main(int argc, char **argv) {
       const float *qd = static_cast<const float *>(tnx_tensor_data(layers[l].query));
       const float *kd = static_cast<const float *>(tnx_tensor_data(layers[l].key));
       const float *vd = static_cast<const float *>(tnx_tensor_data(layers[l].value));
-      jobs.push_back({l, h,
-                      HeadTensors{qd + h * q[2] * q[3], kd + (h / group) * k[2] * k[3],
-                                  vd + (h / group) * v[2] * v[3], q[2], k[2], q[3], v[3],
-                                  layers[l].scale}});
+      jobs.push_back(
+          {l, h,
+           HeadTensors{qd + h * q[2] * q[3], kd + (h / group) * k[2] * k[3],
+                       vd + (h / group) * v[2] * v[3], q[2], k[2], q[3], v[3], layers[l].scale}});
     }
   }
   llvm::errs() << "ternion-search-attention: searching " << jobs.size() << " heads of "
@@ -327,10 +331,13 @@ int main(int argc, char **argv) {
   double recallSum = 0, densitySum = 0;
   for (size_t j = 0; j < jobs.size(); ++j) {
     const HeadPattern &p = choices[j].chosen;
-    std::string budget = p.kind == HeadPatternKind::AShape ? llvm::formatv("sink {0} local {1}", p.first, p.second).str()
-                         : p.kind == HeadPatternKind::VerticalSlash ? llvm::formatv("{0} v, {1} s", p.first, p.second).str()
-                         : p.kind == HeadPatternKind::BlockSparse ? llvm::formatv("{0} blocks", p.first).str()
-                                                                  : std::string("-");
+    std::string budget = p.kind == HeadPatternKind::AShape
+                             ? llvm::formatv("sink {0} local {1}", p.first, p.second).str()
+                         : p.kind == HeadPatternKind::VerticalSlash
+                             ? llvm::formatv("{0} v, {1} s", p.first, p.second).str()
+                         : p.kind == HeadPatternKind::BlockSparse
+                             ? llvm::formatv("{0} blocks", p.first).str()
+                             : std::string("-");
     std::string others;
     std::map<HeadPatternKind, double> best;
     for (const HeadPattern &c : choices[j].candidates)

@@ -106,15 +106,16 @@ protected:
   AffineExpr d(unsigned i) { return getAffineDimExpr(i, ctx); }
 
   /// One key block: returns the updated (m, l, acc).
-  std::tuple<Value, Value, Value> attendBlock(OpBuilder &b, Location loc, Value qTile,
-                                              Value kTile, Value vTile, Value m, Value l,
-                                              Value acc, const TilePosition &pos);
+  std::tuple<Value, Value, Value> attendBlock(OpBuilder &b, Location loc, Value qTile, Value kTile,
+                                              Value vTile, Value m, Value l, Value acc,
+                                              const TilePosition &pos);
   /// The mask value at (row, column) of a tile, read with tensor.extract
   /// (broadcast dims of the mask read index 0).
   Value maskAt(OpBuilder &b, Location loc, const TilePosition &pos, Value row, Value col);
   /// True when every mask entry of the block (rows x cols at `pos`) is at
   /// most kMaskedBelow: a block above the diagonal of a causal mask.
-  Value blockFullyMasked(OpBuilder &b, Location loc, const TilePosition &pos, Value rows, Value cols);
+  Value blockFullyMasked(OpBuilder &b, Location loc, const TilePosition &pos, Value rows,
+                         Value cols);
   /// True when every row of m has a maximum above kSeenAbove, i.e. has met
   /// a key its mask allows.
   Value rowsSeen(OpBuilder &b, Location loc, Value m);
@@ -152,11 +153,10 @@ protected:
   Value scale, negInf, zero;
 };
 
-
 /// The builder for `op`: the sparse one (SparseAttention.cpp) when the op
 /// carries #tern.sparse_attention, else the dense one.
-std::unique_ptr<FlashAttentionBuilder>
-makeAttentionBuilder(AttentionOp op, Value q, Value k, Value v, Value mask, int64_t group);
+std::unique_ptr<FlashAttentionBuilder> makeAttentionBuilder(AttentionOp op, Value q, Value k,
+                                                            Value v, Value mask, int64_t group);
 
 } // namespace ternion::cpu
 

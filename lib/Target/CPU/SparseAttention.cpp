@@ -26,6 +26,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "FlashAttentionBuilder.h"
+#include "TopK.h"
 
 #include "ternion/Conversion/LinalgBuilders.h"
 #include "ternion/Conversion/ShapeUtils.h"
@@ -51,10 +52,12 @@ namespace {
 constexpr int64_t kSparseBlock = SparseAttentionAttr::kBlock;
 
 /// Each head's pattern as a number, for scf.index_switch.
-enum PatternCode : int64_t { kDenseCode = 0, kAShapeCode = 1, kVerticalSlashCode = 2,
-                             kBlockSparseCode = 3 };
-
-Value c(OpBuilder &b, Location loc, int64_t v) { return indexConstant(b, loc, v); }
+enum PatternCode : int64_t {
+  kDenseCode = 0,
+  kAShapeCode = 1,
+  kVerticalSlashCode = 2,
+  kBlockSparseCode = 3
+};
 
 SmallVector<OpFoldResult> ones(OpBuilder &b, unsigned n) {
   return SmallVector<OpFoldResult>(n, b.getIndexAttr(1));
@@ -98,117 +101,6 @@ SmallVector<Value> ifElse(OpBuilder &b, Location loc, Value condition,
       .getResults();
 }
 
-/// A key in [0, 2^32) whose unsigned order is the float order of `x` (the
-/// sign bit flipped for positives, every bit for negatives), widened to i64
-/// so that the bisection's bounds need no unsigned arithmetic.
-Value orderKey(OpBuilder &b, Location loc, Value x) {
-  Type i32 = b.getI32Type(), i64 = b.getI64Type();
-  Value bits = arith::BitcastOp::create(b, loc, i32, x);
-  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, bits,
-                                         arith::ConstantIntOp::create(b, loc, i32, 0));
-  Value flipped = arith::SelectOp::create(
-      b, loc, negative,
-      arith::XOrIOp::create(b, loc, bits, arith::ConstantIntOp::create(b, loc, i32, -1)),
-      arith::XOrIOp::create(
-          b, loc, bits,
-          arith::ConstantIntOp::create(b, loc, i32, std::numeric_limits<int32_t>::min())));
-  return arith::ExtUIOp::create(b, loc, i64, flipped);
-}
-
-/// Indices of the `k` largest entries of the f32 `scores[0, n)` in
-/// ascending index order, written from position 0 of the 1-D index tensor
-/// `out`; returns (out, count), count = min(k, eligible entries). -inf and
-/// NaN are never chosen (causally masked entries), ties go to the lower
-/// index. An exact bisection over the entries' order keys finds the k-th
-/// largest in 33 counting passes, then one pass keeps what is above it:
-/// O(33 n) with no sort and no scratch memory, and the kept indices come
-/// out sorted, which is the order the index builder wants.
-std::pair<Value, Value> topK(OpBuilder &b, Location loc, Value scores, Value n, Value k,
-                             Value out) {
-  Type i64 = b.getI64Type();
-  Value c0 = c(b, loc, 0), c1 = c(b, loc, 1);
-  Value negInf = floatConst(b, loc, b.getF32Type(), -std::numeric_limits<double>::infinity());
-  auto i64Const = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i64, v); };
-  // The scores as f32 (f16 models' too), for the order keys.
-  auto scoreAt = [&](OpBuilder &b, Location l, Value i) {
-    return convertFloat(b, l, extract(b, l, scores, {i}), b.getF32Type());
-  };
-  auto eligible = [&](OpBuilder &b, Location l, Value x) {
-    return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, negInf);
-  };
-  // How many eligible entries have an order key >= t.
-  auto countAtLeast = [&](OpBuilder &b, Location loc, Value t) -> Value {
-    Value zero64 = arith::ConstantIntOp::create(b, loc, i64, 0);
-    return scf::ForOp::create(
-               b, loc, c0, n, c1, ValueRange{zero64},
-               [&](OpBuilder &b, Location l, Value i, ValueRange count) {
-                 Value x = scoreAt(b, l, i);
-                 Value hit = arith::AndIOp::create(
-                     b, l, eligible(b, l, x),
-                     arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge, orderKey(b, l, x), t));
-                 Value add = arith::ExtUIOp::create(b, l, i64, hit);
-                 scf::YieldOp::create(b, l, ValueRange{arith::AddIOp::create(b, l, count[0], add)});
-               })
-        .getResult(0);
-  };
-  Value k64 = arith::IndexCastOp::create(b, loc, i64, k);
-  // Invariant: count(lo) >= k > count(hi), or lo is the lowest eligible key
-  // when fewer than k entries are eligible.
-  Value lowest = arith::AddIOp::create(b, loc, orderKey(b, loc, negInf), i64Const(1));
-  Value highest = i64Const(int64_t(1) << 32);
-  auto search = scf::ForOp::create(
-      b, loc, c0, c(b, loc, 33), c1, ValueRange{lowest, highest},
-      [&](OpBuilder &b, Location l, Value, ValueRange bounds) {
-        Value lo = bounds[0], hi = bounds[1];
-        Value open = arith::CmpIOp::create(
-            b, l, arith::CmpIPredicate::sgt, arith::SubIOp::create(b, l, hi, lo),
-            arith::ConstantIntOp::create(b, l, i64, 1));
-        auto next = ifElse(
-            b, l, open,
-            [&](OpBuilder &b, Location l) -> SmallVector<Value> {
-              Value mid = arith::ShRUIOp::create(b, l, arith::AddIOp::create(b, l, lo, hi),
-                                                 arith::ConstantIntOp::create(b, l, i64, 1));
-              Value enough = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
-                                                   countAtLeast(b, l, mid), k64);
-              return {arith::SelectOp::create(b, l, enough, mid, lo),
-                      arith::SelectOp::create(b, l, enough, hi, mid)};
-            },
-            [&](OpBuilder &, Location) -> SmallVector<Value> { return {lo, hi}; });
-        scf::YieldOp::create(b, l, next);
-      });
-  Value threshold = search.getResult(0);
-  Value above = countAtLeast(b, loc, arith::AddIOp::create(b, loc, threshold, i64Const(1)));
-  Value ties = arith::SubIOp::create(b, loc, k64, above);
-  auto keep = scf::ForOp::create(
-      b, loc, c0, n, c1, ValueRange{out, c0, i64Const(0)},
-      [&](OpBuilder &b, Location l, Value i, ValueRange state) {
-        Value x = scoreAt(b, l, i);
-        Value key = orderKey(b, l, x);
-        Value ok = eligible(b, l, x);
-        Value greater = arith::AndIOp::create(
-            b, l, ok, arith::CmpIOp::create(b, l, arith::CmpIPredicate::ugt, key, threshold));
-        Value tie = arith::AndIOp::create(
-            b, l, ok,
-            arith::AndIOp::create(
-                b, l, arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, key, threshold),
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, state[2], ties)));
-        Value take = arith::OrIOp::create(b, l, greater, tie);
-        Value written = ifElse(
-            b, l, take,
-            [&](OpBuilder &b, Location l) -> SmallVector<Value> {
-              return {insert(b, l, i, state[0], {state[1]})};
-            },
-            [&](OpBuilder &, Location) -> SmallVector<Value> { return {state[0]}; })[0];
-        Value count = addIndex(b, l, state[1], arith::IndexCastOp::create(
-                                                   b, l, b.getIndexType(),
-                                                   arith::ExtUIOp::create(b, l, i64, take)));
-        Value tiesTaken =
-            arith::AddIOp::create(b, l, state[2], arith::ExtUIOp::create(b, l, i64, tie));
-        scf::YieldOp::create(b, l, ValueRange{written, count, tiesTaken});
-      });
-  return {keep.getResult(0), keep.getResult(1)};
-}
-
 class SparseAttentionBuilder : public FlashAttentionBuilder {
 public:
   SparseAttentionBuilder(AttentionOp op, Value q, Value k, Value v, Value mask, int64_t group,
@@ -241,7 +133,7 @@ public:
 protected:
   Value buildPrefill(OpBuilder &b, Location loc, Value init) override {
     Value isLong = cmpIndex(b, loc, arith::CmpIPredicate::sge, queries,
-                            c(b, loc, sparsity.getMinTokens()));
+                            indexConstant(b, loc, sparsity.getMinTokens()));
     return ifElse(
         b, loc, isLong,
         [&](OpBuilder &b, Location l) -> SmallVector<Value> { return {sparsePrefill(b, l, init)}; },
@@ -299,7 +191,8 @@ private:
   }
   /// min(budget, limit), at least 1 so that every index tensor can be read.
   Value capacity(OpBuilder &b, Location loc, int64_t budget, Value limit) {
-    return maxIndex(b, loc, minIndex(b, loc, c(b, loc, budget), limit), c(b, loc, 1));
+    return maxIndex(b, loc, minIndex(b, loc, indexConstant(b, loc, budget), limit),
+                    indexConstant(b, loc, 1));
   }
   Value emptyIndices(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes) {
     return emptyTensor(b, loc, sizes, b.getIndexType());
@@ -317,39 +210,38 @@ private:
 
 Value SparseAttentionBuilder::meanPool(OpBuilder &b, Location loc, Value source, Value bi,
                                        Value head, Value rows) {
-  Value c0 = c(b, loc, 0), c1 = c(b, loc, 1), block = c(b, loc, kSparseBlock);
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1),
+        block = indexConstant(b, loc, kSparseBlock);
   Value blocks = arith::CeilDivSIOp::create(b, loc, rows, block);
   Value depth = tensor::DimOp::create(b, loc, source, 3);
   Value pooled = filledTensor(b, loc, {blocks, depth}, zero);
   // Sums of each block's rows, then a division by the block's row count
   // (the last block may be partial): S * D adds per head, next to the
   // S * T * D of attention.
-  pooled = scf::ForOp::create(
-               b, loc, c0, rows, c1, ValueRange{pooled},
-               [&](OpBuilder &b, Location l, Value row, ValueRange acc) {
-                 Value at = arith::DivUIOp::create(b, l, row, block);
-                 auto inner = scf::ForOp::create(
-                     b, l, c0, depth, c1, acc,
-                     [&](OpBuilder &b, Location l, Value d, ValueRange acc) {
-                       Value sum = arith::AddFOp::create(
-                           b, l, extract(b, l, acc[0], {at, d}),
-                           extract(b, l, source, {bi, head, row, d}));
-                       scf::YieldOp::create(b, l, ValueRange{insert(b, l, sum, acc[0], {at, d})});
-                     });
-                 scf::YieldOp::create(b, l, inner.getResults());
-               })
-               .getResult(0);
+  pooled =
+      scf::ForOp::create(
+          b, loc, c0, rows, c1, ValueRange{pooled},
+          [&](OpBuilder &b, Location l, Value row, ValueRange acc) {
+            Value at = arith::DivUIOp::create(b, l, row, block);
+            auto inner = scf::ForOp::create(
+                b, l, c0, depth, c1, acc, [&](OpBuilder &b, Location l, Value d, ValueRange acc) {
+                  Value sum = arith::AddFOp::create(b, l, extract(b, l, acc[0], {at, d}),
+                                                    extract(b, l, source, {bi, head, row, d}));
+                  scf::YieldOp::create(b, l, ValueRange{insert(b, l, sum, acc[0], {at, d})});
+                });
+            scf::YieldOp::create(b, l, inner.getResults());
+          })
+          .getResult(0);
   AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
   Value out = emptyTensor(b, loc, {blocks, depth}, element);
   return buildGeneric(b, loc, out.getType(), ValueRange{pooled}, out, {id2, id2},
                       {IT::parallel, IT::parallel},
                       [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                        Value first = arith::MulIOp::create(
-                            b, l, linalg::IndexOp::create(b, l, 0), block);
+                        Value first =
+                            arith::MulIOp::create(b, l, linalg::IndexOp::create(b, l, 0), block);
                         Value count = minIndex(b, l, block, subIndex(b, l, rows, first));
                         Value asFloat = arith::UIToFPOp::create(
-                            b, l, element,
-                            arith::IndexCastOp::create(b, l, b.getI64Type(), count));
+                            b, l, element, arith::IndexCastOp::create(b, l, b.getI64Type(), count));
                         return {arith::DivFOp::create(b, l, a[0], asFloat)};
                       })
       .getResult(0);
@@ -358,16 +250,19 @@ Value SparseAttentionBuilder::meanPool(OpBuilder &b, Location loc, Value source,
 SmallVector<Value> SparseAttentionBuilder::estimateHeadVerticalSlash(OpBuilder &b, Location loc,
                                                                      Value bi, Value h, Value nv,
                                                                      Value ns) {
-  Value c0 = c(b, loc, 0), c1 = c(b, loc, 1);
-  Value kvHead = group == 1 ? h : Value(arith::DivUIOp::create(b, loc, h, c(b, loc, group)));
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
+  Value kvHead =
+      group == 1 ? h : Value(arith::DivUIOp::create(b, loc, h, indexConstant(b, loc, group)));
   // The last L = min(64, S) queries against every key.
-  Value last = minIndex(b, loc, c(b, loc, VerticalSlashAttr::kEstimateQueries), queries);
+  Value last =
+      minIndex(b, loc, indexConstant(b, loc, VerticalSlashAttr::kEstimateQueries), queries);
   Value qStart = subIndex(b, loc, queries, last);
   int64_t depth = cast<RankedTensorType>(q.getType()).getDimSize(3);
   Value qLast = tensor::ExtractSliceOp::create(
       b, loc, RankedTensorType::get({ShapedType::kDynamic, depth}, element), q,
       ArrayRef<OpFoldResult>{bi, h, qStart, b.getIndexAttr(0)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), last, getAsOpFoldResult(headDim)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), last,
+                             getAsOpFoldResult(headDim)},
       ones(b, 4));
   Value kAll = tensor::ExtractSliceOp::create(
       b, loc, RankedTensorType::get({depth, ShapedType::kDynamic}, element), keyTransposed,
@@ -387,19 +282,18 @@ SmallVector<Value> SparseAttentionBuilder::estimateHeadVerticalSlash(OpBuilder &
                .getResult(0);
   TilePosition pos{bi, h, qStart, /*rowsAreHeads=*/false, c0, /*keysTransposed=*/true};
   Value masked = emptyTensor(b, loc, {last, keys}, element);
-  masked = buildGeneric(
-               b, loc, masked.getType(), ValueRange{scores}, masked, {id2, id2},
-               {IT::parallel, IT::parallel},
-               [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                 Value x = arith::MulFOp::create(b, l, a[0], scale);
-                 Value row = linalg::IndexOp::create(b, l, 0);
-                 Value col = linalg::IndexOp::create(b, l, 1);
-                 if (mask)
-                   x = arith::AddFOp::create(b, l, x, maskAt(b, l, pos, row, col));
-                 Value position = addIndex(b, l, pos.query(b, l, row), offset);
-                 Value future = cmpIndex(b, l, arith::CmpIPredicate::sgt, col, position);
-                 return {arith::SelectOp::create(b, l, future, negInf, x)};
-               })
+  masked = buildGeneric(b, loc, masked.getType(), ValueRange{scores}, masked, {id2, id2},
+                        {IT::parallel, IT::parallel},
+                        [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                          Value x = arith::MulFOp::create(b, l, a[0], scale);
+                          Value row = linalg::IndexOp::create(b, l, 0);
+                          Value col = linalg::IndexOp::create(b, l, 1);
+                          if (mask)
+                            x = arith::AddFOp::create(b, l, x, maskAt(b, l, pos, row, col));
+                          Value position = addIndex(b, l, pos.query(b, l, row), offset);
+                          Value future = cmpIndex(b, l, arith::CmpIPredicate::sgt, col, position);
+                          return {arith::SelectOp::create(b, l, future, negInf, x)};
+                        })
                .getResult(0);
   // Softmax per row; each row's own key is allowed, so its max is finite.
   Value rowMax = filledTensor(b, loc, {last}, negInf);
@@ -412,31 +306,30 @@ SmallVector<Value> SparseAttentionBuilder::estimateHeadVerticalSlash(OpBuilder &
   Value probabilities = emptyTensor(b, loc, {last, keys}, element);
   Value underflow = floatConst(b, loc, element, kExpUnderflow);
   probabilities =
-      buildGeneric(b, loc, probabilities.getType(), ValueRange{masked, rowMax}, probabilities,
-                   {id2, rowOf2, id2}, {IT::parallel, IT::parallel},
-                   [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                     Value diff = arith::SubFOp::create(b, l, a[0], a[1]);
-                     Value tiny =
-                         arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, diff, underflow);
-                     return {arith::SelectOp::create(b, l, tiny, zero,
-                                                     math::ExpOp::create(b, l, diff))};
-                   })
+      buildGeneric(
+          b, loc, probabilities.getType(), ValueRange{masked, rowMax}, probabilities,
+          {id2, rowOf2, id2}, {IT::parallel, IT::parallel},
+          [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+            Value diff = arith::SubFOp::create(b, l, a[0], a[1]);
+            Value tiny = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, diff, underflow);
+            return {arith::SelectOp::create(b, l, tiny, zero, math::ExpOp::create(b, l, diff))};
+          })
           .getResult(0);
   Value rowSum = filledTensor(b, loc, {last}, zero);
-  rowSum = buildGeneric(b, loc, rowSum.getType(), ValueRange{probabilities}, rowSum,
-                        {id2, rowOf2}, {IT::parallel, IT::reduction},
-                        [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                          return {arith::AddFOp::create(b, l, a[0], a[1],
-                                                        arith::FastMathFlags::reassoc)};
-                        })
+  rowSum = buildGeneric(
+               b, loc, rowSum.getType(), ValueRange{probabilities}, rowSum, {id2, rowOf2},
+               {IT::parallel, IT::reduction},
+               [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                 return {arith::AddFOp::create(b, l, a[0], a[1], arith::FastMathFlags::reassoc)};
+               })
                .getResult(0);
   // Column sums of the normalized rows: sum_r p[r, c] / l[r].
   Value vertical = filledTensor(b, loc, {keys}, zero);
   vertical = buildGeneric(b, loc, vertical.getType(), ValueRange{probabilities, rowSum}, vertical,
                           {id2, rowOf2, colOf2}, {IT::reduction, IT::parallel},
                           [](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                            return {arith::AddFOp::create(
-                                b, l, a[2], arith::DivFOp::create(b, l, a[0], a[1]))};
+                            return {arith::AddFOp::create(b, l, a[2],
+                                                          arith::DivFOp::create(b, l, a[0], a[1]))};
                           })
                  .getResult(0);
   // Diagonal sums: slash[p_r - c] += p[r, c] / l[r] for the keys c <= p_r
@@ -454,10 +347,8 @@ SmallVector<Value> SparseAttentionBuilder::estimateHeadVerticalSlash(OpBuilder &
                       Value diagonal = subIndex(b, l, position, col);
                       Value p = arith::MulFOp::create(
                           b, l, extract(b, l, probabilities, {row, col}), inverse);
-                      Value sum =
-                          arith::AddFOp::create(b, l, extract(b, l, acc[0], {diagonal}), p);
-                      scf::YieldOp::create(b, l,
-                                           ValueRange{insert(b, l, sum, acc[0], {diagonal})});
+                      Value sum = arith::AddFOp::create(b, l, extract(b, l, acc[0], {diagonal}), p);
+                      scf::YieldOp::create(b, l, ValueRange{insert(b, l, sum, acc[0], {diagonal})});
                     });
                 scf::YieldOp::create(b, l, inner.getResults());
               })
@@ -467,10 +358,9 @@ SmallVector<Value> SparseAttentionBuilder::estimateHeadVerticalSlash(OpBuilder &
   Value posInf = floatConst(b, loc, element, std::numeric_limits<double>::infinity());
   AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
   auto force = [&](Value scores, int64_t forced, Value budget) {
-    Value limit = minIndex(b, loc, c(b, loc, forced), budget);
+    Value limit = minIndex(b, loc, indexConstant(b, loc, forced), budget);
     Value out = emptyTensor(b, loc, {keys}, element);
-    return buildGeneric(b, loc, out.getType(), ValueRange{scores}, out, {id1, id1},
-                        {IT::parallel},
+    return buildGeneric(b, loc, out.getType(), ValueRange{scores}, out, {id1, id1}, {IT::parallel},
                         [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
                           Value low = cmpIndex(b, l, arith::CmpIPredicate::slt,
                                                linalg::IndexOp::create(b, l, 0), limit);
@@ -481,12 +371,14 @@ SmallVector<Value> SparseAttentionBuilder::estimateHeadVerticalSlash(OpBuilder &
   vertical = force(vertical, VerticalSlashAttr::kForcedVertical, nv);
   slash = force(slash, VerticalSlashAttr::kForcedSlash, ns);
   auto [verticals, verticalCount] =
-      topK(b, loc, vertical, keys, nv, emptyIndices(b, loc, {columnCapacity}));
-  auto [slashes, slashCount] = topK(b, loc, slash, keys, ns, emptyIndices(b, loc, {slashCapacity}));
+      buildTopK(b, loc, vertical, keys, nv, emptyIndices(b, loc, {columnCapacity}));
+  auto [slashes, slashCount] =
+      buildTopK(b, loc, slash, keys, ns, emptyIndices(b, loc, {slashCapacity}));
   return {verticals, verticalCount, slashes, slashCount};
 }
 
-SparseAttentionBuilder::VerticalSlashEstimate SparseAttentionBuilder::estimateVerticalSlash(OpBuilder &b, Location loc) {
+SparseAttentionBuilder::VerticalSlashEstimate
+SparseAttentionBuilder::estimateVerticalSlash(OpBuilder &b, Location loc) {
   int64_t heads = verticalSlashHeads.size();
   Value headTable = indexTable(b, loc, verticalSlashHeads);
   Value firstTable = indexTable(b, loc, firsts), secondTable = indexTable(b, loc, seconds);
@@ -521,8 +413,10 @@ SparseAttentionBuilder::VerticalSlashEstimate SparseAttentionBuilder::estimateVe
 SmallVector<Value> SparseAttentionBuilder::estimateHeadBlockSparse(OpBuilder &b, Location loc,
                                                                    Value bi, Value h,
                                                                    Value budget) {
-  Value c0 = c(b, loc, 0), c1 = c(b, loc, 1), block = c(b, loc, kSparseBlock);
-  Value kvHead = group == 1 ? h : Value(arith::DivUIOp::create(b, loc, h, c(b, loc, group)));
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1),
+        block = indexConstant(b, loc, kSparseBlock);
+  Value kvHead =
+      group == 1 ? h : Value(arith::DivUIOp::create(b, loc, h, indexConstant(b, loc, group)));
   Value queryPool = meanPool(b, loc, q, bi, h, queries);
   Value keyPool = meanPool(b, loc, k, bi, kvHead, keys);
   Value scores = filledTensor(b, loc, {queryBlocks, keyBlocks}, zero);
@@ -550,21 +444,21 @@ SmallVector<Value> SparseAttentionBuilder::estimateHeadBlockSparse(OpBuilder &b,
             ArrayRef<OpFoldResult>{b.getIndexAttr(1), keyBlocks}, ones(b, 2));
         AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
         Value forced = emptyTensor(b, l, {keyBlocks}, element);
-        forced = buildGeneric(
-                     b, l, forced.getType(), ValueRange{rowScores}, forced, {id1, id1},
-                     {IT::parallel},
-                     [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                       Value col = linalg::IndexOp::create(b, l, 0);
-                       Value future = cmpIndex(b, l, arith::CmpIPredicate::sgt, col, lastDiagonal);
-                       Value kept = arith::OrIOp::create(
-                           b, l, cmpIndex(b, l, arith::CmpIPredicate::eq, col, c(b, l, 0)),
-                           cmpIndex(b, l, arith::CmpIPredicate::sge, col, firstDiagonal));
-                       Value x = arith::SelectOp::create(b, l, kept, posInf, a[0]);
-                       return {arith::SelectOp::create(b, l, future, negInf, x)};
-                     })
-                     .getResult(0);
+        forced =
+            buildGeneric(
+                b, l, forced.getType(), ValueRange{rowScores}, forced, {id1, id1}, {IT::parallel},
+                [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+                  Value col = linalg::IndexOp::create(b, l, 0);
+                  Value future = cmpIndex(b, l, arith::CmpIPredicate::sgt, col, lastDiagonal);
+                  Value kept = arith::OrIOp::create(
+                      b, l, cmpIndex(b, l, arith::CmpIPredicate::eq, col, indexConstant(b, l, 0)),
+                      cmpIndex(b, l, arith::CmpIPredicate::sge, col, firstDiagonal));
+                  Value x = arith::SelectOp::create(b, l, kept, posInf, a[0]);
+                  return {arith::SelectOp::create(b, l, future, negInf, x)};
+                })
+                .getResult(0);
         auto [kept, count] =
-            topK(b, l, forced, keyBlocks, budget, emptyIndices(b, l, {blockCapacity}));
+            buildTopK(b, l, forced, keyBlocks, budget, emptyIndices(b, l, {blockCapacity}));
         Value nextBlocks = tensor::InsertSliceOp::create(
             b, l, kept, acc[0], ArrayRef<OpFoldResult>{row, b.getIndexAttr(0)},
             ArrayRef<OpFoldResult>{b.getIndexAttr(1), blockCapacity}, ones(b, 2));
@@ -573,12 +467,12 @@ SmallVector<Value> SparseAttentionBuilder::estimateHeadBlockSparse(OpBuilder &b,
   return {rows.getResult(0), rows.getResult(1)};
 }
 
-SparseAttentionBuilder::BlockSparseEstimate SparseAttentionBuilder::estimateBlockSparse(OpBuilder &b, Location loc) {
+SparseAttentionBuilder::BlockSparseEstimate
+SparseAttentionBuilder::estimateBlockSparse(OpBuilder &b, Location loc) {
   int64_t heads = blockSparseHeads.size();
   Value headTable = indexTable(b, loc, blockSparseHeads);
   Value firstTable = indexTable(b, loc, firsts);
-  Value blocks =
-      emptyIndices(b, loc, {batch, b.getIndexAttr(heads), queryBlocks, blockCapacity});
+  Value blocks = emptyIndices(b, loc, {batch, b.getIndexAttr(heads), queryBlocks, blockCapacity});
   Value counts = emptyIndices(b, loc, {batch, b.getIndexAttr(heads), queryBlocks});
   auto forall = scf::ForallOp::create(
       b, loc, ArrayRef<OpFoldResult>{getAsOpFoldResult(batch), b.getIndexAttr(heads)},
@@ -598,8 +492,7 @@ SparseAttentionBuilder::BlockSparseEstimate SparseAttentionBuilder::estimateBloc
             ones(b, 4));
         tensor::ParallelInsertSliceOp::create(
             b, l, found[1], args[3], ArrayRef<OpFoldResult>{bi, slot, b.getIndexAttr(0)},
-            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), queryBlocks},
-            ones(b, 3));
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1), queryBlocks}, ones(b, 3));
       });
   return {forall.getResult(0), forall.getResult(1)};
 }
@@ -607,12 +500,12 @@ SparseAttentionBuilder::BlockSparseEstimate SparseAttentionBuilder::estimateBloc
 std::pair<Value, Value> SparseAttentionBuilder::appendRange(OpBuilder &b, Location loc,
                                                             Value ranges, Value count, Value start,
                                                             Value end) {
-  Value c0 = c(b, loc, 0), c1 = c(b, loc, 1);
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
   Value lastIndex = maxIndex(b, loc, subIndex(b, loc, count, c1), c0);
   Value lastEnd = extract(b, loc, ranges, {lastIndex, c1});
-  Value merges = arith::AndIOp::create(
-      b, loc, cmpIndex(b, loc, arith::CmpIPredicate::sgt, count, c0),
-      cmpIndex(b, loc, arith::CmpIPredicate::sle, start, lastEnd));
+  Value merges =
+      arith::AndIOp::create(b, loc, cmpIndex(b, loc, arith::CmpIPredicate::sgt, count, c0),
+                            cmpIndex(b, loc, arith::CmpIPredicate::sle, start, lastEnd));
   SmallVector<Value> next = ifElse(
       b, loc, merges,
       [&](OpBuilder &b, Location l) -> SmallVector<Value> {
@@ -627,11 +520,12 @@ std::pair<Value, Value> SparseAttentionBuilder::appendRange(OpBuilder &b, Locati
   return {next[0], next[1]};
 }
 
-SparseAttentionBuilder::BlockIndex SparseAttentionBuilder::indexBlock(OpBuilder &b, Location loc, Value bi, Value h,
-                                              Value p0, Value p1,
-                                              const VerticalSlashEstimate &vs,
-                                              const BlockSparseEstimate &bs, Value queryBlock) {
-  Value c0 = c(b, loc, 0), c1 = c(b, loc, 1), block = c(b, loc, kSparseBlock);
+SparseAttentionBuilder::BlockIndex
+SparseAttentionBuilder::indexBlock(OpBuilder &b, Location loc, Value bi, Value h, Value p0,
+                                   Value p1, const VerticalSlashEstimate &vs,
+                                   const BlockSparseEstimate &bs, Value queryBlock) {
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1),
+        block = indexConstant(b, loc, kSparseBlock);
   Value keyEnd = addIndex(b, loc, p1, c1);
   Type indexType = b.getIndexType();
   Value emptyRanges = emptyIndices(b, loc, {rangeCapacity, b.getIndexAttr(2)});
@@ -647,8 +541,8 @@ SparseAttentionBuilder::BlockIndex SparseAttentionBuilder::indexBlock(OpBuilder 
       cases.push_back(present);
   SmallVector<Type> types{emptyRanges.getType(), indexType, emptyColumns.getType(), indexType};
   auto indexSwitch = scf::IndexSwitchOp::create(b, loc, types, code, cases, cases.size());
-  auto yieldIndex = [&](OpBuilder &b, Location l, Value ranges, Value rangeCount,
-                        Value columns, Value columnCount) {
+  auto yieldIndex = [&](OpBuilder &b, Location l, Value ranges, Value rangeCount, Value columns,
+                        Value columnCount) {
     scf::YieldOp::create(b, l, ValueRange{ranges, rangeCount, columns, columnCount});
   };
   {
@@ -670,15 +564,15 @@ SparseAttentionBuilder::BlockIndex SparseAttentionBuilder::indexBlock(OpBuilder 
       yieldIndex(b, loc, ranges, count, emptyColumns, c0);
     } else if (caseCode == kBlockSparseCode) {
       Value kept = extract(b, loc, bs.counts, {bi, slot, queryBlock});
-      auto loop = scf::ForOp::create(
-          b, loc, c0, kept, c1, ValueRange{emptyRanges, c0},
-          [&](OpBuilder &b, Location l, Value i, ValueRange acc) {
-            Value keyBlock = extract(b, l, bs.blocks, {bi, slot, queryBlock, i});
-            Value start = arith::MulIOp::create(b, l, keyBlock, block);
-            Value end = minIndex(b, l, addIndex(b, l, start, block), keyEnd);
-            auto [ranges, count] = appendRange(b, l, acc[0], acc[1], start, end);
-            scf::YieldOp::create(b, l, ValueRange{ranges, count});
-          });
+      auto loop =
+          scf::ForOp::create(b, loc, c0, kept, c1, ValueRange{emptyRanges, c0},
+                             [&](OpBuilder &b, Location l, Value i, ValueRange acc) {
+                               Value keyBlock = extract(b, l, bs.blocks, {bi, slot, queryBlock, i});
+                               Value start = arith::MulIOp::create(b, l, keyBlock, block);
+                               Value end = minIndex(b, l, addIndex(b, l, start, block), keyEnd);
+                               auto [ranges, count] = appendRange(b, l, acc[0], acc[1], start, end);
+                               scf::YieldOp::create(b, l, ValueRange{ranges, count});
+                             });
       yieldIndex(b, loc, loop.getResult(0), loop.getResult(1), emptyColumns, c0);
     } else {
       assert(caseCode == kVerticalSlashCode);
@@ -699,7 +593,9 @@ SparseAttentionBuilder::BlockIndex SparseAttentionBuilder::indexBlock(OpBuilder 
                   auto [ranges, count] = appendRange(b, l, acc[0], acc[1], start, end);
                   return {ranges, count};
                 },
-                [&](OpBuilder &, Location) -> SmallVector<Value> { return {acc[0], acc[1]}; });
+                [&](OpBuilder &, Location) -> SmallVector<Value> {
+                  return {acc[0], acc[1]};
+                });
             scf::YieldOp::create(b, l, next);
           });
       Value ranges = slashes.getResult(0), rangeCount = slashes.getResult(1);
@@ -717,8 +613,7 @@ SparseAttentionBuilder::BlockIndex SparseAttentionBuilder::indexBlock(OpBuilder 
                   Value inRanges = cmpIndex(b, l, arith::CmpIPredicate::slt, r[0], rangeCount);
                   Value end = extract(b, l, ranges, {minIndex(b, l, r[0], lastRange), c1});
                   Value before = cmpIndex(b, l, arith::CmpIPredicate::sle, end, column);
-                  scf::ConditionOp::create(b, l, arith::AndIOp::create(b, l, inRanges, before),
-                                           r);
+                  scf::ConditionOp::create(b, l, arith::AndIOp::create(b, l, inRanges, before), r);
                 },
                 [&](OpBuilder &b, Location l, ValueRange r) {
                   scf::YieldOp::create(b, l, ValueRange{addIndex(b, l, r[0], c1)});
@@ -738,7 +633,9 @@ SparseAttentionBuilder::BlockIndex SparseAttentionBuilder::indexBlock(OpBuilder 
                 [&](OpBuilder &b, Location l) -> SmallVector<Value> {
                   return {insert(b, l, column, acc[0], {acc[1]}), addIndex(b, l, acc[1], c1)};
                 },
-                [&](OpBuilder &, Location) -> SmallVector<Value> { return {acc[0], acc[1]}; });
+                [&](OpBuilder &, Location) -> SmallVector<Value> {
+                  return {acc[0], acc[1]};
+                });
             scf::YieldOp::create(b, l, ValueRange{next[0], next[1], r});
           });
       yieldIndex(b, loc, ranges, rangeCount, columns.getResult(0), columns.getResult(1));
@@ -751,7 +648,8 @@ SparseAttentionBuilder::BlockIndex SparseAttentionBuilder::indexBlock(OpBuilder 
 SmallVector<Value> SparseAttentionBuilder::attendIndex(OpBuilder &b, Location loc, Value qTile,
                                                        Value kvHead, const BlockIndex &index,
                                                        TilePosition pos) {
-  Value c0 = c(b, loc, 0), c1 = c(b, loc, 1), block = c(b, loc, kSparseBlock);
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1),
+        block = indexConstant(b, loc, kSparseBlock);
   OpFoldResult rows = tensor::getMixedSize(b, loc, qTile, 0);
   Value m0 = filledTensor(b, loc, {rows}, negInf);
   Value l0 = filledTensor(b, loc, {rows}, zero);
@@ -802,20 +700,22 @@ SmallVector<Value> SparseAttentionBuilder::attendIndex(OpBuilder &b, Location lo
             b, l, RankedTensorType::get({ShapedType::kDynamic}, b.getIndexType()), index.columns,
             ArrayRef<OpFoldResult>{start}, ArrayRef<OpFoldResult>{width}, ones(b, 1));
         Value kTile = emptyTensor(b, l, {b.getIndexAttr(depth), width}, element);
-        kTile = buildGeneric(b, l, kTile.getType(), ValueRange{}, kTile, {id2}, {IT::parallel, IT::parallel},
-                             [&](OpBuilder &b, Location l, ValueRange) -> SmallVector<Value> {
-                               Value key = extract(b, l, positions, {linalg::IndexOp::create(b, l, 1)});
-                               return {extract(b, l, keyTransposed,
-                                               {pos.batch, kvHead, linalg::IndexOp::create(b, l, 0), key})};
-                             })
+        kTile = buildGeneric(
+                    b, l, kTile.getType(), ValueRange{}, kTile, {id2}, {IT::parallel, IT::parallel},
+                    [&](OpBuilder &b, Location l, ValueRange) -> SmallVector<Value> {
+                      Value key = extract(b, l, positions, {linalg::IndexOp::create(b, l, 1)});
+                      return {extract(b, l, keyTransposed,
+                                      {pos.batch, kvHead, linalg::IndexOp::create(b, l, 0), key})};
+                    })
                     .getResult(0);
         Value vTile = emptyTensor(b, l, {width, b.getIndexAttr(valueDepth)}, element);
-        vTile = buildGeneric(b, l, vTile.getType(), ValueRange{}, vTile, {id2}, {IT::parallel, IT::parallel},
-                             [&](OpBuilder &b, Location l, ValueRange) -> SmallVector<Value> {
-                               Value key = extract(b, l, positions, {linalg::IndexOp::create(b, l, 0)});
-                               return {extract(b, l, v,
-                                               {pos.batch, kvHead, key, linalg::IndexOp::create(b, l, 1)})};
-                             })
+        vTile = buildGeneric(
+                    b, l, vTile.getType(), ValueRange{}, vTile, {id2}, {IT::parallel, IT::parallel},
+                    [&](OpBuilder &b, Location l, ValueRange) -> SmallVector<Value> {
+                      Value key = extract(b, l, positions, {linalg::IndexOp::create(b, l, 0)});
+                      return {extract(b, l, v,
+                                      {pos.batch, kvHead, key, linalg::IndexOp::create(b, l, 1)})};
+                    })
                     .getResult(0);
         TilePosition at = pos;
         at.keyPositions = positions;
@@ -830,7 +730,7 @@ Value SparseAttentionBuilder::sparsePrefill(OpBuilder &b, Location loc, Value in
   // applies on top of the patterns, which are causal.
   forceCausal = true;
   llvm::scope_exit restore([&] { forceCausal = false; });
-  Value block = c(b, loc, kSparseBlock);
+  Value block = indexConstant(b, loc, kSparseBlock);
   offset = subIndex(b, loc, keys, queries);
   queryBlocks = arith::CeilDivSIOp::create(b, loc, queries, block);
   keyBlocks = arith::CeilDivSIOp::create(b, loc, keys, block);
@@ -853,8 +753,9 @@ Value SparseAttentionBuilder::sparsePrefill(OpBuilder &b, Location loc, Value in
         Value first = arith::MulIOp::create(b, l, queryBlock, block);
         Value rows = minIndex(b, l, block, subIndex(b, l, queries, first));
         Value p0 = addIndex(b, l, first, offset);
-        Value p1 = subIndex(b, l, addIndex(b, l, p0, rows), c(b, l, 1));
-        Value kvHead = group == 1 ? h : Value(arith::DivUIOp::create(b, l, h, c(b, l, group)));
+        Value p1 = subIndex(b, l, addIndex(b, l, p0, rows), indexConstant(b, l, 1));
+        Value kvHead =
+            group == 1 ? h : Value(arith::DivUIOp::create(b, l, h, indexConstant(b, l, group)));
         BlockIndex index = indexBlock(b, l, bi, h, p0, p1, vs, bs, queryBlock);
         auto qType = cast<RankedTensorType>(q.getType());
         Value qTile = tensor::ExtractSliceOp::create(
@@ -880,8 +781,8 @@ Value SparseAttentionBuilder::sparsePrefill(OpBuilder &b, Location loc, Value in
 
 } // namespace
 
-std::unique_ptr<FlashAttentionBuilder>
-makeAttentionBuilder(AttentionOp op, Value q, Value k, Value v, Value mask, int64_t group) {
+std::unique_ptr<FlashAttentionBuilder> makeAttentionBuilder(AttentionOp op, Value q, Value k,
+                                                            Value v, Value mask, int64_t group) {
   if (SparseAttentionAttr sparsity = op.getSparsityAttr())
     return std::make_unique<SparseAttentionBuilder>(op, q, k, v, mask, group, sparsity);
   return std::make_unique<FlashAttentionBuilder>(op, q, k, v, mask, group);
