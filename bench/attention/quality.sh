@@ -20,13 +20,13 @@ densities=("$@")
 text=${TEXT:-$root/test/models/kjv-heldout.txt}
 bin=$root/build/bin
 bash "$root/scripts/build.sh" ternion-compile ternion-run ternion-search-attention >/dev/null
-work=${TMPDIR:-/tmp}/ternion-attention-quality
+work=${TMPDIR:-/tmp}/ternion-attention-quality/$(basename "$model")-$context
 mkdir -p "$work"
 
 # The last full window of the text is where the search looks; perplexity
 # scores the windows before it, so the patterns never saw the scored text.
 "$bin/ternion-compile" "$model/model-kv.onnx" --tokenizer "$model/tokenizer.model" \
-  -o "$work/dense.tnx" 2>/dev/null
+  --max-context "$context" -o "$work/dense.tnx" 2>/dev/null
 windows=$("$bin/ternion-run" "$work/dense.tnx" --perplexity "$text" --context "$context" 2>/dev/null |
   sed -n 's/.* over \([0-9]*\) tokens.*/\1/p')
 windows=$(( windows / context ))
@@ -51,7 +51,8 @@ for density in "${densities[@]}"; do
     --skip "$skip" --density "$density" --min-recall "${MIN_RECALL:-0.8}" -o "$patterns" \
     2>/dev/null | tail -1
   "$bin/ternion-compile" "$model/model-kv.onnx" --tokenizer "$model/tokenizer.model" \
-    --attention-patterns "$patterns" -o "$work/sparse-$density.tnx" 2>/dev/null
+    --max-context "$context" --attention-patterns "$patterns" -o "$work/sparse-$density.tnx" \
+    2>/dev/null
   sparse=$(seconds "$bin/ternion-run" "$work/sparse-$density.tnx" --perplexity "$text" \
     --context "$context" --chunks "$scored" 2>/dev/null)
   sparse_time=$(tail -1 "$work/time")
