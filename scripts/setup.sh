@@ -17,7 +17,8 @@ packages=(
   libgtest-dev libsentencepiece-dev
   # Python (Debian's /usr/bin/python3) for fixtures and reference checks only.
   python3-torch python3-onnx python3-numpy python3-sentencepiece libopenblas0-pthread
-  bible-kjv-text
+  # The King James Bible: held-out text, and the training corpus (bible-kjv's reader).
+  bible-kjv-text bible-kjv
 )
 
 missing=()
