@@ -275,6 +275,34 @@ def Tern_GatherOp : Tern_Op<"gather"> {
   let hasFolder = 1;
 }
 
+def Tern_GatherElementsOp : Tern_Op<"gather_elements"> {
+  let summary = "out[i] = input[i with i[axis] = indices[i]] (ONNX GatherElements; negative indices wrap)";
+  let description = [{
+    `indices` has the rank of `input`; the result has the shape of
+    `indices`, and each element reads `input` at its own position with the
+    `axis` coordinate replaced by its index.
+  }];
+  let arguments = (ins Tern_Tensor:$input, Tern_IndexTensor:$indices,
+                   DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs Tern_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def Tern_GatherNDOp : Tern_Op<"gather_nd"> {
+  let summary = "Slices of `input` at the index tuples in the last dim of `indices` (ONNX GatherND)";
+  let description = [{
+    With `b = batch_dims` leading dims shared by both operands and
+    `m = indices.shape[-1]`, the result is
+    `indices.shape[:-1] + input.shape[b + m:]`: each index tuple selects
+    coordinates `b .. b + m - 1` of `input` within its batch (negative
+    indices wrap).
+  }];
+  let arguments = (ins Tern_Tensor:$input, Tern_IndexTensor:$indices,
+                   DefaultValuedAttr<I64Attr, "0">:$batch_dims);
+  let results = (outs Tern_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 def Tern_ExpandOp : Tern_Op<"expand"> {
   let summary = "Broadcast `input` to `shape` (bidirectionally, as ONNX Expand)";
   let arguments = (ins Tern_Tensor:$input, TensorOf<[I64]>:$shape);

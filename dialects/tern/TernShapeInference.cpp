@@ -792,6 +792,74 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                 Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  RankedTensorType data = ranked(adaptor.getInput());
+  RankedTensorType indices = ranked(adaptor.getIndices());
+  Type element = elementTypeOf(adaptor.getInput());
+  if (!data || !indices) {
+    types.push_back(indices ? Type(RankedTensorType::get(indices.getShape(), element))
+                            : Type(UnrankedTensorType::get(element)));
+    return success();
+  }
+  if (data.getRank() != indices.getRank())
+    return fail<GatherElementsOp>(loc, "indices of rank " + Twine(indices.getRank()) +
+                                           " for input of rank " + Twine(data.getRank()) +
+                                           " (they must match)");
+  auto axis = normalizeAxis(adaptor.getAxis(), data.getRank());
+  if (!axis)
+    return fail<GatherElementsOp>(loc, "axis " + Twine(int64_t(adaptor.getAxis())) +
+                                           " is out of range for rank " + Twine(data.getRank()));
+  for (int64_t d = 0; d < data.getRank(); ++d)
+    if (d != *axis && !data.isDynamicDim(d) && !indices.isDynamicDim(d) &&
+        indices.getDimSize(d) > data.getDimSize(d))
+      return fail<GatherElementsOp>(loc, "indices " + shapeString(indices.getShape()) +
+                                             " exceed input " + shapeString(data.getShape()) +
+                                             " in dim " + Twine(d));
+  types.push_back(RankedTensorType::get(indices.getShape(), element));
+  return success();
+}
+
+LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                           Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  RankedTensorType data = ranked(adaptor.getInput());
+  RankedTensorType indices = ranked(adaptor.getIndices());
+  Type element = elementTypeOf(adaptor.getInput());
+  if (!data || !indices) {
+    types.push_back(UnrankedTensorType::get(element));
+    return success();
+  }
+  int64_t r = data.getRank(), q = indices.getRank(), b = adaptor.getBatchDims();
+  if (r < 1 || q < 1)
+    return fail<GatherNDOp>(loc, "input and indices need rank 1 or more");
+  if (b < 0 || b >= std::min(r, q))
+    return fail<GatherNDOp>(loc, "batch_dims " + Twine(b) + " must be in [0, min(rank(input), "
+                                     "rank(indices)) = " + Twine(std::min(r, q)) + ")");
+  int64_t m = indices.getDimSize(q - 1);
+  if (ShapedType::isDynamic(m))
+    return fail<GatherNDOp>(loc, "the last dim of indices (the index tuple length) must be "
+                                 "static: it decides the result rank");
+  if (m < 1 || b + m > r)
+    return fail<GatherNDOp>(loc, "index tuples of length " + Twine(m) + " after " + Twine(b) +
+                                     " batch dims do not fit input of rank " + Twine(r));
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < q - 1; ++d) {
+    int64_t dim = indices.getDimSize(d);
+    if (d < b) {
+      auto merged = mergeDims(dim, data.getDimSize(d));
+      if (!merged)
+        return fail<GatherNDOp>(loc, "batch dim " + Twine(d) + " differs: indices " +
+                                         shapeString(indices.getShape()) + ", input " +
+                                         shapeString(data.getShape()));
+      dim = *merged;
+    }
+    shape.push_back(dim);
+  }
+  llvm::append_range(shape, data.getShape().drop_front(b + m));
+  types.push_back(RankedTensorType::get(shape, element));
+  return success();
+}
+
 LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                          Adaptor adaptor, SmallVectorImpl<Type> &types) {
   Type element = elementTypeOf(adaptor.getInput());

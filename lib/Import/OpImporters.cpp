@@ -612,6 +612,23 @@ NodeResults importGather(NodeContext &nc) {
                               {named(nc, "axis", nc.builder.getI64IntegerAttr(*axis))});
 }
 
+NodeResults importGatherElements(NodeContext &nc) {
+  auto axis = nc.getInt("axis", 0);
+  if (failed(axis))
+    return failure();
+  return single<tn::GatherElementsOp>(nc, {nc.input(0), nc.input(1)},
+                                      {named(nc, "axis", nc.builder.getI64IntegerAttr(*axis))});
+}
+
+NodeResults importGatherND(NodeContext &nc) {
+  auto batchDims = nc.getInt("batch_dims", 0);
+  if (failed(batchDims))
+    return failure();
+  return single<tn::GatherNDOp>(
+      nc, {nc.input(0), nc.input(1)},
+      {named(nc, "batch_dims", nc.builder.getI64IntegerAttr(*batchDims))});
+}
+
 NodeResults importShape(NodeContext &nc) {
   auto start = nc.getInt("start", 0);
   if (failed(start))
@@ -781,6 +798,8 @@ const llvm::StringMap<OpInfo> &import::getOpTable() {
     add("Split", {2, 11, 13, 18}, importSplit);
     add("Slice", {1, 10, 11}, importSlice);
     add("Gather", {1, 11}, importGather);
+    add("GatherElements", {11}, importGatherElements);
+    add("GatherND", {11, 12}, importGatherND);
     add("Expand", {8}, [](NodeContext &nc) {
       return single<tn::ExpandOp>(nc, {nc.input(0), nc.input(1)});
     });

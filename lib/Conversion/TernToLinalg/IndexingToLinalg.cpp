@@ -326,10 +326,106 @@ struct GatherPattern : OpConversionPattern<GatherOp> {
   }
 };
 
+/// An index read from an index tensor, negative values counted from the end
+/// of a dim of size `dim`.
+Value wrappedIndex(OpBuilder &b, Location loc, Value raw, Value dim) {
+  Value idx = toIndex(b, loc, raw);
+  Value negative = cmpIndex(b, loc, CmpIPredicate::slt, idx, indexConstant(b, loc, 0));
+  return selectIndex(b, loc, negative, addIndex(b, loc, idx, dim), idx);
+}
+
+struct GatherElementsPattern : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType dataType = rankedOrReport(adaptor.getInput(), "the data", op, rewriter);
+    RankedTensorType resultType = rankedOrReport(op.getResult(), "the result", op, rewriter);
+    if (!dataType || !resultType ||
+        !rankedOrReport(adaptor.getIndices(), "the indices", op, rewriter))
+      return failure();
+    std::optional<int64_t> axis = normalizeAxis(int64_t(op.getAxis()), dataType.getRank());
+    if (!axis)
+      return unsupported(op, rewriter, "axis out of range");
+    Location loc = op.getLoc();
+    Value data = adaptor.getInput(), indices = adaptor.getIndices();
+    int64_t rank = resultType.getRank();
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < rank; ++d)
+      sizes.push_back(dimValue(rewriter, loc, indices, d));
+    Value init = emptyWithSizes(rewriter, loc, resultType, sizes);
+    Value axisDim = dimValue(rewriter, loc, data, *axis);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, op.getContext());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, ValueRange{indices}, ValueRange{init}, {id, id},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> at;
+          for (int64_t d = 0; d < rank; ++d)
+            at.push_back(d == *axis ? wrappedIndex(b, l, args[0], axisDim)
+                                    : Value(linalg::IndexOp::create(b, l, d)));
+          linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, data, at).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+struct GatherNDPattern : OpConversionPattern<GatherNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(GatherNDOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType dataType = rankedOrReport(adaptor.getInput(), "the data", op, rewriter);
+    RankedTensorType indicesType =
+        rankedOrReport(adaptor.getIndices(), "the indices", op, rewriter);
+    RankedTensorType resultType = rankedOrReport(op.getResult(), "the result", op, rewriter);
+    if (!dataType || !indicesType || !resultType)
+      return failure();
+    Location loc = op.getLoc();
+    Value data = adaptor.getInput(), indices = adaptor.getIndices();
+    int64_t r = dataType.getRank(), q = indicesType.getRank(), b = op.getBatchDims();
+    int64_t m = indicesType.getDimSize(q - 1), rank = resultType.getRank();
+    // Result dims: indices[:-1], then data[b + m:].
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < q - 1; ++d)
+      sizes.push_back(dimValue(rewriter, loc, indices, d));
+    for (int64_t d = b + m; d < r; ++d)
+      sizes.push_back(dimValue(rewriter, loc, data, d));
+    Value init = emptyWithSizes(rewriter, loc, resultType, sizes);
+    SmallVector<Value> tupleDims;
+    for (int64_t k = 0; k < m; ++k)
+      tupleDims.push_back(dimValue(rewriter, loc, data, b + k));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, ValueRange{}, ValueRange{init},
+        {AffineMap::getMultiDimIdentityMap(rank, op.getContext())},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &bb, Location l, ValueRange) {
+          SmallVector<Value> tuple, at;
+          for (int64_t d = 0; d < q - 1; ++d)
+            tuple.push_back(linalg::IndexOp::create(bb, l, d));
+          for (int64_t d = 0; d < b; ++d)
+            at.push_back(tuple[d]);
+          for (int64_t k = 0; k < m; ++k) {
+            SmallVector<Value> position(tuple);
+            position.push_back(indexConstant(bb, l, k));
+            Value raw = tensor::ExtractOp::create(bb, l, indices, position);
+            at.push_back(wrappedIndex(bb, l, raw, tupleDims[k]));
+          }
+          for (int64_t d = q - 1; d < rank; ++d)
+            at.push_back(linalg::IndexOp::create(bb, l, d));
+          linalg::YieldOp::create(bb, l, tensor::ExtractOp::create(bb, l, data, at).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 void populateIndexingToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConcatPattern, SplitPattern, SlicePattern, GatherPattern>(patterns.getContext());
+  patterns.add<ConcatPattern, SplitPattern, SlicePattern, GatherPattern, GatherElementsPattern,
+               GatherNDPattern>(patterns.getContext());
 }
 
 } // namespace ternion
