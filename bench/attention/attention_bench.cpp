@@ -1,7 +1,9 @@
 //===- attention_bench.cpp - sparse against dense attention prefill -------===//
 //
-// Runs the functions of an artifact made by make_attention.py on one random
-// prompt of --context tokens and prints, per pattern, the prefill time of
+// Writes the benchmark's attention functions as tern IR (--emit-mlir: one
+// function per pattern at budgets for --context tokens), then runs the
+// compiled artifact on one random prompt of --context tokens and prints,
+// per pattern, the prefill time of
 // the attention, its speedup over the dense flash-attention kernel run in
 // the same process, the share of causal keys the pattern's kernel computes
 // (its density) and the target of 0.7 / density. The estimate's
@@ -9,14 +11,15 @@
 // with an estimate and one without. See bench/attention/run.sh.
 //
 //===----------------------------------------------------------------------===//
+#include "../common/cpu_model.h"
 #include "ternion/runtime.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -42,25 +45,63 @@ double seconds() {
   return std::chrono::duration<double>(clock::now().time_since_epoch()).count();
 }
 
-std::string cpuModel() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line))
-    if (line.rfind("model name", 0) == 0)
-      return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
-/// Reads "budget" attributes back from the function's IR is not possible at
-/// run time, so the bench takes the budgets make_attention.py used, by the
-/// same rules, to state each pattern's density.
+/// The budgets of each pattern at `context` tokens, sized to about an
+/// eighth of the causal keys: the IR the bench writes (--emit-mlir) and the
+/// densities it states both come from here.
 struct Budgets {
   long context;
   long aSink = 128, aLocal, vertical, slash, blocks;
   explicit Budgets(long context)
       : context(context), aLocal(context / 16), vertical(context / 64), slash(100 + context / 1024),
         blocks(std::max(2L, context / 1024)) {}
+
+  /// (function, pattern attribute) of every function the bench runs, in
+  /// order; dense has no pattern.
+  std::vector<std::pair<std::string, std::string>> functions() const {
+    auto n = [](long v) { return std::to_string(v); };
+    return {
+        {"dense", ""},
+        {"a_shape", "#tern.a_shape<sink = " + n(aSink) + ", local = " + n(aLocal) + ">"},
+        {"vertical_slash",
+         "#tern.vertical_slash<vertical = " + n(vertical) + ", slash = " + n(slash) + ">"},
+        {"block_sparse", "#tern.block_sparse<blocks = " + n(blocks) + ">"},
+        // Every causal key through the sparse kernel: its speed per key.
+        {"full", "#tern.a_shape<sink = 0, local = " + n(context) + ">"},
+        // The same blocks computed with and without an estimate: the
+        // difference is the estimate's time.
+        {"probe_diagonal", "#tern.a_shape<sink = 0, local = 1>"},
+        {"probe_vertical_slash", "#tern.vertical_slash<vertical = 0, slash = 1>"},
+        {"probe_sink_diagonal", "#tern.a_shape<sink = 64, local = 1>"},
+        {"probe_block_sparse", "#tern.block_sparse<blocks = 2>"},
+    };
+  }
 };
+
+/// The benchmark's functions as tern IR, every head with the function's
+/// pattern (bench/attention/run.sh compiles it).
+void emitMlir(const Budgets &budgets, long heads, long kvHeads, long dim) {
+  std::string q = "tensor<1x" + std::to_string(heads) + "x?x" + std::to_string(dim) + "xf32>";
+  std::string kv = "tensor<1x" + std::to_string(kvHeads) + "x?x" + std::to_string(dim) + "xf32>";
+  char scale[32];
+  std::snprintf(scale, sizeof scale, "%.8e", 1.0 / std::sqrt(double(dim)));
+  std::printf("// ternion-attention-bench --emit-mlir --context %ld --heads %ld --kv-heads %ld "
+              "--head-dim %ld\n",
+              budgets.context, heads, kvHeads, dim);
+  for (const auto &[name, pattern] : budgets.functions()) {
+    std::string attrs = std::string("scale = ") + scale + " : f32, causal = true";
+    if (!pattern.empty()) {
+      attrs += ", sparsity = #tern.sparse_attention<min_tokens = 1024, heads = [";
+      for (long h = 0; h < heads; ++h)
+        attrs += (h ? ", " : "") + pattern;
+      attrs += "]>";
+    }
+    std::printf("func.func @%s(%%q: %s, %%k: %s, %%v: %s) -> %s {\n", name.c_str(), q.c_str(),
+                kv.c_str(), kv.c_str(), q.c_str());
+    std::printf("  %%y = tern.attention %%q, %%k, %%v {%s} : (%s, %s, %s) -> %s\n", attrs.c_str(),
+                q.c_str(), kv.c_str(), kv.c_str(), q.c_str());
+    std::printf("  return %%y : %s\n}\n", q.c_str());
+  }
+}
 
 /// The share of dense attention's work the pattern's kernel does: key
 /// chunks of 64 computed per block of 64 queries (ranges are walked 64 keys
@@ -95,22 +136,41 @@ double density(const std::string &pattern, const Budgets &b, long n) {
 } // namespace
 
 int main(int argc, char **argv) {
+  const char *usage = "usage: ternion-attention-bench --emit-mlir --context N [--heads H "
+                      "--kv-heads G --head-dim D] > attention.mlir\n"
+                      "       ternion-attention-bench ATTENTION.tnx --context N [--runs R]";
   std::string artifactPath;
-  long context = 0;
+  long context = 0, heads = 4, kvHeads = 2, dim = 64;
   int runs = 1;
+  bool emit = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--context" && i + 1 < argc)
+    bool value = i + 1 < argc;
+    if (arg == "--context" && value)
       context = std::atol(argv[++i]);
-    else if (arg == "--runs" && i + 1 < argc)
+    else if (arg == "--runs" && value)
       runs = std::atoi(argv[++i]);
+    else if (arg == "--heads" && value)
+      heads = std::atol(argv[++i]);
+    else if (arg == "--kv-heads" && value)
+      kvHeads = std::atol(argv[++i]);
+    else if (arg == "--head-dim" && value)
+      dim = std::atol(argv[++i]);
+    else if (arg == "--emit-mlir")
+      emit = true;
     else if (artifactPath.empty() && arg[0] != '-')
       artifactPath = arg;
     else
-      die("usage: ternion-attention-bench ARTIFACT.tnx --context N [--runs R]");
+      die(usage);
   }
-  if (artifactPath.empty() || context < 1024 || runs < 1)
-    die("usage: ternion-attention-bench ARTIFACT.tnx --context N (>= 1024) [--runs R]");
+  if (context < 1024 || runs < 1 || heads < 1 || kvHeads < 1 || heads % kvHeads || dim < 1 ||
+      emit == !artifactPath.empty())
+    die(usage);
+  Budgets budgets(context);
+  if (emit) {
+    emitMlir(budgets, heads, kvHeads, dim);
+    return 0;
+  }
 
   tnx_artifact_t *artifact = nullptr;
   check(tnx_artifact_open(artifactPath.c_str(), nullptr, &artifact), "opening the artifact");
@@ -120,7 +180,7 @@ int main(int argc, char **argv) {
   check(tnx_function_input(first, 0, &qInfo), "query");
   check(tnx_function_input(first, 1, &kInfo), "key");
   const int64_t *qDims = tnx_value_info_dims(qInfo), *kDims = tnx_value_info_dims(kInfo);
-  long heads = qDims[1], kvHeads = kDims[1], dim = qDims[3];
+  heads = qDims[1], kvHeads = kDims[1], dim = qDims[3];
 
   std::mt19937 rng(1);
   std::normal_distribution<float> normal;
@@ -138,8 +198,9 @@ int main(int argc, char **argv) {
   const char *threads = std::getenv("OMP_NUM_THREADS");
   std::printf("attention prefill, %ld tokens, %ld heads (%ld kv), head dim %ld, f32\n", context,
               heads, kvHeads, dim);
-  std::printf("cpu: %s, %s threads; median of %d run(s)\n", cpuModel().c_str(),
-              threads ? threads : "all", runs);
+  char cpu[256];
+  bench_cpu_model(cpu, sizeof cpu);
+  std::printf("cpu: %s, %s threads; median of %d run(s)\n", cpu, threads ? threads : "all", runs);
 
   std::map<std::string, double> times;
   auto time = [&](const std::string &name) {
@@ -158,7 +219,6 @@ int main(int argc, char **argv) {
     return times[name] = samples[samples.size() / 2];
   };
 
-  Budgets budgets(context);
   double dense = time("dense");
   std::printf("\n%-16s %10s %9s %9s %12s  %s\n", "pattern", "time (s)", "speedup", "density",
               "target", "budgets");

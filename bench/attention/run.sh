@@ -13,8 +13,8 @@ mkdir -p "$work"
 contexts=("$@")
 [ ${#contexts[@]} -gt 0 ] || contexts=(8192 16384 32768 65536)
 for n in "${contexts[@]}"; do
-  /usr/bin/python3 "$root/bench/attention/make_attention.py" "$n" "${HEADS:-4}" "${KV_HEADS:-2}" \
-    "${HEAD_DIM:-64}" > "$work/attention-$n.mlir"
+  "$root/build/bin/ternion-attention-bench" --emit-mlir --context "$n" --heads "${HEADS:-4}" \
+    --kv-heads "${KV_HEADS:-2}" --head-dim "${HEAD_DIM:-64}" > "$work/attention-$n.mlir"
   "$root/build/bin/ternion-compile" "$work/attention-$n.mlir" -o "$work/attention-$n.tnx" 2>/dev/null
   runs=${RUNS:-$([ "$n" -le 16384 ] && echo 3 || echo 1)}
   "$root/build/bin/ternion-attention-bench" "$work/attention-$n.tnx" --context "$n" --runs "$runs"

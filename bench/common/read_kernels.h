@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu_model.h"
+
 #define LINE_WORDS 8                /* a 64-byte cache line of uint64_t */
 #define ACCS 8                      /* vector accumulators of a kernel */
 #define SKEW_WORDS (2 * LINE_WORDS) /* stream s starts s * 128 bytes past its share's cut */
@@ -97,31 +99,6 @@ static const char *bench_pick_isa(const char *tool, const kernel_fn **kernels) {
 #endif
 }
 
-/* The "model name" of /proc/cpuinfo (what run.sh's conditions print), JSON-escaped. */
-static void bench_cpu_model(char *out, size_t size) {
-  snprintf(out, size, "unknown");
-  FILE *f = fopen("/proc/cpuinfo", "r");
-  if (!f)
-    return;
-  char line[512];
-  while (fgets(line, sizeof line, f)) {
-    char *colon = strchr(line, ':');
-    if (strncmp(line, "model name", 10) || !colon)
-      continue;
-    char *s = colon + 1;
-    while (*s == ' ' || *s == '\t')
-      s++;
-    size_t n = 0;
-    for (; *s && *s != '\n' && n + 3 < size; s++) {
-      if (*s == '"' || *s == '\\')
-        out[n++] = '\\';
-      out[n++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-    }
-    out[n] = 0;
-    break;
-  }
-  fclose(f);
-}
 
 /* Words of each of the streams of kind `kind` in a thread's share of `per` words (a multiple of
    BLOCK_WORDS): whole iterations of the kernel, the streams SKEW_WORDS apart. */

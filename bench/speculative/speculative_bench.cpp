@@ -18,6 +18,7 @@
 // FILE holds one prompt per line (default: five verses' openings).
 //
 //===----------------------------------------------------------------------===//
+#include "../common/cpu_model.h"
 #include "ternion/llm.h"
 #include "ternion/runtime.h"
 
@@ -47,14 +48,10 @@ void check(tnx_status_t status, const char *what) {
 }
 
 std::string cpuName() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0)
-      return line.substr(line.find(':') + 2);
-  return "unknown CPU";
+  char model[256];
+  bench_cpu_model(model, sizeof model);
+  return model;
 }
-
 struct Result {
   double seconds = 0;
   size_t tokens = 0;

@@ -147,10 +147,10 @@ void bindInputs(tnx_session_t *session, const std::vector<int32_t> &ids) {
     std::string name = tnx_value_info_name(info);
     tnx_tensor_t *t = nullptr;
     if (name == "input_ids" || name == "attention_mask" || name == "position_ids") {
-      t = tensor(tnx_value_info_dtype(info), {1, n});
-      auto *data = static_cast<int64_t *>(tnx_tensor_data(t));
       if (tnx_value_info_dtype(info) != TNX_DTYPE_I64)
         fail("input '" + name + "' is not int64");
+      t = tensor(TNX_DTYPE_I64, {1, n});
+      auto *data = static_cast<int64_t *>(tnx_tensor_data(t));
       for (int64_t j = 0; j < n; ++j)
         data[j] = name == "input_ids" ? ids[j] : name == "attention_mask" ? 1 : j;
     } else if (llvm::StringRef(name).starts_with("past_key_values.")) {

@@ -266,6 +266,14 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
   }
 };
 
+/// An index read from an index tensor, negative values counted from the end
+/// of a dim of size `dim`.
+Value wrappedIndex(OpBuilder &b, Location loc, Value raw, Value dim) {
+  Value idx = toIndex(b, loc, raw);
+  Value negative = cmpIndex(b, loc, CmpIPredicate::slt, idx, indexConstant(b, loc, 0));
+  return selectIndex(b, loc, negative, addIndex(b, loc, idx, dim), idx);
+}
+
 struct GatherPattern : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -303,15 +311,11 @@ struct GatherPattern : OpConversionPattern<GatherOp> {
     SmallVector<AffineMap> maps{AffineMap::get(rank, 0, indexExprs, ctx),
                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
     Value axisDim = dimValue(rewriter, loc, data, *axis);
-    Value zero = indexConstant(rewriter, loc, 0);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, resultType, ValueRange{indices}, ValueRange{init}, maps,
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          // Negative indices count from the end of the axis.
-          Value idx = toIndex(b, l, args[0]);
-          idx = selectIndex(b, l, cmpIndex(b, l, CmpIPredicate::slt, idx, zero),
-                            addIndex(b, l, idx, axisDim), idx);
+          Value idx = wrappedIndex(b, l, args[0], axisDim);
           SmallVector<Value> dataIndices;
           for (int64_t d = 0; d < *axis; ++d)
             dataIndices.push_back(linalg::IndexOp::create(b, l, d));
@@ -325,14 +329,6 @@ struct GatherPattern : OpConversionPattern<GatherOp> {
     return success();
   }
 };
-
-/// An index read from an index tensor, negative values counted from the end
-/// of a dim of size `dim`.
-Value wrappedIndex(OpBuilder &b, Location loc, Value raw, Value dim) {
-  Value idx = toIndex(b, loc, raw);
-  Value negative = cmpIndex(b, loc, CmpIPredicate::slt, idx, indexConstant(b, loc, 0));
-  return selectIndex(b, loc, negative, addIndex(b, loc, idx, dim), idx);
-}
 
 struct GatherElementsPattern : OpConversionPattern<GatherElementsOp> {
   using OpConversionPattern::OpConversionPattern;

@@ -114,7 +114,7 @@ FlashAttentionBuilder::attendBlock(OpBuilder &b, Location loc, Value qTile, Valu
                                    const TilePosition &pos) {
   OpFoldResult rows = tensor::getMixedSize(b, loc, qTile, 0);
   OpFoldResult cols = tensor::getMixedSize(b, loc, kTile, pos.keysTransposed ? 1 : 0);
-  bool causal = op.getCausal() || forceCausal;
+  bool causal = pos.causal;
 
   // s[r, c] = scale * sum_d q[r, d] k[c, d] (+ mask) (-inf above the
   // diagonal). Loops (r, c, d). With the keys transposed (prefill) the tile
@@ -383,6 +383,7 @@ Value FlashAttentionBuilder::prefill(OpBuilder &b, Location loc, Value init) {
         }
         TilePosition pos{bi, h, first, /*rowsAreHeads=*/false, Value(),
                          /*keysTransposed=*/true};
+        pos.causal = op.getCausal();
         Value result = attendRows(b, l, qTile, rows, kvHead, kBlock, keyEnd, pos);
         auto inParallel = scf::InParallelOp::create(b, l);
         OpBuilder::InsertionGuard guard(b);
@@ -417,6 +418,7 @@ Value FlashAttentionBuilder::decode(OpBuilder &b, Location loc, Value init) {
                                    b.getIndexAttr(1)});
         // One query at position T - 1 sees every key: no causal limit.
         TilePosition pos{bi, firstHead, zeroIndex, /*rowsAreHeads=*/true, Value()};
+        pos.causal = op.getCausal();
         Value result =
             attendRows(b, l, qTile, indexConstant(b, l, group), kvHead, kDecodeBlock, keys, pos);
         if (cast<RankedTensorType>(result.getType()).isDynamicDim(0))

@@ -68,6 +68,10 @@ struct TilePosition {
   /// The keys operand is k^T, [batch, kv head, head_dim, key].
   bool keysTransposed = false;
   Value keyPositions = {};
+  /// Keys after their query are excluded (-inf): the op's causal flag for
+  /// the dense tilings; always for the sparse prefill, whose patterns are
+  /// causal whatever a mask says.
+  bool causal = false;
 
   Value key(OpBuilder &b, Location loc, Value col) const {
     if (keyPositions)
@@ -145,9 +149,6 @@ protected:
   int64_t group;
   MLIRContext *ctx;
   Type element;
-  /// Applies causality in attendBlock even without the op's flag: the
-  /// sparse prefill's patterns are causal whatever the mask says.
-  bool forceCausal = false;
   // Sizes, set by build().
   Value batch, heads, kvHeads, queries, keys, headDim, valueDim;
   Value scale, negInf, zero;

@@ -26,6 +26,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "FlashAttentionBuilder.h"
+#include "ScfBuilders.h"
 #include "TopK.h"
 
 #include "ternion/Conversion/LinalgBuilders.h"
@@ -37,7 +38,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SetVector.h"
 
 #include <limits>
@@ -70,35 +70,6 @@ Value indexTable(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
   for (int64_t v : values)
     bits.emplace_back(64, v, /*isSigned=*/true);
   return arith::ConstantOp::create(b, loc, DenseIntElementsAttr::get(type, bits));
-}
-
-Value extract(OpBuilder &b, Location loc, Value tensor, ArrayRef<Value> indices) {
-  return tensor::ExtractOp::create(b, loc, tensor, indices);
-}
-
-Value insert(OpBuilder &b, Location loc, Value scalar, Value tensor, ArrayRef<Value> indices) {
-  return tensor::InsertOp::create(b, loc, scalar, tensor, indices);
-}
-
-Value addIndex(OpBuilder &b, Location loc, Value x, Value y) {
-  return arith::AddIOp::create(b, loc, x, y);
-}
-Value subIndex(OpBuilder &b, Location loc, Value x, Value y) {
-  return arith::SubIOp::create(b, loc, x, y);
-}
-Value cmpIndex(OpBuilder &b, Location loc, arith::CmpIPredicate p, Value x, Value y) {
-  return arith::CmpIOp::create(b, loc, p, x, y);
-}
-
-/// scf.if yielding one value per branch.
-SmallVector<Value> ifElse(OpBuilder &b, Location loc, Value condition,
-                          function_ref<SmallVector<Value>(OpBuilder &, Location)> then,
-                          function_ref<SmallVector<Value>(OpBuilder &, Location)> otherwise) {
-  return scf::IfOp::create(
-             b, loc, condition,
-             [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, then(b, l)); },
-             [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, otherwise(b, l)); })
-      .getResults();
 }
 
 class SparseAttentionBuilder : public FlashAttentionBuilder {
@@ -237,8 +208,7 @@ Value SparseAttentionBuilder::meanPool(OpBuilder &b, Location loc, Value source,
   return buildGeneric(b, loc, out.getType(), ValueRange{pooled}, out, {id2, id2},
                       {IT::parallel, IT::parallel},
                       [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-                        Value first =
-                            arith::MulIOp::create(b, l, linalg::IndexOp::create(b, l, 0), block);
+                        Value first = mulIndex(b, l, linalg::IndexOp::create(b, l, 0), block);
                         Value count = minIndex(b, l, block, subIndex(b, l, rows, first));
                         Value asFloat = arith::UIToFPOp::create(
                             b, l, element, arith::IndexCastOp::create(b, l, b.getI64Type(), count));
@@ -432,7 +402,7 @@ SmallVector<Value> SparseAttentionBuilder::estimateHeadBlockSparse(OpBuilder &b,
   auto rows = scf::ForOp::create(
       b, loc, c0, queryBlocks, c1, ValueRange{blocks, counts},
       [&](OpBuilder &b, Location l, Value row, ValueRange acc) {
-        Value first = arith::MulIOp::create(b, l, row, block);
+        Value first = mulIndex(b, l, row, block);
         Value rowsHere = minIndex(b, l, block, subIndex(b, l, queries, first));
         Value p0 = addIndex(b, l, first, offset);
         Value p1 = subIndex(b, l, addIndex(b, l, p0, rowsHere), c1);
@@ -568,7 +538,7 @@ SparseAttentionBuilder::indexBlock(OpBuilder &b, Location loc, Value bi, Value h
           scf::ForOp::create(b, loc, c0, kept, c1, ValueRange{emptyRanges, c0},
                              [&](OpBuilder &b, Location l, Value i, ValueRange acc) {
                                Value keyBlock = extract(b, l, bs.blocks, {bi, slot, queryBlock, i});
-                               Value start = arith::MulIOp::create(b, l, keyBlock, block);
+                               Value start = mulIndex(b, l, keyBlock, block);
                                Value end = minIndex(b, l, addIndex(b, l, start, block), keyEnd);
                                auto [ranges, count] = appendRange(b, l, acc[0], acc[1], start, end);
                                scf::YieldOp::create(b, l, ValueRange{ranges, count});
@@ -726,10 +696,6 @@ SmallVector<Value> SparseAttentionBuilder::attendIndex(OpBuilder &b, Location lo
 
 Value SparseAttentionBuilder::sparsePrefill(OpBuilder &b, Location loc, Value init) {
   transposeKeys(b, loc);
-  // With a mask instead of the causal flag (exported decoders), the mask
-  // applies on top of the patterns, which are causal.
-  forceCausal = true;
-  llvm::scope_exit restore([&] { forceCausal = false; });
   Value block = indexConstant(b, loc, kSparseBlock);
   offset = subIndex(b, loc, keys, queries);
   queryBlocks = arith::CeilDivSIOp::create(b, loc, queries, block);
@@ -750,7 +716,7 @@ Value SparseAttentionBuilder::sparsePrefill(OpBuilder &b, Location loc, Value in
                              getAsOpFoldResult(queryBlocks)},
       ValueRange{init}, std::nullopt, [&](OpBuilder &b, Location l, ValueRange args) {
         Value bi = args[0], h = args[1], queryBlock = args[2], out = args[3];
-        Value first = arith::MulIOp::create(b, l, queryBlock, block);
+        Value first = mulIndex(b, l, queryBlock, block);
         Value rows = minIndex(b, l, block, subIndex(b, l, queries, first));
         Value p0 = addIndex(b, l, first, offset);
         Value p1 = subIndex(b, l, addIndex(b, l, p0, rows), indexConstant(b, l, 1));
@@ -765,6 +731,9 @@ Value SparseAttentionBuilder::sparsePrefill(OpBuilder &b, Location loc, Value in
                                    getAsOpFoldResult(headDim)},
             ones(b, 4));
         TilePosition pos{bi, h, first, /*rowsAreHeads=*/false, Value(), /*keysTransposed=*/true};
+        // With a mask instead of the causal flag (exported decoders), the
+        // mask applies on top of the patterns, which are causal.
+        pos.causal = true;
         SmallVector<Value> state = attendIndex(b, l, qTile, kvHead, index, pos);
         Value result = normalize(b, l, state[2], state[1]);
         auto inParallel = scf::InParallelOp::create(b, l);

@@ -1,5 +1,6 @@
 //===- TopK.cpp - top-k selection in compiled code ------------------------===//
 #include "TopK.h"
+#include "ScfBuilders.h"
 
 #include "ternion/Conversion/LinalgBuilders.h"
 #include "ternion/Conversion/ShapeUtils.h"
@@ -14,21 +15,6 @@ using namespace mlir;
 
 namespace ternion::cpu {
 namespace {
-
-Value extract(OpBuilder &b, Location loc, Value tensor, ArrayRef<Value> indices) {
-  return tensor::ExtractOp::create(b, loc, tensor, indices);
-}
-
-/// scf.if yielding one value per branch.
-SmallVector<Value> ifElse(OpBuilder &b, Location loc, Value condition,
-                          function_ref<SmallVector<Value>(OpBuilder &, Location)> then,
-                          function_ref<SmallVector<Value>(OpBuilder &, Location)> otherwise) {
-  return scf::IfOp::create(
-             b, loc, condition,
-             [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, then(b, l)); },
-             [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, otherwise(b, l)); })
-      .getResults();
-}
 
 /// A key in [0, 2^32) whose unsigned order is the float order of `x` (the
 /// sign bit flipped for positives, every bit for negatives), widened to i64
@@ -124,8 +110,7 @@ std::pair<Value, Value> buildTopK(OpBuilder &b, Location loc, Value scores, Valu
         Value written = ifElse(
             b, l, take,
             [&](OpBuilder &b, Location l) -> SmallVector<Value> {
-              return {
-                  tensor::InsertOp::create(b, l, i, state[0], ValueRange{state[1]}).getResult()};
+              return {insert(b, l, i, state[0], {state[1]})};
             },
             [&](OpBuilder &, Location) -> SmallVector<Value> { return {state[0]}; })[0];
         Value count = arith::AddIOp::create(
