@@ -302,4 +302,45 @@ def TernExposeAttention : Pass<"tern-expose-attention", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def TernOutlineLayers : Pass<"tern-outline-layers", "mlir::ModuleOp"> {
+  let summary = "Outline a model's identical layers into one function called per layer";
+  let description = [{
+    A 22-layer model is one layer's code 22 times over, and every stage
+    after this one (linalg, bufferization, LLVM's optimizer and code
+    generator) pays for each copy. This pass finds the repeated layers and
+    outlines them, so that code generation costs one layer whatever the depth:
+
+    * **Layers** are found from their anchor op (`anchor`, by default
+      `tern.attention`): the longest run of anchors at equal distances (in
+      non-constant ops) of a function. Every window of that many ops
+      around the anchors, at one offset, must be the same program: the same
+      ops with the same attributes and result types, operands defined at the
+      same place inside the window or taken from outside it in the same
+      pattern. Of the offsets that qualify, the one with the fewest values
+      crossing the window boundary is taken.
+    * **Outlining:** the window becomes `func.func private @F_layer`, and
+      each layer a `func.call` to it. Large constants (the layer's weights)
+      and values from outside the window (the hidden state, the mask, the
+      rotary tables, the KV cache buffers) are its arguments; small constants
+      that every layer shares by value (`kMaxFoldedElements`) are cloned into
+      it; values used after the window are its results.
+    * A window that differs from the others (often the first layer, whose
+      shape arithmetic the later layers share through CSE) stays inline.
+
+    Runs last among the tern passes, after the target has chosen its weight
+    layouts: those are attributes of the ops and part of what must match.
+    With `report`, says per function how many layers were outlined, of how
+    many ops each, or why none were.
+  }];
+  let options = [
+    Option<"anchor", "anchor", "std::string", "\"tern.attention\"",
+           "The op that occurs once per layer">,
+    Option<"minLayers", "min-layers", "int64_t", "2",
+           "Outline only when at least this many layers are identical">,
+    Option<"report", "report", "bool", "false",
+           "Emit a remark per function with what was outlined">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // TERNION_PASSES_TD

@@ -7,7 +7,11 @@
 # per thread, with the widest vector loads the CPU has), and the table of tokens/s with ratios.
 # See docs/performance.md.
 #
-#   bash bench/llm/run.sh [--reps N] [--threads T] [--wait-quiet SECONDS]
+#   bash bench/llm/run.sh [--reps N] [--threads T] [--wait-quiet SECONDS] [--preset tinyllama]
+#
+# --preset tinyllama: the same at TinyLlama-1.1B's shape (make_bench_model.py --preset; 4.4 GB
+# of f32 weights, ~10 GB of scratch disk to export), in $BENCH_DIR/model-tinyllama and
+# results-tinyllama. Compile time and peak memory go to results*/compile.txt either way.
 #
 # Prerequisites (outside the repo; locations through environment variables):
 #   ORT_NODE    onnxruntime-node 1.30 module dir (default /work/peers/node_modules/onnxruntime-node)
@@ -28,6 +32,7 @@ here="$root/bench/llm"
 reps=3
 threads=2
 wait_quiet=0
+preset=
 prompt_len=512
 decode_len=128
 while [ $# -gt 0 ]; do
@@ -35,7 +40,8 @@ while [ $# -gt 0 ]; do
     --reps) reps=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --wait-quiet) wait_quiet=$2; shift 2 ;;
-    *) echo "usage: run.sh [--reps N] [--threads T] [--wait-quiet SECONDS]" >&2; exit 2 ;;
+    --preset) preset=$2; shift 2 ;;
+    *) echo "usage: run.sh [--reps N] [--threads T] [--wait-quiet SECONDS] [--preset tinyllama]" >&2; exit 2 ;;
   esac
 done
 export ORT_NODE=${ORT_NODE:-/work/peers/node_modules/onnxruntime-node}
@@ -43,8 +49,8 @@ LLAMA_CPP=${LLAMA_CPP:-/tmp/peers/llama.cpp}
 build=${TERNION_BUILD_DIR:-$root/build}
 work=${BENCH_DIR:-$root/build/bench-llm}
 py=/usr/bin/python3
-model="$work/model"
-res="$work/results"
+model="$work/model${preset:+-$preset}"
+res="$work/results${preset:+-$preset}"
 mkdir -p "$work" "$res"
 log() { echo "[bench-llm] $*" >&2; }
 
@@ -57,14 +63,18 @@ bench_build_tools llama-bench
 # ---- the model, its GGUF, the Ternion artifact, the prompt
 if [ ! -f "$model/config.json" ]; then
   log "generating the bench model in $model"
-  $py "$root/bench/models/make_bench_model.py" "$model" >&2
+  $py "$root/bench/models/make_bench_model.py" "$model" ${preset:+--preset "$preset"} >&2
 fi
 bench_write_gguf "$model"
-artifact="$work/model.tnx"
+artifact="$work/model${preset:+-$preset}.tnx"
 if [ ! -f "$artifact/manifest.json" ] || [ "$build/bin/ternion-compile" -nt "$artifact/manifest.json" ]; then
   log "compiling model-kv.onnx with ternion-compile (host CPU)"
-  /usr/bin/time -f "[bench-llm] ternion-compile: %e s, peak RSS %M KB" \
-    "$build/bin/ternion-compile" "$model/model-kv.onnx" -o "$artifact" --max-context 2048 >&2
+  /usr/bin/time -f "ternion-compile: %e s, peak RSS %M KB" -o "$res/compile-time.txt" \
+    "$build/bin/ternion-compile" "$model/model-kv.onnx" -o "$artifact" --max-context 2048 --progress >&2
+  {
+    cat "$res/compile-time.txt"
+    echo "input weights: $(stat -c %s "$model/weights.bin") bytes; artifact weights: $(stat -c %s "$artifact/weights.bin") bytes"
+  } | tee "$res/compile.txt" >&2
 fi
 ids="$work/prompt-$prompt_len.txt"
 bench_prompt_ids "$model" $prompt_len "$ids"

@@ -1,5 +1,6 @@
 //===- ConstantValues.cpp - reading constant tensors ----------------------===//
 #include "dialects/tern/ConstantValues.h"
+#include "dialects/tern/WeightMemory.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -28,7 +29,7 @@ std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
 }
 
 ElementsAttr makeResourceElements(RankedTensorType type, StringRef name, ArrayRef<char> bytes) {
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(bytes.size(), /*align=*/64);
+  AsmResourceBlob blob = allocateWeightBlob(bytes.size(), /*alignment=*/64);
   std::memcpy(blob.getMutableData().data(), bytes.data(), bytes.size());
   return DenseResourceElementsAttr::get(type, name, std::move(blob));
 }

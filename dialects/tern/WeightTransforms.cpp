@@ -2,10 +2,12 @@
 #include "dialects/tern/WeightTransforms.h"
 #include "dialects/tern/ConstantValues.h"
 #include "dialects/tern/TernOps.h"
+#include "dialects/tern/WeightMemory.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include <algorithm>
 #include <cstring>
 
 using namespace mlir;
@@ -37,17 +39,44 @@ std::optional<Matrix> getMatrix(ElementsAttr attr) {
   return m;
 }
 
+/// Copies element (r, c) of `m` to flat index `to(r, c)` of `out`, for
+/// elements of `Bytes` bytes. Tiles of kTile x kTile keep both the reads and
+/// the scattered writes of a transpose or a panel packing within a few pages
+/// at a time: a row-by-row walk of a 2048 x 5632 transpose writes to a new
+/// page for every element.
+template <size_t Bytes, typename IndexFn>
+void copyTiled(const Matrix &m, char *out, IndexFn to) {
+  constexpr int64_t kTile = 64;
+  const char *in = m.bytes.data();
+  for (int64_t r0 = 0; r0 < m.rows; r0 += kTile)
+    for (int64_t c0 = 0; c0 < m.cols; c0 += kTile) {
+      int64_t r1 = std::min(m.rows, r0 + kTile), c1 = std::min(m.cols, c0 + kTile);
+      for (int64_t r = r0; r < r1; ++r)
+        for (int64_t c = c0; c < c1; ++c)
+          std::memcpy(out + to(r, c) * Bytes, in + (r * m.cols + c) * Bytes, Bytes);
+    }
+}
+
 /// A new dense_resource of `shape` whose element at `to(r, c)` (a flat
 /// index) is the matrix's element (r, c).
 template <typename IndexFn>
 ElementsAttr rearrange(const Matrix &m, ArrayRef<int64_t> shape, StringRef name, IndexFn to) {
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(m.bytes.size(), /*align=*/64);
+  AsmResourceBlob blob = allocateWeightBlob(m.bytes.size(), /*alignment=*/64);
   char *out = blob.getMutableData().data();
-  const char *in = m.bytes.data();
-  for (int64_t r = 0; r < m.rows; ++r)
-    for (int64_t c = 0; c < m.cols; ++c)
-      std::memcpy(out + to(r, c) * m.elementBytes, in + (r * m.cols + c) * m.elementBytes,
-                  m.elementBytes);
+  switch (m.elementBytes) {
+  case 1: copyTiled<1>(m, out, to); break;
+  case 2: copyTiled<2>(m, out, to); break;
+  case 4: copyTiled<4>(m, out, to); break;
+  case 8: copyTiled<8>(m, out, to); break;
+  default:
+    for (int64_t r = 0; r < m.rows; ++r)
+      for (int64_t c = 0; c < m.cols; ++c)
+        std::memcpy(out + to(r, c) * m.elementBytes,
+                    m.bytes.data() + (r * m.cols + c) * m.elementBytes, m.elementBytes);
+  }
+  // Both sides are done with until the weights file is written.
+  evictWeightPages(m.bytes);
+  evictWeightPages(blob.getData());
   return DenseResourceElementsAttr::get(RankedTensorType::get(shape, m.element), name,
                                         std::move(blob));
 }
@@ -74,6 +103,13 @@ ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width) {
 
 void replaceConstantOperand(OpOperand &operand, ElementsAttr value) {
   Value old = operand.get();
+  // The rewrite that made `value` has read the old weight and written the
+  // new one: neither is touched again until the weights file is written.
+  if (ElementsAttr oldAttr = getConstantAttr(old))
+    if (std::optional<ArrayRef<char>> bytes = getRawBytes(oldAttr))
+      evictWeightPages(*bytes);
+  if (std::optional<ArrayRef<char>> bytes = getRawBytes(value))
+    evictWeightPages(*bytes);
   OpBuilder builder(operand.getOwner());
   operand.set(ConstantOp::create(builder, old.getLoc(), value));
   if (Operation *def = old.getDefiningOp(); def && def->use_empty())

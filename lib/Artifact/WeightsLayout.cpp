@@ -1,6 +1,8 @@
 //===- WeightsLayout.cpp - the bytes of an artifact's weights.bin ---------===//
 #include "ternion/Artifact/WeightsLayout.h"
 
+#include "dialects/tern/WeightMemory.h"
+
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -37,20 +39,27 @@ static void forEachChunk(ArrayRef<char> padding, int64_t offsetOfPiece, int64_t 
   position += bytes.size();
 }
 
-std::string WeightsLayout::checksum() const {
-  std::vector<char> padding(alignment, 0);
-  uint64_t hash = fnv1a64("");
-  int64_t position = 0;
-  for (const Piece &piece : pieces)
-    forEachChunk(padding, piece.offset, position, piece.bytes,
-                 [&](StringRef chunk) { hash = fnv1a64(chunk, hash); });
+static std::string formatChecksum(uint64_t hash) {
   std::string text;
   raw_string_ostream(text) << TNX_WEIGHTS_CHECKSUM_PREFIX
                            << format_hex_no_prefix(hash, 16, /*Upper=*/false);
   return text;
 }
 
-mlir::LogicalResult WeightsLayout::writeTo(StringRef path, std::string &error) const {
+std::string WeightsLayout::checksum() const {
+  std::vector<char> padding(alignment, 0);
+  uint64_t hash = fnv1a64("");
+  int64_t position = 0;
+  for (const Piece &piece : pieces) {
+    forEachChunk(padding, piece.offset, position, piece.bytes,
+                 [&](StringRef chunk) { hash = fnv1a64(chunk, hash); });
+    ternion::tern::evictWeightPages(piece.bytes);
+  }
+  return formatChecksum(hash);
+}
+
+mlir::FailureOr<std::string> WeightsLayout::writeTo(StringRef path, std::string &error,
+                                                    WriteObserver observer) const {
   std::error_code ec;
   raw_fd_ostream os(path, ec);
   if (ec) {
@@ -58,17 +67,26 @@ mlir::LogicalResult WeightsLayout::writeTo(StringRef path, std::string &error) c
     return mlir::failure();
   }
   std::vector<char> padding(alignment, 0);
-  int64_t position = 0;
-  for (const Piece &piece : pieces)
-    forEachChunk(padding, piece.offset, position, piece.bytes,
-                 [&](StringRef chunk) { os << chunk; });
+  uint64_t hash = fnv1a64("");
+  int64_t position = 0, written = 0;
+  for (const Piece &piece : pieces) {
+    ternion::tern::prefetchWeightPages(piece.bytes);
+    forEachChunk(padding, piece.offset, position, piece.bytes, [&](StringRef chunk) {
+      hash = fnv1a64(chunk, hash);
+      os << chunk;
+    });
+    // The piece is in the file (or the page cache); its source pages can go.
+    ternion::tern::evictWeightPages(piece.bytes);
+    if (observer)
+      observer(++written, position);
+  }
   os.close();
   if (os.has_error()) {
     error = "cannot write '" + path.str() + "': " + os.error().message();
     os.clear_error();
     return mlir::failure();
   }
-  return mlir::success();
+  return formatChecksum(hash);
 }
 
 } // namespace ternion

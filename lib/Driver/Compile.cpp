@@ -20,6 +20,7 @@
 #include "Progress.h"
 
 #include "dialects/tern/TernOps.h"
+#include "dialects/tern/WeightMemory.h"
 #include "passes/Passes.h"
 #include "passes/attention/PatternFile.h"
 #include "ternion/Artifact/BufferAllocator.h"
@@ -266,6 +267,8 @@ bool Compilation::optimize(ModuleOp module) {
     quantize.bits = options.quantizeBits;
     quantize.groupSize = options.quantizeGroupSize;
     quantize.progress = options.progress;
+    if (options.progress)
+      steps.breakLine();
     pm.addNestedPass<func::FuncOp>(createTernQuantize(quantize));
     // The f32 weights the quantized layers replaced are dead now.
     pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
@@ -299,6 +302,14 @@ bool Compilation::optimize(ModuleOp module) {
     else if (auto attention = dyn_cast<tern::AttentionOp>(op))
       sparseAttentionLayers += attention.getSparsityAttr() != nullptr;
   });
+  // After the layouts, which are part of what makes two layers the same;
+  // after the counts above, which are per layer.
+  if (options.outlineLayers) {
+    PassManager outline(ctx);
+    outline.addPass(createTernOutlineLayers());
+    if (failed(outline.run(module)))
+      return false;
+  }
   if (options.progress) {
     steps.finish();
     llvm::errs() << options.toolName << ": linear layers: " << ternaryLayers << " ternary ("
@@ -346,8 +357,11 @@ bool Compilation::lowerToBuffers(ModuleOp module) {
 bool Compilation::externalizeWeights(ModuleOp module) {
   PassManager pm(ctx);
   ExternalizeWeightsOptions weightsOptions;
-  if (options.emit == EmitStage::Artifact)
+  if (options.emit == EmitStage::Artifact) {
     weightsOptions.weightsFile = staging.file(TNX_WEIGHTS_FILE);
+    weightsOptions.progress = options.progress;
+    steps.breakLine();
+  }
   pm.addPass(createExternalizeWeights(weightsOptions));
   if (failed(pm.run(module)))
     return false;
@@ -448,6 +462,7 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
       {"source", llvm::sys::path::filename(options.inputPath).str()},
       {"opt_level", static_cast<int64_t>(options.target.optLevel)},
       {"tern_optimize", options.ternOptimize},
+      {"outline_layers", options.outlineLayers},
       {"ternary", options.ternary == TernaryMode::Off     ? "off"
                   : options.ternary == TernaryMode::Force ? "force"
                                                           : "auto"},
@@ -533,6 +548,9 @@ bool Compilation::run() {
   steps.stage("optimizing (tern-optimize)");
   if (!optimize(*module))
     return false;
+  // Whatever the passes read of the weights and did not drop themselves
+  // (tern/WeightMemory.h) leaves memory here.
+  tern::evictAllWeightPages();
   if (options.emit == EmitStage::Tern)
     return writeStage([&](llvm::raw_ostream &os) { module->print(os); });
 
@@ -545,6 +563,7 @@ bool Compilation::run() {
   steps.stage("lowering to bufferized loops");
   if (!lowerToBuffers(*module))
     return false;
+  tern::evictAllWeightPages();
   steps.stage("writing weights");
   if (!externalizeWeights(*module))
     return false;

@@ -26,19 +26,32 @@ public:
     llvm::errs().flush();
   }
 
+  /// Ends the stage's line early, for a stage that prints lines of its own;
+  /// finish() then names the stage again with its time.
+  void breakLine() {
+    if (!enabled || current.empty() || lineBroken)
+      return;
+    llvm::errs() << "\n";
+    lineBroken = true;
+  }
+
   void finish() {
     if (!enabled || current.empty())
       return;
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (lineBroken)
+      llvm::errs() << toolName << ": " << current << ":";
     llvm::errs() << " " << llvm::format("%.2f", seconds) << " s\n";
     current.clear();
+    lineBroken = false;
   }
 
 private:
   bool enabled;
   std::string toolName;
   std::string current;
+  bool lineBroken = false;
   std::chrono::steady_clock::time_point start;
 };
 

@@ -2,6 +2,7 @@
 #ifndef TERNION_LIB_IMPORT_IMPORTCONTEXT_H
 #define TERNION_LIB_IMPORT_IMPORTCONTEXT_H
 
+#include "dialects/tern/WeightMemory.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/StringMap.h"
@@ -34,6 +35,9 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape);
 struct TensorSource {
   std::string modelPath;
   std::string modelDir; // canonical absolute path
+  /// Each external-data file mapped once, by canonical path; tensors are
+  /// slices of it and keep it mapped while they live.
+  mutable llvm::StringMap<std::shared_ptr<tern::MappedWeightsFile>> mappedFiles;
 };
 
 /// Turns an ONNX tensor into a constant attribute (dense_resource), taking

@@ -208,15 +208,22 @@ ElementsAttr importTensor(onnx::TensorProto &tensor, const TensorSource &source,
                      << (offset + bytes > fileSize ? " (past the end of the file)" : "");
       return {};
     }
-    auto buffer = llvm::MemoryBuffer::getFileSlice(real, bytes, offset,
-                                                   /*IsVolatile=*/false);
-    if (!buffer) {
-      emitError(loc) << "tensor '" << name << "': cannot read '" << location
-                     << "': " << buffer.getError().message();
+    std::shared_ptr<tern::MappedWeightsFile> &owner = source.mappedFiles[real];
+    if (!owner) {
+      std::string error;
+      owner = tern::MappedWeightsFile::open(real, error);
+      if (!owner) {
+        source.mappedFiles.erase(real);
+        emitError(loc) << "tensor '" << name << "': cannot map '" << location << "': " << error;
+        return {};
+      }
+    }
+    if (owner->bytes().size() < offset + bytes) {
+      emitError(loc) << "tensor '" << name << "': '" << location
+                     << "' changed size while it was being imported";
       return {};
     }
-    std::shared_ptr<llvm::MemoryBuffer> owner = std::move(*buffer);
-    ArrayRef<char> data(owner->getBufferStart(), owner->getBufferSize());
+    ArrayRef<char> data = owner->bytes().slice(offset, bytes);
     if (reinterpret_cast<uintptr_t>(data.data()) % width != 0) {
       blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(data, width);
     } else {

@@ -10,6 +10,7 @@
 #include "passes/quantize/GroupQuantizer.h"
 
 #include "dialects/tern/ConstantValues.h"
+#include "dialects/tern/WeightMemory.h"
 #include "dialects/tern/TernOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/Format.h"
@@ -99,6 +100,8 @@ struct TernQuantize : ternion::impl::TernQuantizeBase<TernQuantize> {
       int64_t n = weightType.getDimSize(0), k = weightType.getDimSize(1);
       auto start = std::chrono::steady_clock::now();
       quant::QuantizedWeight q = quant::quantizeWeight(w->data(), n, k, options);
+      evictWeightPages(ArrayRef<char>(reinterpret_cast<const char *>(w->data()),
+                                      w->size() * sizeof(float)));
       Location loc = linear.getLoc();
       builder.setInsertionPoint(linear);
       Type i8 = builder.getI8Type(), f16 = builder.getF16Type();

@@ -233,9 +233,33 @@ def greedy(model, ids, n_new):
 
 
 # ---------------------------------------------------------------- export
-def export(model, cfg, outdir, ternary=None):
+def export(model, cfg, outdir, ternary=None, streaming=False):
+    """Writes outdir/model.onnx and outdir/model-kv.onnx over one shared weights.bin.
+    streaming: for models too large to hold twice in memory (over ~1 GB of weights): each graph
+    is exported into its own scratch folder, then its tensors are moved into weights.bin one at
+    a time (onnx_utils.merge_external_data_streaming)."""
     model.eval()
+    if streaming:
+        assert ternary is None, "the BitNet rewrite loads whole models; use it below 1 GB"
+        scratch = {name: os.path.join(outdir, ".export-" + name[:-5]) for name in ("model.onnx", "model-kv.onnx")}
+        for d in scratch.values():
+            shutil.rmtree(d, ignore_errors=True)
+            os.makedirs(d)
+        exported = {name: os.path.join(d, name) for name, d in scratch.items()}
+        _export_graphs(model, cfg, exported["model.onnx"], exported["model-kv.onnx"])
+        result = onnx_utils.merge_external_data_streaming(exported, outdir)
+        for d in scratch.values():
+            shutil.rmtree(d)
+        return result
     full, kvp = os.path.join(outdir, "model.onnx"), os.path.join(outdir, "model-kv.onnx")
+    _export_graphs(model, cfg, full, kvp)
+    if ternary is not None:
+        for p in (full, kvp):
+            onnx_utils.ternarize_initializers(p, ternary)
+    return onnx_utils.share_external_data([full, kvp])
+
+
+def _export_graphs(model, cfg, full, kvp):
     ids = torch.randint(0, cfg.vocab_size, (1, 7))
     with torch.no_grad():
         torch.onnx.export(model, (ids,), full, input_names=["input_ids"], output_names=["logits"],
@@ -249,10 +273,6 @@ def export(model, cfg, outdir, ternary=None):
                 torch.arange(5, 8)[None], *past)
         torch.onnx.export(LlamaKV(model), args, kvp, input_names=ins, output_names=outs, dynamic_axes=dyn,
                           opset_version=17, do_constant_folding=True)
-    if ternary is not None:
-        for p in (full, kvp):
-            onnx_utils.ternarize_initializers(p, ternary)
-    return onnx_utils.share_external_data([full, kvp])
 
 
 @torch.no_grad()

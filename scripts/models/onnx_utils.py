@@ -138,3 +138,53 @@ def io_summary(path):
 
     return {"inputs": [[v.name, et(v), dims(v)] for v in m.graph.input],
             "outputs": [[v.name, et(v), dims(v)] for v in m.graph.output]}
+
+
+def _external_location(t):
+    return {e.key: e.value for e in t.external_data}
+
+
+def merge_external_data_streaming(exports, out_dir, weights_name="weights.bin"):
+    """share_external_data for models too large to hold in memory twice. `exports` maps each
+    output model file name to the path torch.onnx.export wrote (own folder each; over 2 GB
+    torch writes one external file per initializer). Tensors are read, deduplicated by
+    content and appended to out_dir/weights_name one at a time, so peak memory is one tensor
+    plus the graphs. Returns (bytes written, distinct tensors)."""
+    offsets, size = {}, 0
+    with open(os.path.join(out_dir, weights_name), "wb") as blob:
+        for name, src in exports.items():
+            m = onnx.load(src, load_external_data=False)
+            src_dir = os.path.dirname(os.path.abspath(src))
+            for t in m.graph.initializer:
+                if t.data_location == TensorProto.EXTERNAL:
+                    loc = _external_location(t)
+                    with open(os.path.join(src_dir, loc["location"]), "rb") as f:
+                        f.seek(int(loc.get("offset", 0)))
+                        raw = f.read(int(loc["length"])) if "length" in loc else f.read()
+                else:
+                    raw = _raw_bytes(t)
+                if len(raw) < INLINE_MAX_BYTES:
+                    if t.data_location == TensorProto.EXTERNAL:
+                        del t.external_data[:]
+                        t.data_location = TensorProto.DEFAULT
+                        t.raw_data = raw
+                    continue
+                key = hashlib.sha256(raw).hexdigest()
+                if key not in offsets:
+                    pad = (-size) % ALIGN
+                    blob.write(b"\0" * pad)
+                    offsets[key] = (size + pad, len(raw))
+                    blob.write(raw)
+                    size += pad + len(raw)
+                off, ln = offsets[key]
+                for f in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
+                    t.ClearField(f)
+                t.data_location = TensorProto.EXTERNAL
+                del t.external_data[:]
+                for k, v in (("location", weights_name), ("offset", str(off)), ("length", str(ln))):
+                    e = t.external_data.add()
+                    e.key, e.value = k, v
+                del raw
+            onnx.save(m, os.path.join(out_dir, name))
+            onnx.checker.check_model(os.path.join(out_dir, name))
+    return size, len(offsets)

@@ -179,6 +179,12 @@ cl::opt<bool> exposeAttention(
              "(for ternion-search-attention)"),
     cl::Hidden, cl::cat(sparseCategory));
 
+cl::opt<bool> outlineLayers(
+    "outline-layers",
+    cl::desc("Generate code once for identical layers and call it per layer (default on; "
+             "tern-outline-layers): compile time follows the distinct layers, not the depth"),
+    cl::init(true), cl::cat(category));
+
 cl::opt<bool> progress("progress",
                        cl::desc("Print each stage and its time to stderr (default: "
                                 "when stderr is a terminal)"),
@@ -244,6 +250,7 @@ int main(int argc, char **argv) {
   options.attentionPatternsPath = attentionPatterns;
   options.sparseAttentionMinTokens = sparseMinTokens;
   options.exposeAttention = exposeAttention;
+  options.outlineLayers = outlineLayers;
   options.progress = progress || llvm::sys::Process::StandardErrIsDisplayed();
   return ternion::compile(options) ? 0 : 1;
 }

@@ -29,6 +29,8 @@ def ExternalizeWeights : Pass<"tern-externalize-weights", "mlir::ModuleOp"> {
   let options = [
     Option<"weightsFile", "weights-file", "std::string", "\"\"",
            "Write the weights to this file">,
+    Option<"progress", "progress", "bool", "false",
+           "Show tensors and bytes written, and the rate, on stderr">,
     Option<"minBytes", "min-bytes", "int64_t", "64",
            "Constants smaller than this stay in the code">,
     // ternion/abi.h, which Passes.h includes.

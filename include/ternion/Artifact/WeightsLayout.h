@@ -10,6 +10,7 @@
 #include "ternion/abi.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "mlir/Support/LogicalResult.h"
 
@@ -36,8 +37,13 @@ public:
   int64_t count() const { return static_cast<int64_t>(pieces.size()); }
   /// "fnv1a64:" and 16 lowercase hex digits over the whole file.
   std::string checksum() const;
-  /// Writes the file; on failure `error` says why.
-  mlir::LogicalResult writeTo(llvm::StringRef path, std::string &error) const;
+  /// What writeTo has done so far: pieces and bytes written.
+  using WriteObserver = llvm::function_ref<void(int64_t pieces, int64_t bytes)>;
+  /// Writes the file piece by piece, dropping each piece's pages from memory
+  /// once written (tern/WeightMemory.h), and returns its checksum (the same
+  /// as checksum(), computed on the way); on failure `error` says why.
+  mlir::FailureOr<std::string> writeTo(llvm::StringRef path, std::string &error,
+                                       WriteObserver observer = nullptr) const;
 
 private:
   struct Piece {

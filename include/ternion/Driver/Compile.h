@@ -109,6 +109,10 @@ struct CompileOptions {
   /// @main as extra outputs (tern-expose-attention; the pattern search).
   bool exposeAttention = false;
 
+  /// Outline identical layers into one function called per layer
+  /// (tern-outline-layers): code generation costs one layer, not the depth.
+  bool outlineLayers = true;
+
   /// Stage lines with their times on stderr.
   bool progress = false;
   /// Prefix of messages on stderr ("ternion-compile: error: ...").
