@@ -343,4 +343,25 @@ def TernOutlineLayers : Pass<"tern-outline-layers", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def TernWidenWeights : Pass<"tern-widen-weights", "mlir::func::FuncOp"> {
+  let summary = "Turn f16 and bf16 weights cast to f32 into f32 weights";
+  let description = [{
+    Models published in 16 bits reach the graph as a 16-bit constant and a
+    `tern.cast {to = f32}` (an ONNX `Cast` after each initializer). This pass
+    converts each such constant once, at compile time, into an f32 constant
+    (exactly: every f16 and bf16 value is an f32), so that the linear-layer
+    fusions, the ternary and quantization passes and the f32 kernels see an
+    ordinary f32 weight. The widened weights are file-backed scratch memory
+    (tern/WeightMemory.h), written and dropped one tensor at a time.
+
+    The artifact then holds f32 weights, twice the model's 16 bits: keeping
+    16-bit weights with kernels that widen in registers is not built yet.
+    With `report`, says how many weights and bytes were widened.
+  }];
+  let options = [
+    Option<"report", "report", "bool", "false",
+           "Emit a remark with the number of weights widened">,
+  ];
+}
+
 #endif // TERNION_PASSES_TD

@@ -20,6 +20,8 @@ void buildCleanupPipeline(OpPassManager &pm) {
 void buildOptimizePipeline(OpPassManager &pm) {
   buildCleanupPipeline(pm);
   OpPassManager &fn = pm.nest<func::FuncOp>();
+  // 16-bit weights become f32 weights first, so the fusions see constants.
+  fn.addPass(createTernWidenWeights());
   fn.addPass(createTernFuseLinear());
   fn.addPass(createTernFuseAttention());
   fn.addPass(createCanonicalizerPass());
@@ -32,7 +34,7 @@ void registerAllPassesAndPipelines() {
                              "Canonicalize, refine shapes and CSE after import",
                              buildCleanupPipeline);
   PassPipelineRegistration<>("tern-optimize",
-                             "Clean up, then fuse linear layers and attention",
+                             "Clean up, widen 16-bit weights, then fuse linear layers and attention",
                              buildOptimizePipeline);
 }
 

@@ -40,20 +40,28 @@ std::optional<Matrix> getMatrix(ElementsAttr attr) {
 }
 
 /// Copies element (r, c) of `m` to flat index `to(r, c)` of `out`, for
-/// elements of `Bytes` bytes. Tiles of kTile x kTile keep both the reads and
-/// the scattered writes of a transpose or a panel packing within a few pages
-/// at a time: a row-by-row walk of a 2048 x 5632 transpose writes to a new
-/// page for every element.
+/// elements of `Bytes` bytes, in kPage x kPage tiles of kMicro x kMicro
+/// blocks. The tiles keep reads and writes within a few pages at a time (a
+/// row-by-row walk of a 2048 x 5632 transpose writes to a new page for every
+/// element); the blocks keep the rows a block touches within the ways of an
+/// L1 set, since weight rows are often a power of two bytes apart and all map
+/// to one set; inside a block, consecutive r go to consecutive outputs for
+/// both transposes and panels.
 template <size_t Bytes, typename IndexFn>
 void copyTiled(const Matrix &m, char *out, IndexFn to) {
-  constexpr int64_t kTile = 64;
+  constexpr int64_t kPage = 64, kMicro = 8;
   const char *in = m.bytes.data();
-  for (int64_t r0 = 0; r0 < m.rows; r0 += kTile)
-    for (int64_t c0 = 0; c0 < m.cols; c0 += kTile) {
-      int64_t r1 = std::min(m.rows, r0 + kTile), c1 = std::min(m.cols, c0 + kTile);
-      for (int64_t r = r0; r < r1; ++r)
-        for (int64_t c = c0; c < c1; ++c)
-          std::memcpy(out + to(r, c) * Bytes, in + (r * m.cols + c) * Bytes, Bytes);
+  const int64_t rows = m.rows, cols = m.cols;
+  for (int64_t r0 = 0; r0 < rows; r0 += kPage)
+    for (int64_t c0 = 0; c0 < cols; c0 += kPage) {
+      int64_t r1 = std::min(rows, r0 + kPage), c1 = std::min(cols, c0 + kPage);
+      for (int64_t rb = r0; rb < r1; rb += kMicro)
+        for (int64_t cb = c0; cb < c1; cb += kMicro) {
+          int64_t re = std::min(r1, rb + kMicro), ce = std::min(c1, cb + kMicro);
+          for (int64_t c = cb; c < ce; ++c)
+            for (int64_t r = rb; r < re; ++r)
+              std::memcpy(out + to(r, c) * Bytes, in + (r * cols + c) * Bytes, Bytes);
+        }
     }
 }
 
@@ -87,8 +95,9 @@ ElementsAttr transposeConstant2D(ElementsAttr attr) {
   std::optional<Matrix> m = getMatrix(attr);
   if (!m)
     return {};
+  int64_t rows = m->rows;
   return rearrange(*m, {m->cols, m->rows}, "transposed",
-                   [&](int64_t r, int64_t c) { return c * m->rows + r; });
+                   [rows](int64_t r, int64_t c) { return c * rows + r; });
 }
 
 ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width) {
@@ -96,9 +105,11 @@ ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width) {
   if (!m || width < 1 || m->rows % width != 0)
     return {};
   // Row r = p * width + j of the input is column j of panel p.
-  return rearrange(*m, {m->rows / width, m->cols, width}, "panels", [&](int64_t r, int64_t c) {
-    return ((r / width) * m->cols + c) * width + r % width;
-  });
+  int64_t cols = m->cols;
+  return rearrange(*m, {m->rows / width, m->cols, width}, "panels",
+                   [cols, width](int64_t r, int64_t c) {
+                     return ((r / width) * cols + c) * width + r % width;
+                   });
 }
 
 void replaceConstantOperand(OpOperand &operand, ElementsAttr value) {
