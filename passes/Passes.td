@@ -354,8 +354,9 @@ def TernWidenWeights : Pass<"tern-widen-weights", "mlir::func::FuncOp"> {
     ordinary f32 weight. The widened weights are file-backed scratch memory
     (tern/WeightMemory.h), written and dropped one tensor at a time.
 
-    The artifact then holds f32 weights, twice the model's 16 bits: keeping
-    16-bit weights with kernels that widen in registers is not built yet.
+    What the artifact stores is the target's choice: the CPU packs the
+    panels back into f16 or bf16 with `ternion-compile --weights-dtype`
+    (exact for weights that were f16 or bf16 to begin with), else f32.
     With `report`, says how many weights and bytes were widened.
   }];
   let options = [

@@ -38,11 +38,14 @@ bench_build_tools() {
   fi
 }
 
-# The f32 GGUF of the model in $1 (to_gguf.py), rewritten when to_gguf.py changed.
+# The GGUF of the model in $1 (to_gguf.py) as model-$2.gguf, $2 f32 (default) or f16 (2-D
+# weights in F16), rewritten when to_gguf.py changed.
 bench_write_gguf() {
-  if [ ! -f "$1/model-f32.gguf" ] || [ "$here/to_gguf.py" -nt "$1/model-f32.gguf" ]; then
-    log "writing the f32 GGUF"
-    PYTHONPATH="$LLAMA_CPP/gguf-py" $py "$here/to_gguf.py" "$1" "$1/model-f32.gguf" >&2
+  local dtype=${2:-f32}
+  if [ ! -f "$1/model-$dtype.gguf" ] || [ "$here/to_gguf.py" -nt "$1/model-$dtype.gguf" ]; then
+    log "writing the $dtype GGUF"
+    PYTHONPATH="$LLAMA_CPP/gguf-py" $py "$here/to_gguf.py" $([ "$dtype" = f16 ] && echo --f16) \
+      "$1" "$1/model-$dtype.gguf" >&2
   fi
 }
 

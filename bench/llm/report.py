@@ -24,6 +24,9 @@ LOGIT_TOL = 1e-2  # max |diff| of last-position prefill logits against ORT (rand
 
 def main():
     res, model_dir = sys.argv[1], sys.argv[2]
+    # f16: Ternion's linear weights and llama.cpp's GGUF in 16 bits (run.sh --weights-dtype f16).
+    dtype = sys.argv[3] if len(sys.argv) > 3 else "f32"
+    weight_bytes = 2 if dtype == "f16" else 4
     with open(os.path.join(model_dir, "config.json")) as f:
         info = json.load(f)
     cfg = info["config"]
@@ -60,8 +63,8 @@ def main():
 
     # ---- decode bound: bytes streamed per decoded token = all weights except the embedding
     # table (one row of it is gathered per token); the KV cache read is not counted.
-    total_bytes = info["params"] * 4
-    embed_bytes = cfg["vocab_size"] * cfg["dim"] * 4
+    total_bytes = info["params"] * weight_bytes
+    embed_bytes = cfg["vocab_size"] * cfg["dim"] * weight_bytes
     streamed = total_bytes - embed_bytes
     # The higher of the measurements before and after the runtimes: the conservative bound.
     bw_gbs = max(bw["best_gb_s"], bw_after["best_gb_s"] if bw_after else 0)
@@ -74,16 +77,18 @@ def main():
     rows = [
         ("ONNX Runtime %s (KV graph), %d threads" % (ort.get("version"), ort["threads"]),
          ort["prefill_tok_s"], ort["decode_tok_s"]),
-        ("llama.cpp f32 GGUF, llama-bench (%s KV cache, flash-attn %s), %d threads"
-         % (ltg_rec.get("type_k"), fa, lpp_rec["n_threads"]), lpp, ltg),
-        ("llama.cpp f32 GGUF, C API like the others (f32 KV cache), %d threads" % lcj["threads"],
+        ("llama.cpp %s GGUF, llama-bench (%s KV cache, flash-attn %s), %d threads"
+         % (dtype, ltg_rec.get("type_k"), fa, lpp_rec["n_threads"]), lpp, ltg),
+        ("llama.cpp " + dtype + " GGUF, C API like the others (f32 KV cache), %d threads" % lcj["threads"],
          lcj["prefill_tok_s"], lcj["decode_tok_s"]),
-        ("Ternion (generator API), %d threads (OpenMP)" % tnx["threads"], tnx["prefill_tok_s"], tnx["decode_tok_s"]),
+        ("Ternion (generator API, %s weights), %d threads (OpenMP)" % (dtype, tnx["threads"]),
+         tnx["prefill_tok_s"], tnx["decode_tok_s"]),
     ]
     print()
     print(f"Model: {info['params'] / 1e6:.1f}M parameters (dim {cfg['dim']}, {cfg['n_layers']} layers, "
           f"{cfg['n_heads']}/{cfg['n_kv_heads']} heads, ffn {cfg['ffn_dim']}, vocab {cfg['vocab_size']}), "
-          f"f32 weights {total_bytes / 1e6:.0f} MB, streamed per decoded token {streamed / 1e6:.0f} MB")
+          f"{dtype} weights {total_bytes / 1e6:.0f} MB, streamed per decoded token {streamed / 1e6:.0f} MB"
+          + (" (ONNX Runtime streams the f32 weights, twice that)" if dtype != "f32" else ""))
     print(f"Read bandwidth ({bw['threads']} threads, {bw['mib']} MiB, best of {bw['reps']}): {bw_gbs:.1f} GB/s "
           f"(before the runtimes {bw['best_gb_s']:.1f}, median {bw['median_gb_s']:.1f}"
           + (f"; after {bw_after['best_gb_s']:.1f}, median {bw_after['median_gb_s']:.1f}" if bw_after else "")

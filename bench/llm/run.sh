@@ -12,6 +12,9 @@
 # --preset tinyllama: the same at TinyLlama-1.1B's shape (make_bench_model.py --preset; 4.4 GB
 # of f32 weights, ~10 GB of scratch disk to export), in $BENCH_DIR/model-tinyllama and
 # results-tinyllama. Compile time and peak memory go to results*/compile.txt either way.
+# --weights-dtype f16: Ternion stores the linear weights in f16 (ternion-compile --weights-dtype)
+# and llama.cpp reads an F16 GGUF of the same weights (to_gguf.py --f16); ONNX Runtime keeps the
+# f32 graph (it has no 16-bit weight storage on the CPU). Results in results*-f16.
 #
 # Prerequisites (outside the repo; locations through environment variables):
 #   ORT_NODE    onnxruntime-node 1.30 module dir (default /work/peers/node_modules/onnxruntime-node)
@@ -33,6 +36,7 @@ reps=3
 threads=2
 wait_quiet=0
 preset=
+dtype=f32
 prompt_len=512
 decode_len=128
 while [ $# -gt 0 ]; do
@@ -41,6 +45,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --wait-quiet) wait_quiet=$2; shift 2 ;;
     --preset) preset=$2; shift 2 ;;
+    --weights-dtype) dtype=$2; shift 2 ;;
     *) echo "usage: run.sh [--reps N] [--threads T] [--wait-quiet SECONDS] [--preset tinyllama]" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +55,7 @@ build=${TERNION_BUILD_DIR:-$root/build}
 work=${BENCH_DIR:-$root/build/bench-llm}
 py=/usr/bin/python3
 model="$work/model${preset:+-$preset}"
-res="$work/results${preset:+-$preset}"
+res="$work/results${preset:+-$preset}$([ "$dtype" = f32 ] || echo "-$dtype")"
 mkdir -p "$work" "$res"
 log() { echo "[bench-llm] $*" >&2; }
 
@@ -65,12 +70,14 @@ if [ ! -f "$model/config.json" ]; then
   log "generating the bench model in $model"
   $py "$root/bench/models/make_bench_model.py" "$model" ${preset:+--preset "$preset"} >&2
 fi
-bench_write_gguf "$model"
-artifact="$work/model${preset:+-$preset}.tnx"
+bench_write_gguf "$model" "$dtype"
+gguf="$model/model-$dtype.gguf"
+artifact="$work/model${preset:+-$preset}$([ "$dtype" = f32 ] || echo "-$dtype").tnx"
 if [ ! -f "$artifact/manifest.json" ] || [ "$build/bin/ternion-compile" -nt "$artifact/manifest.json" ]; then
   log "compiling model-kv.onnx with ternion-compile (host CPU)"
   /usr/bin/time -f "ternion-compile: %e s, peak RSS %M KB" -o "$res/compile-time.txt" \
-    "$build/bin/ternion-compile" "$model/model-kv.onnx" -o "$artifact" --max-context 2048 --progress >&2
+    "$build/bin/ternion-compile" "$model/model-kv.onnx" -o "$artifact" --max-context 2048 --progress \
+    --weights-dtype "$dtype" >&2
   {
     cat "$res/compile-time.txt"
     echo "input weights: $(stat -c %s "$model/weights.bin") bytes; artifact weights: $(stat -c %s "$artifact/weights.bin") bytes"
@@ -108,15 +115,15 @@ log "Ternion"
 OMP_NUM_THREADS=$threads "$build/bin/ternion-llm-bench" "$artifact" "$ids" --decode $decode_len --reps "$reps" --warmup 1 \
   --logits-out "$res/ternion.logits" > "$res/ternion.json"
 log "llama.cpp (check, then llama-bench)"
-"$bin/llama_check" "$model/model-f32.gguf" "$ids" $decode_len "$threads" "$res/llama.logits" "$reps" \
+"$bin/llama_check" "$gguf" "$ids" $decode_len "$threads" "$res/llama.logits" "$reps" \
   > "$res/llama-check.json"
 # llama-bench with its defaults (f16 KV cache, flash attention auto; it offers no f32 cache):
 # pp512 on an empty cache, and tg128 at depth 512 (-d: the cache holds 512 tokens first).
-lb=("$lbuild/bin/llama-bench" -m "$model/model-f32.gguf" -t "$threads" -r "$reps" -o json)
+lb=("$lbuild/bin/llama-bench" -m "$gguf" -t "$threads" -r "$reps" -o json)
 "${lb[@]}" -p $prompt_len -n 0 -d 0 > "$res/llama-pp.json"
 "${lb[@]}" -p 0 -n $decode_len -d $prompt_len > "$res/llama-tg.json"
 log "read bandwidth again"
 "$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth-after.json"
 echo "load average after measuring: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$res/conditions.txt"
 echo
-$py "$here/report.py" "$res" "$model" | tee "$res/report.txt"
+$py "$here/report.py" "$res" "$model" "$dtype" | tee "$res/report.txt"

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Write the bench model (bench/models/make_bench_model.py) as an f32 GGUF for llama.cpp.
 
-  PYTHONPATH=<llama.cpp>/gguf-py /usr/bin/python3 bench/llm/to_gguf.py MODEL_DIR OUT.gguf [TOKENIZER]
+  PYTHONPATH=<llama.cpp>/gguf-py /usr/bin/python3 bench/llm/to_gguf.py [--f16] MODEL_DIR OUT.gguf [TOKENIZER]
+
+--f16 stores the 2-D weights (linear layers, embedding) as F16, as convert_hf_to_gguf.py
+--outtype f16 does, norms staying f32: the peer of ternion-compile --weights-dtype=f16.
 
 Reads MODEL_DIR/model-kv.onnx (initializers stored as external data in weights.bin) and
 MODEL_DIR/config.json (or a trained fixture's reference.json) and maps them to llama.cpp's LLaMA tensor names and hyper-parameters with
@@ -84,10 +87,13 @@ def load_initializers(model_dir):
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
+    args = sys.argv[1:]
+    f16 = "--f16" in args
+    args = [a for a in args if a != "--f16"]
+    if len(args) not in (2, 3):
         sys.exit(__doc__)
-    model_dir, out = sys.argv[1], sys.argv[2]
-    tokenizer = sys.argv[3] if len(sys.argv) == 4 else None
+    model_dir, out = args[0], args[1]
+    tokenizer = args[2] if len(args) == 3 else None
     config = os.path.join(model_dir, "config.json")
     if not os.path.exists(config):
         config = os.path.join(model_dir, "reference.json")
@@ -145,7 +151,7 @@ def main():
     w.add_rope_freq_base(float(cfg["rope_theta"]))
     w.add_layer_norm_rms_eps(float(cfg["norm_eps"]))
     w.add_vocab_size(vocab)
-    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_F16 if f16 else gguf.LlamaFileType.ALL_F32)
     scores = [0.0] * vocab
     if tokenizer:
         import sentencepiece
@@ -172,12 +178,13 @@ def main():
     w.add_eos_token_id(2)
     w.add_add_bos_token(False)
     for name, a in tensors:
-        w.add_tensor(name, a.astype(np.float32, copy=False))
+        w.add_tensor(name, a.astype(np.float16 if f16 and a.ndim == 2 else np.float32, copy=False))
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
     w.close()
-    print(f"{out}: {len(tensors)} tensors, {used / 1e6:.1f}M parameters, f32 ({os.path.getsize(out) / 1e6:.0f} MB)")
+    print(f"{out}: {len(tensors)} tensors, {used / 1e6:.1f}M parameters, {'f16' if f16 else 'f32'} "
+          f"({os.path.getsize(out) / 1e6:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -1060,7 +1060,12 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   FailureOr<int64_t> n = w ? linearOutputFeatures(w, format) : FailureOr<int64_t>(failure());
   if (failed(n))
     return fail<LinearOp>(loc, describeStoredWeight(format));
-  if (elementTypeOf(adaptor.getInput()) != w.getElementType())
+  // Panels may store f32 weights in 16 bits (ternion-compile
+  // --weights-dtype): the kernels widen them to the input's f32.
+  Type inputElement = elementTypeOf(adaptor.getInput()), weightElement = w.getElementType();
+  bool narrowedPanels = isa<PanelsAttr>(format) && inputElement && inputElement.isF32() &&
+                        (weightElement.isF16() || weightElement.isBF16());
+  if (inputElement != weightElement && !narrowedPanels)
     return fail<LinearOp>(loc, "input and weight element types differ");
   if (!in || in.getRank() < 1)
     return fail<LinearOp>(loc, "input must be a ranked tensor of rank >= 1");
@@ -1075,7 +1080,7 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   }
   SmallVector<int64_t> shape(in.getShape());
   shape.back() = *n;
-  types.push_back(RankedTensorType::get(shape, w.getElementType()));
+  types.push_back(RankedTensorType::get(shape, inputElement));
   return success();
 }
 

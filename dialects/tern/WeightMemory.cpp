@@ -162,36 +162,33 @@ MappedWeightsFile::~MappedWeightsFile() {
   ::munmap(const_cast<char *>(data), size);
 }
 
-void evictWeightPages(llvm::ArrayRef<char> bytes) {
-  if (bytes.empty())
-    return;
-  Registry &r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
+/// The part of `bytes` inside one registered file-backed region, as
+/// [begin, end); empty when `bytes` is not in one. The caller holds the lock.
+static std::pair<uintptr_t, uintptr_t> registeredPart(Registry &r, llvm::ArrayRef<char> bytes) {
   auto begin = reinterpret_cast<uintptr_t>(bytes.data());
   auto it = r.regions.upper_bound(begin);
-  if (it == r.regions.begin())
-    return;
+  if (bytes.empty() || it == r.regions.begin())
+    return {0, 0};
   --it;
-  uintptr_t regionEnd = it->first + it->second;
-  if (begin >= regionEnd)
-    return;
-  dropPages(begin, std::min<uintptr_t>(begin + bytes.size(), regionEnd));
+  uintptr_t end = std::min<uintptr_t>(begin + bytes.size(), it->first + it->second);
+  return begin < end ? std::pair(begin, end) : std::pair<uintptr_t, uintptr_t>(0, 0);
+}
+
+void evictWeightPages(llvm::ArrayRef<char> bytes) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  auto [begin, end] = registeredPart(r, bytes);
+  if (begin < end)
+    dropPages(begin, end);
 }
 
 void prefetchWeightPages(llvm::ArrayRef<char> bytes) {
 #ifndef MADV_POPULATE_READ
   constexpr int MADV_POPULATE_READ = 22; // Linux 5.14; older kernels say EINVAL
 #endif
-  if (bytes.empty())
-    return;
   Registry &r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  auto begin = reinterpret_cast<uintptr_t>(bytes.data());
-  auto it = r.regions.upper_bound(begin);
-  if (it == r.regions.begin())
-    return;
-  --it;
-  uintptr_t end = std::min<uintptr_t>(begin + bytes.size(), it->first + it->second);
+  auto [begin, end] = registeredPart(r, bytes);
   if (begin >= end)
     return;
   uintptr_t first = llvm::alignDown(begin, pageSize());

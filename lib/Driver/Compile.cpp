@@ -318,7 +318,10 @@ bool Compilation::optimize(ModuleOp module) {
       llvm::errs() << quantizedLayers << " " << quantizeMethodName() << " "
                    << options.quantizeBits << "-bit (group " << options.quantizeGroupSize
                    << "), ";
-    llvm::errs() << floatLinearLayers << " f32\n";
+    llvm::errs() << floatLinearLayers << " float";
+    if (options.target.linearWeightType != "f32")
+      llvm::errs() << " (stored " << options.target.linearWeightType << ")";
+    llvm::errs() << "\n";
     if (!options.attentionPatternsPath.empty())
       llvm::errs() << options.toolName << ": attention: " << sparseAttentionLayers
                    << " layers with sparse patterns for long prefills\n";
@@ -463,6 +466,7 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
       {"opt_level", static_cast<int64_t>(options.target.optLevel)},
       {"tern_optimize", options.ternOptimize},
       {"outline_layers", options.outlineLayers},
+      {"weights_dtype", options.target.linearWeightType},
       {"ternary", options.ternary == TernaryMode::Off     ? "off"
                   : options.ternary == TernaryMode::Force ? "force"
                                                           : "auto"},

@@ -13,9 +13,11 @@
 #include "dialects/tern/WeightMemory.h"
 #include "dialects/tern/TernOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Threading.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace ternion {
@@ -85,6 +87,14 @@ struct TernQuantize : ternion::impl::TernQuantizeBase<TernQuantize> {
     OpBuilder builder(ctx);
     int64_t quantized = 0, skipped = 0, weights = 0;
     double storedBits = 0;
+    // The layers to quantize and their f32 weights, read in place.
+    struct Job {
+      size_t index;
+      LinearOp linear;
+      ArrayRef<float> w;
+      int64_t n, k;
+    };
+    SmallVector<Job> jobs;
     for (auto [index, linear] : llvm::enumerate(layers)) {
       auto weightType = dyn_cast<RankedTensorType>(linear.getWeight().getType());
       auto inputType = dyn_cast<RankedTensorType>(linear.getInput().getType());
@@ -97,37 +107,56 @@ struct TernQuantize : ternion::impl::TernQuantizeBase<TernQuantize> {
         ++skipped;
         continue;
       }
-      int64_t n = weightType.getDimSize(0), k = weightType.getDimSize(1);
-      auto start = std::chrono::steady_clock::now();
-      quant::QuantizedWeight q = quant::quantizeWeight(w->data(), n, k, options);
-      evictWeightPages(ArrayRef<char>(reinterpret_cast<const char *>(w->data()),
-                                      w->size() * sizeof(float)));
-      Location loc = linear.getLoc();
-      builder.setInsertionPoint(linear);
-      Type i8 = builder.getI8Type(), f16 = builder.getF16Type();
-      Value codes = makeBlobConstant(builder, loc, RankedTensorType::get({n, q.rowBytes}, i8),
-                                     "quantized", q.codes);
-      auto sideType = RankedTensorType::get({n, q.groups}, f16);
-      Value scales = makeBlobConstant(builder, loc, sideType, "scales", q.scales);
-      Value zeros = makeBlobConstant(builder, loc, sideType, "zeros", q.zeros);
-      Value columns;
-      if (!q.columnScales.empty())
-        columns = makeBlobConstant(builder, loc, RankedTensorType::get({k}, builder.getF32Type()),
-                                   "column_scales", q.columnScales);
-      auto replacement = QuantizedLinearOp::create(builder, loc, linear.getOutput().getType(),
-                                                   linear.getInput(), codes, scales, zeros,
-                                                   columns, linear.getBias(), format);
-      linear.getOutput().replaceAllUsesWith(replacement.getOutput());
-      linear.erase();
-      ++quantized;
-      weights += n * k;
-      storedBits += format.getBitsPerWeight(n, k) * double(n) * k;
-      if (progress) {
-        double seconds =
+      jobs.push_back({index, linear, *w, weightType.getDimSize(0), weightType.getDimSize(1)});
+    }
+    // Layers are independent: as many at a time as the context has threads
+    // (SINQ's Sinkhorn iterations are the slow part of a large model's
+    // compile); the IR is then rewritten in order, one layer at a time, so
+    // at most that many layers' codes are in memory.
+    size_t batch = std::max<size_t>(1, ctx->isMultithreadingEnabled() ? ctx->getNumThreads() : 1);
+    for (size_t begin = 0; begin < jobs.size(); begin += batch) {
+      size_t end = std::min(jobs.size(), begin + batch);
+      std::vector<quant::QuantizedWeight> results(end - begin);
+      std::vector<double> seconds(end - begin);
+      mlir::parallelFor(ctx, begin, end, [&](size_t i) {
+        const Job &job = jobs[i];
+        auto start = std::chrono::steady_clock::now();
+        results[i - begin] = quant::quantizeWeight(job.w.data(), job.n, job.k, options);
+        evictWeightPages(ArrayRef<char>(reinterpret_cast<const char *>(job.w.data()),
+                                        job.w.size() * sizeof(float)));
+        seconds[i - begin] =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        llvm::errs() << "tern-quantize: layer " << (index + 1) << "/" << layers.size() << " ["
-                     << n << " x " << k << "] " << method << " " << bits << "-bit in "
-                     << llvm::format("%.2f", seconds) << " s\n";
+      });
+      for (size_t i = begin; i < end; ++i) {
+        const Job &job = jobs[i];
+        quant::QuantizedWeight q = std::move(results[i - begin]);
+        LinearOp linear = job.linear;
+        int64_t n = job.n, k = job.k;
+        Location loc = linear.getLoc();
+        builder.setInsertionPoint(linear);
+        Type i8 = builder.getI8Type(), f16 = builder.getF16Type();
+        Value codes = makeBlobConstant(builder, loc, RankedTensorType::get({n, q.rowBytes}, i8),
+                                       "quantized", q.codes);
+        auto sideType = RankedTensorType::get({n, q.groups}, f16);
+        Value scales = makeBlobConstant(builder, loc, sideType, "scales", q.scales);
+        Value zeros = makeBlobConstant(builder, loc, sideType, "zeros", q.zeros);
+        Value columns;
+        if (!q.columnScales.empty())
+          columns = makeBlobConstant(builder, loc,
+                                     RankedTensorType::get({k}, builder.getF32Type()),
+                                     "column_scales", q.columnScales);
+        auto replacement = QuantizedLinearOp::create(builder, loc, linear.getOutput().getType(),
+                                                     linear.getInput(), codes, scales, zeros,
+                                                     columns, linear.getBias(), format);
+        linear.getOutput().replaceAllUsesWith(replacement.getOutput());
+        linear.erase();
+        ++quantized;
+        weights += n * k;
+        storedBits += format.getBitsPerWeight(n, k) * double(n) * k;
+        if (progress)
+          llvm::errs() << "tern-quantize: layer " << (job.index + 1) << "/" << layers.size()
+                       << " [" << n << " x " << k << "] " << method << " " << bits << "-bit in "
+                       << llvm::format("%.2f", seconds[i - begin]) << " s\n";
       }
     }
     numQuantized = quantized;

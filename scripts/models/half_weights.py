@@ -11,7 +11,6 @@ Tensors are converted one at a time (peak memory: one tensor), deduplicated by c
 DST_DIR/weights.bin. config.json is copied with "weights_dtype" added.
 """
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -23,19 +22,9 @@ from onnx import TensorProto, helper
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onnx_utils import ALIGN, INLINE_MAX_BYTES, _raw_bytes  # noqa: E402
+from onnx_utils import INLINE_MAX_BYTES, WeightsFileWriter, read_initializer  # noqa: E402
 
 MIN_ELEMENTS = 256
-
-
-def read_tensor(t, src_dir):
-    """The raw bytes of initializer t (external or inline)."""
-    if t.data_location == TensorProto.EXTERNAL:
-        loc = {e.key: e.value for e in t.external_data}
-        with open(os.path.join(src_dir, loc["location"]), "rb") as f:
-            f.seek(int(loc.get("offset", 0)))
-            return f.read(int(loc["length"])) if "length" in loc else f.read()
-    return _raw_bytes(t)
 
 
 def to_16_bits(raw, dtype):
@@ -54,8 +43,9 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.dst, exist_ok=True)
     onnx_type = TensorProto.FLOAT16 if a.dtype == "f16" else TensorProto.BFLOAT16
-    offsets, size, converted = {}, 0, 0
-    with open(os.path.join(a.dst, "weights.bin"), "wb") as blob:
+    converted = 0
+    with open(os.path.join(a.dst, "weights.bin"), "wb") as f:
+        writer = WeightsFileWriter(f, "weights.bin")
         for name in ("model.onnx", "model-kv.onnx"):
             path = os.path.join(a.src, name)
             if not os.path.exists(path):
@@ -63,7 +53,7 @@ def main():
             m = onnx.load(path, load_external_data=False)
             casts = []
             for t in m.graph.initializer:
-                raw = read_tensor(t, a.src)
+                raw = read_initializer(t, a.src)
                 count = int(np.prod(t.dims)) if len(t.dims) else 1
                 if t.data_type == TensorProto.FLOAT and count >= MIN_ELEMENTS:
                     raw = to_16_bits(raw, a.dtype)
@@ -73,25 +63,14 @@ def main():
                     casts.append(helper.make_node("Cast", [t.name], [wide_name], to=TensorProto.FLOAT,
                                                   name="widen_" + wide_name))
                     converted += 1
-                for f in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
-                    t.ClearField(f)
-                del t.external_data[:]
-                if len(raw) < INLINE_MAX_BYTES:
-                    t.data_location = TensorProto.DEFAULT
-                    t.raw_data = raw
+                if len(raw) >= INLINE_MAX_BYTES:
+                    writer.place(t, raw)
                     continue
-                key = hashlib.sha256(raw).hexdigest()
-                if key not in offsets:
-                    pad = (-size) % ALIGN
-                    blob.write(b"\0" * pad)
-                    offsets[key] = (size + pad, len(raw))
-                    blob.write(raw)
-                    size += pad + len(raw)
-                off, ln = offsets[key]
-                t.data_location = TensorProto.EXTERNAL
-                for k, v in (("location", "weights.bin"), ("offset", str(off)), ("length", str(ln))):
-                    e = t.external_data.add()
-                    e.key, e.value = k, v
+                for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
+                    t.ClearField(field)
+                del t.external_data[:]
+                t.data_location = TensorProto.DEFAULT
+                t.raw_data = raw
             nodes = list(m.graph.node)
             del m.graph.node[:]
             m.graph.node.extend(casts + nodes)
@@ -101,12 +80,12 @@ def main():
     if os.path.exists(config):
         info = json.load(open(config))
         info["weights_dtype"] = a.dtype
-        info["weights_bin_bytes"] = size
+        info["weights_bin_bytes"] = writer.size
         json.dump(info, open(os.path.join(a.dst, "config.json"), "w"), indent=1)
     for extra in ("tokenizer.model",):
         if os.path.exists(os.path.join(a.src, extra)):
             shutil.copy(os.path.join(a.src, extra), a.dst)
-    print(f"{converted} initializers in {a.dtype}, weights.bin {size / 1e6:.0f} MB -> {a.dst}")
+    print(f"{converted} initializers in {a.dtype}, weights.bin {writer.size / 1e6:.0f} MB -> {a.dst}")
 
 
 if __name__ == "__main__":

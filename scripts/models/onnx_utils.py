@@ -34,6 +34,33 @@ def _raw_bytes(t):
     return numpy_helper.to_array(t).tobytes()
 
 
+class WeightsFileWriter:
+    """Appends tensors to one external-data file opened as `f` (named `name` in the model's
+    folder), deduplicated by content, each at an ALIGN-aligned offset, and points initializers
+    at them. `size` is the file's length so far; `offsets` maps content digests to places."""
+
+    def __init__(self, f, name):
+        self.f, self.name, self.offsets, self.size = f, name, {}, 0
+
+    def place(self, t, raw):
+        """Make initializer t external data holding `raw` (written once per content)."""
+        key = hashlib.sha256(raw).hexdigest()
+        if key not in self.offsets:
+            pad = (-self.size) % ALIGN
+            self.f.write(b"\0" * pad)
+            self.offsets[key] = (self.size + pad, len(raw))
+            self.f.write(raw)
+            self.size += pad + len(raw)
+        off, ln = self.offsets[key]
+        for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
+            t.ClearField(field)
+        t.data_location = TensorProto.EXTERNAL
+        del t.external_data[:]
+        for k, v in (("location", self.name), ("offset", str(off)), ("length", str(ln))):
+            e = t.external_data.add()
+            e.key, e.value = k, v
+
+
 def share_external_data(model_paths, weights_name="weights.bin"):
     """Move every initializer of >= INLINE_MAX_BYTES of all given models (same directory) into
     one file `weights_name`, deduplicated by content, so that model.onnx and model-kv.onnx
@@ -41,30 +68,13 @@ def share_external_data(model_paths, weights_name="weights.bin"):
     d = os.path.dirname(model_paths[0])
     models = [onnx.load(p) for p in model_paths]
     before = [{t.name: numpy_helper.to_array(t).copy() for t in m.graph.initializer} for m in models]
-    offsets = {}  # digest -> (offset, length)
-    blob = bytearray()
-    for m in models:
-        for t in m.graph.initializer:
-            raw = _raw_bytes(t)
-            if len(raw) < INLINE_MAX_BYTES:
-                continue
-            key = hashlib.sha256(raw).hexdigest()
-            if key not in offsets:
-                pad = (-len(blob)) % ALIGN
-                blob += b"\0" * pad
-                offsets[key] = (len(blob), len(raw))
-                blob += raw
-            off, ln = offsets[key]
-            t.ClearField("raw_data")
-            for f in ("float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
-                t.ClearField(f)
-            t.data_location = TensorProto.EXTERNAL
-            del t.external_data[:]
-            for k, v in (("location", weights_name), ("offset", str(off)), ("length", str(ln))):
-                e = t.external_data.add()
-                e.key, e.value = k, v
     with open(os.path.join(d, weights_name), "wb") as f:
-        f.write(bytes(blob))
+        writer = WeightsFileWriter(f, weights_name)
+        for m in models:
+            for t in m.graph.initializer:
+                raw = _raw_bytes(t)
+                if len(raw) >= INLINE_MAX_BYTES:
+                    writer.place(t, raw)
     for m, p in zip(models, model_paths):
         onnx.save(m, p)
     # verify: reload with external data and compare every initializer by name
@@ -75,7 +85,7 @@ def share_external_data(model_paths, weights_name="weights.bin"):
         for k in ref:
             assert got[k].dtype == ref[k].dtype and np.array_equal(got[k], ref[k]), (p, k)
         onnx.checker.check_model(p)
-    return len(blob), len(offsets)
+    return writer.size, len(writer.offsets)
 
 
 def ternarize_initializers(path, ternary):
@@ -140,8 +150,14 @@ def io_summary(path):
             "outputs": [[v.name, et(v), dims(v)] for v in m.graph.output]}
 
 
-def _external_location(t):
-    return {e.key: e.value for e in t.external_data}
+def read_initializer(t, src_dir):
+    """The raw bytes of initializer t, inline or external data relative to src_dir."""
+    if t.data_location == TensorProto.EXTERNAL:
+        loc = {e.key: e.value for e in t.external_data}
+        with open(os.path.join(src_dir, loc["location"]), "rb") as f:
+            f.seek(int(loc.get("offset", 0)))
+            return f.read(int(loc["length"])) if "length" in loc else f.read()
+    return _raw_bytes(t)
 
 
 def merge_external_data_streaming(exports, out_dir, weights_name="weights.bin"):
@@ -150,41 +166,20 @@ def merge_external_data_streaming(exports, out_dir, weights_name="weights.bin"):
     torch writes one external file per initializer). Tensors are read, deduplicated by
     content and appended to out_dir/weights_name one at a time, so peak memory is one tensor
     plus the graphs. Returns (bytes written, distinct tensors)."""
-    offsets, size = {}, 0
-    with open(os.path.join(out_dir, weights_name), "wb") as blob:
+    with open(os.path.join(out_dir, weights_name), "wb") as f:
+        writer = WeightsFileWriter(f, weights_name)
         for name, src in exports.items():
             m = onnx.load(src, load_external_data=False)
             src_dir = os.path.dirname(os.path.abspath(src))
             for t in m.graph.initializer:
-                if t.data_location == TensorProto.EXTERNAL:
-                    loc = _external_location(t)
-                    with open(os.path.join(src_dir, loc["location"]), "rb") as f:
-                        f.seek(int(loc.get("offset", 0)))
-                        raw = f.read(int(loc["length"])) if "length" in loc else f.read()
-                else:
-                    raw = _raw_bytes(t)
-                if len(raw) < INLINE_MAX_BYTES:
-                    if t.data_location == TensorProto.EXTERNAL:
-                        del t.external_data[:]
-                        t.data_location = TensorProto.DEFAULT
-                        t.raw_data = raw
-                    continue
-                key = hashlib.sha256(raw).hexdigest()
-                if key not in offsets:
-                    pad = (-size) % ALIGN
-                    blob.write(b"\0" * pad)
-                    offsets[key] = (size + pad, len(raw))
-                    blob.write(raw)
-                    size += pad + len(raw)
-                off, ln = offsets[key]
-                for f in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
-                    t.ClearField(f)
-                t.data_location = TensorProto.EXTERNAL
-                del t.external_data[:]
-                for k, v in (("location", weights_name), ("offset", str(off)), ("length", str(ln))):
-                    e = t.external_data.add()
-                    e.key, e.value = k, v
+                raw = read_initializer(t, src_dir)
+                if len(raw) >= INLINE_MAX_BYTES:
+                    writer.place(t, raw)
+                elif t.data_location == TensorProto.EXTERNAL:
+                    del t.external_data[:]
+                    t.data_location = TensorProto.DEFAULT
+                    t.raw_data = raw
                 del raw
             onnx.save(m, os.path.join(out_dir, name))
             onnx.checker.check_model(os.path.join(out_dir, name))
-    return size, len(offsets)
+    return writer.size, len(writer.offsets)

@@ -9,7 +9,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 out = sys.argv[1]
 rng = np.random.default_rng(16)
-k, n = 64, 96
+k, n = 64, 128
 w = rng.standard_normal((k, n)).astype(np.float32) * 0.1
 b = rng.standard_normal(n).astype(np.float32)
 # Values that exercise the conversion: zero, a subnormal, the largest f16.

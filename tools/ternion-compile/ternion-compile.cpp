@@ -70,6 +70,12 @@ cl::opt<LinearWeightLayout> linearWeights(
                clEnumValN(LinearWeightLayout::Rows, "rows",
                           "keep [N, K] rows, for the dot-product kernel")),
     cl::init(LinearWeightLayout::TargetDefault), cl::cat(category));
+cl::opt<std::string> weightsDtype(
+    "weights-dtype",
+    cl::desc("Storage of the float weights of linear layers in the artifact: f32 (default), "
+             "f16 or bf16 (half the bytes to stream; rounded to nearest even, exact for a "
+             "model published in that type; the kernels widen in registers)"),
+    cl::value_desc("f32|f16|bf16"), cl::init("f32"), cl::cat(category));
 cl::OptionCategory llmCategory("language models (Optimum KV-cache graphs)");
 cl::opt<std::string> tokenizerPath(
     "tokenizer",
@@ -215,6 +221,7 @@ int main(int argc, char **argv) {
   options.target.triple = mtriple;
   options.target.optLevel = optLevel;
   options.target.linearWeights = linearWeights;
+  options.target.linearWeightType = weightsDtype;
   options.target.kernelOptions = kernelOptions;
   options.target.ternaryKernelOptions = ternaryKernelOptions;
   options.ternOptimize = !noOptimize;

@@ -51,6 +51,9 @@ struct TargetOptions {
   /// LLVM optimization level 0..3 (-O<n>).
   unsigned optLevel = 3;
   LinearWeightLayout linearWeights = LinearWeightLayout::TargetDefault;
+  /// How the target's layout stores the float weights of linear layers:
+  /// "f32", or "f16" / "bf16" (half the bytes; kernels widen in registers).
+  std::string linearWeightType = "f32";
   /// Extra options of the target's kernel passes, after its own tuning (so
   /// these win), e.g. "tile-m=32 dot-cols=8" for the CPU.
   std::string kernelOptions;

@@ -39,10 +39,17 @@ Value zeroFilled(OpBuilder &b, Location loc, Value empty) {
 /// Multiply-accumulate body of a float or integer contraction.
 void macBody(OpBuilder &b, Location loc, ValueRange args) {
   Value acc;
-  if (isa<FloatType>(args[2].getType()))
-    acc = arith::AddFOp::create(b, loc, args[2], arith::MulFOp::create(b, loc, args[0], args[1]));
-  else
+  if (auto accType = dyn_cast<FloatType>(args[2].getType())) {
+    // A weight stored narrower (f16, bf16 panels) is widened to the
+    // accumulator's type first.
+    Value weight = args[1];
+    if (weight.getType() != accType)
+      weight = arith::ExtFOp::create(b, loc, accType, weight);
+    acc = arith::AddFOp::create(b, loc, args[2], arith::MulFOp::create(b, loc, args[0], weight));
+  }
+  else {
     acc = arith::AddIOp::create(b, loc, args[2], arith::MulIOp::create(b, loc, args[0], args[1]));
+  }
   linalg::YieldOp::create(b, loc, acc);
 }
 

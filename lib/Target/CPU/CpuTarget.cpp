@@ -46,6 +46,7 @@ public:
     if (options.linearWeights == LinearWeightLayout::TargetDefault) {
       TernPackLinearWeightsOptions packing;
       packing.panelWidth = tuning.panelWidth;
+      packing.elementType = options.linearWeightType;
       pm.addNestedPass<func::FuncOp>(createTernPackLinearWeights(packing));
     }
     TernCpuPackTernaryOptions ternary;
@@ -97,6 +98,14 @@ private:
 } // namespace
 
 llvm::Expected<std::unique_ptr<TargetBackend>> createCpuTarget(const TargetOptions &options) {
+  if (options.linearWeightType != "f32" && options.linearWeightType != "f16" &&
+      options.linearWeightType != "bf16")
+    return llvm::createStringError("--weights-dtype '" + options.linearWeightType +
+                                   "' is not f32, f16 or bf16");
+  if (options.linearWeightType != "f32" && options.linearWeights == LinearWeightLayout::Rows)
+    return llvm::createStringError("--weights-dtype=" + options.linearWeightType +
+                                   " needs the panels layout (the row kernel reads f32); "
+                                   "drop --linear-weights=rows");
   llvm::Expected<Machine> machine = createMachine(options);
   if (!machine)
     return machine.takeError();

@@ -13,6 +13,7 @@
 #include "dialects/tern/WeightTransforms.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringSwitch.h"
 
 namespace ternion {
 #define GEN_PASS_DEF_TERNPACKLINEARWEIGHTS
@@ -33,6 +34,17 @@ struct PackLinearWeightsPass : impl::TernPackLinearWeightsBase<PackLinearWeights
       getOperation().emitError("tern-pack-linear-weights: panel-width must be positive");
       return signalPassFailure();
     }
+    MLIRContext *ctx = &getContext();
+    FloatType storage = llvm::StringSwitch<FloatType>(elementType)
+                            .Case("f32", Float32Type::get(ctx))
+                            .Case("f16", Float16Type::get(ctx))
+                            .Case("bf16", BFloat16Type::get(ctx))
+                            .Default(nullptr);
+    if (!storage) {
+      getOperation().emitError() << "tern-pack-linear-weights: element-type '" << elementType
+                                 << "' is not f32, f16 or bf16";
+      return signalPassFailure();
+    }
     int64_t packed = 0, kept = 0;
     getOperation().walk([&](LinearOp linear) {
       if (linear.getWeightFormatAttr())
@@ -41,7 +53,7 @@ struct PackLinearWeightsPass : impl::TernPackLinearWeightsBase<PackLinearWeights
       ElementsAttr attr = getConstantAttr(weight);
       ElementsAttr panels;
       if (attr && attr.getElementType().isF32())
-        panels = packConstantPanels(attr, panelWidth);
+        panels = packConstantPanels(attr, panelWidth, storage);
       if (!panels) {
         ++kept;
         return;
@@ -56,6 +68,7 @@ struct PackLinearWeightsPass : impl::TernPackLinearWeightsBase<PackLinearWeights
       getOperation().emitRemark() << "tern-pack-linear-weights: " << packed
                                   << " weights packed into panels of "
                                   << static_cast<int64_t>(panelWidth)
+                                  << (storage.isF32() ? "" : " as " + elementType)
                                   << ", " << kept << " kept [N, K]";
   }
 };

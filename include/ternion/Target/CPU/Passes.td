@@ -186,6 +186,11 @@ def TernPackLinearWeights : Pass<"tern-pack-linear-weights", "mlir::func::FuncOp
     lanes. docs/performance.md has the measurements (bench/gemm, panels
     against rows).
 
+    With `element-type=f16` or `bf16` the panels hold 16-bit values
+    (rounded to nearest even) while input and result stay f32: the panel
+    kernel widens the weights in registers, and decode streams half the
+    bytes (`ternion-compile --weights-dtype`).
+
     Run it last among the passes that rewrite `tern.linear` weights (the
     ternary and quantization passes want `[N, K]` rows). Weights whose N is
     not a multiple of P, or that are not constant f32, keep `[N, K]`; a
@@ -198,6 +203,9 @@ def TernPackLinearWeights : Pass<"tern-pack-linear-weights", "mlir::func::FuncOp
            "Outputs per panel: a multiple of the 16 f32 lanes of an AVX-512 "
            "register; 64 lets 6 rows x 4 vectors of accumulators fit the 32 "
            "registers with 10 loads per 24 FMAs">,
+    Option<"elementType", "element-type", "std::string", /*default=*/"\"f32\"",
+           "Storage of the packed weights: f32, or f16 / bf16 (rounded to "
+           "nearest even; the kernels widen them in registers)">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark per function with this pass's counts">
   ];

@@ -25,7 +25,10 @@ namespace ternion::kernels {
 bool isMultiplyAdd(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  if (yield.getNumOperands() != 1 || body.getOperations().size() != 3)
+  // A weight stored in 16 bits is widened first: one more op.
+  auto widen = dyn_cast<arith::ExtFOp>(body.front());
+  size_t ops = widen ? 4 : 3;
+  if (yield.getNumOperands() != 1 || body.getOperations().size() != ops)
     return false;
   auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
   if (!add)
@@ -36,6 +39,11 @@ bool isMultiplyAdd(linalg::GenericOp op) {
   if (!mul)
     return false;
   Value in0 = body.getArgument(0), in1 = body.getArgument(1);
+  if (widen) {
+    if (widen.getIn() != in1)
+      return false;
+    in1 = widen.getResult();
+  }
   return (mul.getLhs() == in0 && mul.getRhs() == in1) ||
          (mul.getLhs() == in1 && mul.getRhs() == in0);
 }
@@ -50,6 +58,11 @@ bool hasUnitInnerStride(Value v, int64_t rank) {
 bool isF32Buffer(Value v) {
   auto type = dyn_cast<MemRefType>(v.getType());
   return type && type.getElementType().isF32();
+}
+
+bool isHalfBuffer(Value v) {
+  auto type = dyn_cast<MemRefType>(v.getType());
+  return type && (type.getElementType().isF16() || type.getElementType().isBF16());
 }
 
 /// (m, p, j, k): y[m, p, j] += x[m, k] * w[p, k, j] with P = `width`.
@@ -114,12 +127,15 @@ tern::WeightFormatAttrInterface getWeightFormat(linalg::GenericOp op) {
 FailureOr<std::optional<ContractionForm>> matchContraction(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return std::optional<ContractionForm>();
+  tern::WeightFormatAttrInterface format = getWeightFormat(op);
+  // f32 everywhere, except that panels may hold f16 or bf16 weights.
   for (OpOperand &operand : op->getOpOperands())
-    if (!isF32Buffer(operand.get()))
+    if (!isF32Buffer(operand.get()) &&
+        !(isa_and_nonnull<tern::PanelsAttr>(format) && operand.getOperandNumber() == 1 &&
+          isHalfBuffer(operand.get())))
       return std::optional<ContractionForm>();
   if (!isMultiplyAdd(op))
     return std::optional<ContractionForm>();
-  tern::WeightFormatAttrInterface format = getWeightFormat(op);
   if (!format)
     return match2DContraction(op);
   if (auto panels = dyn_cast<tern::PanelsAttr>(format)) {

@@ -64,6 +64,8 @@ struct PanelEmitter {
   Value x, w, y;
   int64_t width, vectors;
   VectorType vectorType;
+  /// The weights' vectors: vectorType, or its f16 / bf16 form.
+  VectorType weightVectorType;
   /// Set (an i1) when y holds no values yet: true in the first K block.
   Value firstBlock;
 
@@ -107,10 +109,16 @@ struct PanelEmitter {
     auto step = [&](OpBuilder &b, Value kIv, ValueRange accs) {
       SmallVector<Value> ws, next(accs.begin(), accs.end());
       for (int64_t q = 0; q < group; ++q)
-        for (int64_t v = 0; v < vectors; ++v)
-          ws.push_back(vector::LoadOp::create(
-              b, loc, vectorType, w,
-              ValueRange{addIndex(b, loc, p, q), kIv, index(b, loc, v * width)}));
+        for (int64_t v = 0; v < vectors; ++v) {
+          Value weights = vector::LoadOp::create(
+              b, loc, weightVectorType, w,
+              ValueRange{addIndex(b, loc, p, q), kIv, index(b, loc, v * width)});
+          // f16 / bf16 panels widen in registers (vcvtph2ps; a shift for
+          // bf16): half the bytes streamed per FMA.
+          if (weightVectorType != vectorType)
+            weights = arith::ExtFOp::create(b, loc, vectorType, weights);
+          ws.push_back(weights);
+        }
       for (int64_t r = 0; r < rows; ++r) {
         Value scalar =
             memref::LoadOp::create(b, loc, x, ValueRange{addIndex(b, loc, m, r), kIv});
@@ -185,8 +193,18 @@ void emitPanelKernel(OpBuilder &b, Location loc, Value x, Value w, Value y,
   int64_t width = shape.vectorWidth, rows = shape.panelRows;
   auto wType = cast<MemRefType>(w.getType());
   int64_t panelWidth = wType.getDimSize(2);
-  PanelEmitter emitter{b,     loc, x, w, y, width, panelWidth / width,
-                       VectorType::get({width}, wType.getElementType()), Value()};
+  // Accumulators are f32 (y's type); the weights may be stored narrower.
+  Type accumulator = cast<MemRefType>(y.getType()).getElementType();
+  PanelEmitter emitter{b,
+                       loc,
+                       x,
+                       w,
+                       y,
+                       width,
+                       panelWidth / width,
+                       VectorType::get({width}, accumulator),
+                       VectorType::get({width}, wType.getElementType()),
+                       Value()};
   Value zero = index(b, loc, 0);
   Value m = memref::DimOp::create(b, loc, x, 0);
   Value k = memref::DimOp::create(b, loc, x, 1);
