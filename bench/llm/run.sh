@@ -55,7 +55,9 @@ build=${TERNION_BUILD_DIR:-$root/build}
 work=${BENCH_DIR:-$root/build/bench-llm}
 py=/usr/bin/python3
 model="$work/model${preset:+-$preset}"
-res="$work/results${preset:+-$preset}$([ "$dtype" = f32 ] || echo "-$dtype")"
+# Names of what a preset or a 16-bit run writes: results-tinyllama-f16, model-tinyllama-f16.tnx.
+variant="${preset:+-$preset}$([ "$dtype" = f32 ] || echo "-$dtype")"
+res="$work/results$variant"
 mkdir -p "$work" "$res"
 log() { echo "[bench-llm] $*" >&2; }
 
@@ -72,7 +74,7 @@ if [ ! -f "$model/config.json" ]; then
 fi
 bench_write_gguf "$model" "$dtype"
 gguf="$model/model-$dtype.gguf"
-artifact="$work/model${preset:+-$preset}$([ "$dtype" = f32 ] || echo "-$dtype").tnx"
+artifact="$work/model$variant.tnx"
 if [ ! -f "$artifact/manifest.json" ] || [ "$build/bin/ternion-compile" -nt "$artifact/manifest.json" ]; then
   log "compiling model-kv.onnx with ternion-compile (host CPU)"
   /usr/bin/time -f "ternion-compile: %e s, peak RSS %M KB" -o "$res/compile-time.txt" \

@@ -1,6 +1,7 @@
 //===- WeightTransforms.cpp - compile-time rewrites of weights ------------===//
 #include "dialects/tern/WeightTransforms.h"
 #include "dialects/tern/ConstantValues.h"
+#include "dialects/tern/HalfFloat.h"
 #include "dialects/tern/TernOps.h"
 #include "dialects/tern/WeightMemory.h"
 
@@ -8,7 +9,6 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 
 using namespace mlir;
@@ -113,30 +113,6 @@ ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width) {
                    });
 }
 
-uint16_t floatBitsToHalf(uint32_t bits) {
-  uint16_t sign = uint16_t((bits >> 16) & 0x8000);
-  uint32_t magnitude = bits & 0x7fffffff;
-  if (magnitude > 0x7f800000) // NaN: keep it quiet and a NaN
-    return sign | 0x7e00 | uint16_t((magnitude >> 13) & 0x1ff);
-  if (magnitude >= 0x477ff000) // 65520 and up round to infinity
-    return sign | 0x7c00;
-  if (magnitude < 0x38800000) { // below 2^-14: f16 subnormal (or zero)
-    float value;
-    std::memcpy(&value, &magnitude, 4);
-    // value * 2^24 is exact; nearbyint rounds to nearest even. 1024 is the
-    // smallest normal's encoding, which is right.
-    return sign | uint16_t(std::nearbyint(value * 16777216.0f));
-  }
-  uint32_t rounded = magnitude + 0xfff + ((magnitude >> 13) & 1);
-  return sign | uint16_t((rounded - 0x38000000) >> 13);
-}
-
-uint16_t floatBitsToBFloat(uint32_t bits) {
-  if ((bits & 0x7fffffff) > 0x7f800000)
-    return uint16_t((bits >> 16) | 0x40);
-  return uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
-}
-
 ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width, FloatType storage) {
   if (storage.isF32())
     return packConstantPanels(attr, width);
@@ -148,7 +124,7 @@ ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width, FloatType stor
   size_t count = size_t(m->rows * m->cols);
   AsmResourceBlob blob = allocateWeightBlob(count * 2, /*alignment=*/64);
   auto *out = reinterpret_cast<uint16_t *>(blob.getMutableData().data());
-  const auto *in = reinterpret_cast<const uint32_t *>(m->bytes.data());
+  const auto *in = reinterpret_cast<const float *>(m->bytes.data());
   const int64_t cols = m->cols;
   // Panel p holds rows p * width .. + width: for each k, their `width`
   // values side by side. Read a panel's rows k-block by k-block so that the
@@ -160,8 +136,8 @@ ElementsAttr packConstantPanels(ElementsAttr attr, int64_t width, FloatType stor
       for (int64_t k = k0; k < k1; ++k) {
         uint16_t *row = out + (p * cols + k) * width;
         for (int64_t j = 0; j < width; ++j) {
-          uint32_t bits = in[(p * width + j) * cols + k];
-          row[j] = bfloat ? floatBitsToBFloat(bits) : floatBitsToHalf(bits);
+          float value = in[(p * width + j) * cols + k];
+          row[j] = bfloat ? floatToBFloat(value) : floatToHalf(value);
         }
       }
     }

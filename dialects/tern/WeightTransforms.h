@@ -5,7 +5,6 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 
-#include <cstdint>
 
 namespace ternion::tern {
 
@@ -20,14 +19,11 @@ mlir::ElementsAttr transposeConstant2D(mlir::ElementsAttr attr);
 mlir::ElementsAttr packConstantPanels(mlir::ElementsAttr attr, int64_t width);
 
 /// The same for an f32 constant, stored as `storage` (f16 or bf16, rounded
-/// to nearest even; f32 is packConstantPanels). Null when `attr` is not f32.
+/// to nearest even, HalfFloat.h; f32 is packConstantPanels). Null when
+/// `attr` is not f32.
 mlir::ElementsAttr packConstantPanels(mlir::ElementsAttr attr, int64_t width,
                                       mlir::FloatType storage);
 
-/// f32 bits to f16 and bf16 bits, rounded to nearest even (overflow to
-/// infinity, NaN kept a NaN).
-uint16_t floatBitsToHalf(uint32_t bits);
-uint16_t floatBitsToBFloat(uint32_t bits);
 
 /// Makes `operand` read a new constant `value` (created before its owner,
 /// at the old value's location) and erases the constant it read before

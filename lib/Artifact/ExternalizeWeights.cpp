@@ -90,10 +90,10 @@ public:
   }
 
   void finish() {
-    if (enabled && totalPieces > 0)
-      draw(interactive ? "\r" : "");
-    if (enabled && totalPieces > 0)
-      llvm::errs() << "\n";
+    if (!enabled || totalPieces == 0)
+      return;
+    draw(interactive ? "\r" : "");
+    llvm::errs() << "\n";
   }
 
 private:

@@ -145,48 +145,6 @@ void writeCode(uint8_t *row, int64_t k, int bits, unsigned code) {
 
 } // namespace
 
-uint16_t floatToHalf(float value) {
-  uint32_t x;
-  std::memcpy(&x, &value, 4);
-  uint32_t sign = (x >> 16) & 0x8000;
-  uint32_t magnitude = x & 0x7fffffff;
-  if (magnitude >= 0x7f800000) // inf or NaN
-    return sign | 0x7c00 | (magnitude > 0x7f800000 ? 0x200 : 0);
-  if (magnitude >= 0x477ff000) // rounds to >= 65520: overflow
-    return sign | 0x7c00;
-  if (magnitude < 0x38800000) { // subnormal half (or zero)
-    // value * 2^24 rounded to nearest even is the subnormal's mantissa.
-    float scaled = std::fabs(value) * 16777216.0f;
-    return sign | static_cast<uint16_t>(std::nearbyint(scaled));
-  }
-  uint32_t mantissa = magnitude & 0x7fffff;
-  uint32_t exponent = (magnitude >> 23) - 127 + 15;
-  uint32_t half = (exponent << 10) | (mantissa >> 13);
-  uint32_t rest = mantissa & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
-    ++half; // may carry into the exponent, which is right
-  return sign | half;
-}
-
-float halfToFloat(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16;
-  uint32_t exponent = (h >> 10) & 0x1f;
-  uint32_t mantissa = h & 0x3ff;
-  float value;
-  if (exponent == 0)
-    value = std::ldexp(static_cast<float>(mantissa), -24);
-  else if (exponent == 31)
-    value = mantissa ? std::numeric_limits<float>::quiet_NaN()
-                     : std::numeric_limits<float>::infinity();
-  else
-    value = std::ldexp(static_cast<float>(mantissa | 0x400), int(exponent) - 25);
-  uint32_t bits;
-  std::memcpy(&bits, &value, 4);
-  bits |= sign;
-  std::memcpy(&value, &bits, 4);
-  return value;
-}
-
 unsigned readCode(const uint8_t *row, int64_t k, int bits) {
   int64_t bit = k * bits;
   unsigned word = row[bit / 8];

@@ -11,6 +11,8 @@
 #ifndef TERNION_PASSES_QUANTIZE_GROUPQUANTIZER_H
 #define TERNION_PASSES_QUANTIZE_GROUPQUANTIZER_H
 
+#include "dialects/tern/HalfFloat.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -55,9 +57,9 @@ unsigned readCode(const uint8_t *row, int64_t k, int bits);
 /// reports).
 std::vector<float> dequantizeWeight(const QuantizedWeight &q, int bits, int group);
 
-/// IEEE half <-> float, round to nearest even.
-uint16_t floatToHalf(float value);
-float halfToFloat(uint16_t bits);
+/// IEEE half <-> float (dialects/tern/HalfFloat.h), round to nearest even.
+using tern::floatToHalf;
+using tern::halfToFloat;
 
 } // namespace ternion::quant
 

@@ -1,12 +1,13 @@
 //===- WidenWeights.cpp - the tern-widen-weights pass ---------------------===//
 //
-// Passes.td says what and why. The conversion is done on bits, not through
-// APFloat: a 1.1B-parameter model has a billion of them.
+// Passes.td says what and why. The conversion is HalfFloat.h's bit
+// arithmetic, not APFloat: a 1.1B-parameter model has a billion of them.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 
 #include "dialects/tern/ConstantValues.h"
+#include "dialects/tern/HalfFloat.h"
 #include "dialects/tern/TernOps.h"
 #include "dialects/tern/WeightMemory.h"
 
@@ -26,37 +27,13 @@ using namespace ternion::tern;
 namespace ternion {
 namespace {
 
-/// IEEE binary16 to binary32, exactly (every f16 is an f32).
-uint32_t halfToFloatBits(uint16_t h) {
-  uint32_t sign = uint32_t(h & 0x8000) << 16;
-  uint32_t exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
-  if (exponent == 0x1f) // inf, nan (payload kept)
-    return sign | 0x7f800000 | (mantissa << 13);
-  if (exponent != 0)
-    return sign | ((exponent + 112) << 23) | (mantissa << 13);
-  if (mantissa == 0)
-    return sign;
-  // Subnormal: normalize.
-  int shift = 0;
-  while (!(mantissa & 0x400)) {
-    mantissa <<= 1;
-    ++shift;
-  }
-  return sign | uint32_t(113 - shift) << 23 | ((mantissa & 0x3ff) << 13);
-}
-
-/// The f32 bits of each 16-bit element of `in`.
+/// The f32 value of each 16-bit element of `in`.
 void widen(ArrayRef<char> in, char *out, bool bfloat) {
   size_t count = in.size() / 2;
   const auto *source = reinterpret_cast<const uint16_t *>(in.data());
-  auto *target = reinterpret_cast<uint32_t *>(out);
-  if (bfloat) {
-    for (size_t i = 0; i < count; ++i)
-      target[i] = uint32_t(source[i]) << 16;
-  } else {
-    for (size_t i = 0; i < count; ++i)
-      target[i] = halfToFloatBits(source[i]);
-  }
+  auto *target = reinterpret_cast<float *>(out);
+  for (size_t i = 0; i < count; ++i)
+    target[i] = bfloat ? bfloatToFloat(source[i]) : halfToFloat(source[i]);
 }
 
 struct WidenWeightsPass : impl::TernWidenWeightsBase<WidenWeightsPass> {

@@ -1,13 +1,13 @@
-//===- WeightTransformsTest.cpp - f32 to f16 / bf16 rounding --------------===//
+//===- HalfFloatTest.cpp - f32 to f16 / bf16 rounding ---------------------===//
 //
 // ternion-compile --weights-dtype rounds a billion weights with bit
-// arithmetic (WeightTransforms.cpp); here it must agree with independent
+// arithmetic (HalfFloat.h); here it must agree with independent
 // roundings to nearest even (the compiler's _Float16 conversion, and bf16
 // computed by definition) on a sweep of the f32 bit patterns: zeros,
 // subnormals, ties, overflow, infinities and NaNs.
 //
 //===----------------------------------------------------------------------===//
-#include "dialects/tern/WeightTransforms.h"
+#include "dialects/tern/HalfFloat.h"
 
 #include <gtest/gtest.h>
 
@@ -53,11 +53,11 @@ bool isBFloatNaN(uint16_t h) { return (h & 0x7f80) == 0x7f80 && (h & 0x7f); }
 // Every 251st bit pattern (17 million), plus the edges below.
 constexpr uint64_t kStride = 251;
 
-TEST(WeightTransformsTest, HalfRoundingMatchesTheCompiler) {
+TEST(HalfFloatTest, HalfRoundingMatchesTheCompiler) {
   auto check = [](uint32_t bits) {
     float f = fromBits(bits);
     uint16_t expected = bitsOf(static_cast<_Float16>(f));
-    uint16_t got = floatBitsToHalf(bits);
+    uint16_t got = floatToHalf(f);
     if (std::isnan(f))
       ASSERT_TRUE(isHalfNaN(got)) << std::hex << bits;
     else
@@ -71,11 +71,11 @@ TEST(WeightTransformsTest, HalfRoundingMatchesTheCompiler) {
     check(edge);
 }
 
-TEST(WeightTransformsTest, BFloatRoundingMatchesTheCompiler) {
+TEST(HalfFloatTest, BFloatRoundingMatchesTheCompiler) {
   auto check = [](uint32_t bits) {
     float f = fromBits(bits);
     uint16_t expected = referenceBFloat(f);
-    uint16_t got = floatBitsToBFloat(bits);
+    uint16_t got = floatToBFloat(f);
     if (std::isnan(f))
       ASSERT_TRUE(isBFloatNaN(got)) << std::hex << bits;
     else
