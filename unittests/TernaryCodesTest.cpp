@@ -88,4 +88,44 @@ TEST_F(TernaryCodesTest, DigitsReadBack) {
   EXPECT_EQ(readTernaryDigit(base3, number, 4), 1);
 }
 
+TEST_F(TernaryCodesTest, PairsRoundTripAndInterleaveRows) {
+  // The lookup-table layout: N a multiple of the tile, K with a partial
+  // pair and a partial byte; padding is index 4 (digits 1, 1).
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> trit(-1, 1);
+  for (int64_t lanes : {1, 16, 64})
+    for (int64_t k : {1, 2, 3, 5, 19, 256, 2050}) {
+      TernaryAttr f = format(TernaryPacking::Pairs, lanes);
+      int64_t rows = 2 * lanes, rowBytes = f.getRowBytes(k);
+      ASSERT_EQ(rowBytes, (k + 3) / 4);
+      llvm::SmallVector<int8_t> weights(rows * k);
+      for (int8_t &w : weights)
+        w = static_cast<int8_t>(trit(rng));
+      llvm::SmallVector<uint8_t> codes = packTernary(f, weights, rows, k);
+      ASSERT_EQ(int64_t(codes.size()), rows * rowBytes);
+      EXPECT_EQ(unpackTernary(f, codes, rows, k), weights) << "lanes " << lanes << " K " << k;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = k; c < f.getPaddedInputFeatures(k); ++c) {
+          TernaryPosition at = locateTernary(f, c);
+          uint8_t byte = codes[getTernaryByteOffset(f, rowBytes, r, at.byte)];
+          EXPECT_EQ(readTernaryDigit(f, byte, at.digit), 1);
+        }
+    }
+  // Byte j of row r sits at [r / lanes, j, r % lanes].
+  TernaryAttr pairs = format(TernaryPacking::Pairs, 16);
+  EXPECT_EQ(getTernaryByteOffset(pairs, 5, 17, 3), (1 * 5 + 3) * 16 + 1);
+  EXPECT_EQ(locateTernary(pairs, 9).byte, 2);
+  EXPECT_EQ(locateTernary(pairs, 9).digit, 1);
+  // Weights (1, 0, -1, 0): digits (2, 1, 0, 1), pair indices 7 and 1.
+  llvm::SmallVector<int8_t> one(16 * 4, 0);
+  for (int64_t r = 0; r < 16; ++r)
+    one[r * 4] = 1, one[r * 4 + 2] = -1;
+  EXPECT_EQ(packTernary(pairs, one, 16, 4).front(), 0x17);
+  // A pair index reads back as its two digits.
+  EXPECT_EQ(readTernaryDigit(pairs, 0x17, 0), 2);
+  EXPECT_EQ(readTernaryDigit(pairs, 0x17, 1), 1);
+  EXPECT_EQ(readTernaryDigit(pairs, 0x17, 2), 0);
+  EXPECT_EQ(readTernaryDigit(pairs, 0x17, 3), 1);
+}
+
 } // namespace

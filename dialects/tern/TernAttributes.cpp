@@ -77,7 +77,25 @@ LogicalResult TernaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 int64_t TernaryAttr::getDigitsPerByte() const {
-  return getPacking() == TernaryPacking::I2 ? 4 : 5;
+  return getPacking() == TernaryPacking::Base3 ? 5 : 4;
+}
+
+bool TernaryAttr::interleavesRows() const { return getPacking() == TernaryPacking::Pairs; }
+
+int64_t TernaryAttr::getBlockWeights() const {
+  return interleavesRows() ? getDigitsPerByte() : getDigitsPerByte() * getLanes();
+}
+
+FailureOr<int64_t> TernaryAttr::getOutputFeatures(ArrayRef<int64_t> storedShape) const {
+  if (!interleavesRows()) {
+    if (storedShape.size() != 2)
+      return failure();
+    return storedShape[0];
+  }
+  if (storedShape.size() != 3 || storedShape[2] != getLanes())
+    return failure();
+  return ShapedType::isDynamic(storedShape[0]) ? ShapedType::kDynamic
+                                               : storedShape[0] * getLanes();
 }
 
 int64_t TernaryAttr::getPaddedInputFeatures(int64_t k) const {

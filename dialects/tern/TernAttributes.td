@@ -76,13 +76,14 @@ def Tern_PanelsAttr : Tern_Attr<"Panels", "panels",
 def Tern_TernaryPacking : I32EnumAttr<"TernaryPacking", "how {-1, 0, +1} codes are packed", [
     I32EnumAttrCase<"I2", 0, "i2">,
     I32EnumAttrCase<"Base3", 1, "base3">,
+    I32EnumAttrCase<"Pairs", 2, "pairs">,
   ]> {
   let cppNamespace = "::ternion::tern";
   let genSpecializedAttr = 0;
 }
 
 def Tern_TernaryAttr : Tern_Attr<"Ternary", "ternary",
-    [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface>]> {
+    [DeclareAttrInterfaceMethods<Tern_WeightFormatAttrInterface, ["getOutputFeatures"]>]> {
   let summary = "ternary {-1, 0, +1} codes packed into bytes (BitNet b1.58)";
   let description = [{
     Weights that are exactly `{-1, 0, +1} * scale`, stored as the digit
@@ -93,7 +94,16 @@ def Tern_TernaryAttr : Tern_Attr<"Ternary", "ternary",
       `(byte >> 2d) & 3` (2 bits per weight; bitnet.cpp's I2_S and
       llama.cpp's TQ2_0 store the same information);
     - `base3`: five weights per byte as a base-3 number, digit `d` is
-      `(byte / 3^d) % 3` (3^5 = 243 < 256; 1.6 bits per weight; TQ1_0-like).
+      `(byte / 3^d) % 3` (3^5 = 243 < 256; 1.6 bits per weight; TQ1_0-like);
+    - `pairs`: the layout of lookup-table kernels (T-MAC, bitnet.cpp's
+      TL1). Each pair of weights `(2p, 2p + 1)` is one 4-bit index
+      `3 d(2p) + d(2p + 1)` (0..8) into a table of the 9 partial sums of
+      its two activations; byte `j` holds pairs `2j` (low nibble) and
+      `2j + 1` (high nibble), i.e. weights `4j .. 4j + 3` (2 bits per
+      weight). Here `lanes` interleaves output rows, not weights: the
+      codes are `[N / lanes, ceil(K / 4), lanes]`, byte `[t, j, l]` being
+      byte `j` of row `t * lanes + l`, so one `lanes`-byte load holds the
+      indices of `lanes` rows for one table (N is a multiple of `lanes`).
 
     `lanes` interleaves the digits for SIMD code: K is cut into blocks of
     `lanes * digits-per-byte` weights, each stored in `lanes` bytes, and
@@ -102,12 +112,13 @@ def Tern_TernaryAttr : Tern_Attr<"Ternary", "ternary",
     shift (or division) per digit, into vectors of consecutive weights.
     `lanes = 1` (the default, what `tern-ternarize` writes) is the plain
     sequential order; a target repacks to its vector width. The stored
-    weight is `[N, ceil(K / block) * lanes]` i8; the weights of the last
-    block past K are 0 (digit 1).
+    weight is `[N, ceil(K / block) * lanes]` i8 (`pairs`: see above); the
+    weights of the last block past K are 0 (digit 1).
 
     ```mlir
     #tern.ternary<i2>
     #tern.ternary<base3, lanes = 32>
+    #tern.ternary<pairs, lanes = 64>
     ```
   }];
   let parameters = (ins EnumParameter<Tern_TernaryPacking>:$packing,
@@ -115,10 +126,13 @@ def Tern_TernaryAttr : Tern_Attr<"Ternary", "ternary",
   let assemblyFormat = "`<` $packing (`,` `lanes` `=` $lanes^)? `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
-    /// Weights per byte: 4 (i2) or 5 (base3).
+    /// Weights per byte: 4 (i2, pairs) or 5 (base3).
     int64_t getDigitsPerByte() const;
-    /// Weights per block of `lanes` bytes.
-    int64_t getBlockWeights() const { return getDigitsPerByte() * getLanes(); }
+    /// Weights per block: `lanes` bytes of a row (i2, base3), or one byte
+    /// (pairs, whose lanes are rows).
+    int64_t getBlockWeights() const;
+    /// True for `pairs`, whose codes are [N / lanes, row bytes, lanes].
+    bool interleavesRows() const;
     /// K rounded up to whole blocks.
     int64_t getPaddedInputFeatures(int64_t k) const;
     /// Bytes per stored row for K input features.

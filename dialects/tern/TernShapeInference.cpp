@@ -1106,15 +1106,23 @@ LogicalResult TernaryLinearOp::inferReturnTypes(MLIRContext *, std::optional<Loc
     return fail<TernaryLinearOp>(loc, "input must be a ranked tensor whose last dim (K) is static");
   if (!format)
     return fail<TernaryLinearOp>(loc, "needs a #tern.ternary weight_format");
-  if (!codes || codes.getRank() != 2)
-    return fail<TernaryLinearOp>(loc, "codes must be a 2-D [N, row bytes] i8 tensor");
+  FailureOr<int64_t> outputFeatures =
+      codes ? format.getOutputFeatures(codes.getShape()) : FailureOr<int64_t>(failure());
+  if (failed(outputFeatures)) {
+    std::string lanes = std::to_string(format.getLanes());
+    return fail<TernaryLinearOp>(loc, format.interleavesRows()
+                                          ? "codes must be a 3-D [N / " + lanes + ", row bytes, " +
+                                                lanes + "] i8 tensor"
+                                          : std::string("codes must be a 2-D [N, row bytes] i8 "
+                                                        "tensor"));
+  }
   int64_t k = in.getShape().back();
   int64_t rowBytes = format.getRowBytes(k);
   if (!mergeDims(codes.getDimSize(1), rowBytes))
     return fail<TernaryLinearOp>(loc, "codes rows hold " + Twine(codes.getDimSize(1)) +
                                           " bytes, but K = " + Twine(k) + " in this format needs " +
                                           Twine(rowBytes));
-  int64_t n = codes.getDimSize(0);
+  int64_t n = *outputFeatures;
   if (Value bias = adaptor.getBias()) {
     RankedTensorType b = ranked(bias);
     if (!b || b.getRank() != 1 || !mergeDims(b.getDimSize(0), n) ||

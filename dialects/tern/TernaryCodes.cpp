@@ -13,14 +13,34 @@ using namespace mlir;
 namespace ternion::tern {
 
 TernaryPosition locateTernary(TernaryAttr format, int64_t k) {
+  if (format.interleavesRows())
+    return {k / 4, k % 4};
   int64_t lanes = format.getLanes(), block = format.getBlockWeights();
   int64_t inBlock = k % block;
   return {(k / block) * lanes + inBlock % lanes, inBlock / lanes};
 }
 
+int64_t getTernaryByteOffset(TernaryAttr format, int64_t rowBytes, int64_t row, int64_t byte) {
+  if (!format.interleavesRows())
+    return row * rowBytes + byte;
+  int64_t lanes = format.getLanes();
+  return ((row / lanes) * rowBytes + byte) * lanes + row % lanes;
+}
+
+/// The pair index of digits (d0, d1): its nibble in a `pairs` byte.
+static int64_t pairIndex(int64_t first, int64_t second) { return 3 * first + second; }
+
 int64_t readTernaryDigit(TernaryAttr format, uint8_t byte, int64_t digit) {
-  if (format.getPacking() == TernaryPacking::I2)
+  switch (format.getPacking()) {
+  case TernaryPacking::I2:
     return (byte >> (2 * digit)) & 3;
+  case TernaryPacking::Pairs: {
+    int64_t index = (byte >> (4 * (digit / 2))) & 15;
+    return digit % 2 == 0 ? index / 3 : index % 3;
+  }
+  case TernaryPacking::Base3:
+    break;
+  }
   static constexpr int64_t kPowers[5] = {1, 3, 9, 27, 81};
   return (byte / kPowers[digit]) % 3;
 }
@@ -28,17 +48,30 @@ int64_t readTernaryDigit(TernaryAttr format, uint8_t byte, int64_t digit) {
 SmallVector<uint8_t> packTernary(TernaryAttr format, ArrayRef<int8_t> weights, int64_t rows,
                                  int64_t k) {
   assert(int64_t(weights.size()) == rows * k && "weights are not [rows, k]");
+  assert((!format.interleavesRows() || rows % format.getLanes() == 0) &&
+         "pairs codes interleave whole tiles of rows");
   int64_t rowBytes = format.getRowBytes(k), padded = format.getPaddedInputFeatures(k);
-  bool i2 = format.getPacking() == TernaryPacking::I2;
   static constexpr int64_t kPowers[5] = {1, 3, 9, 27, 81};
+  // Past K the weight is 0: digit 1.
+  auto digitAt = [&](int64_t r, int64_t c) { return c < k ? weights[r * k + c] + 1 : 1; };
   SmallVector<uint8_t> codes(rows * rowBytes, 0);
   for (int64_t r = 0; r < rows; ++r) {
-    uint8_t *row = codes.data() + r * rowBytes;
     for (int64_t c = 0; c < padded; ++c) {
-      // Past K the weight is 0: digit 1.
-      int64_t digitValue = c < k ? weights[r * k + c] + 1 : 1;
       TernaryPosition at = locateTernary(format, c);
-      row[at.byte] += i2 ? digitValue << (2 * at.digit) : digitValue * kPowers[at.digit];
+      uint8_t &byte = codes[getTernaryByteOffset(format, rowBytes, r, at.byte)];
+      switch (format.getPacking()) {
+      case TernaryPacking::I2:
+        byte += digitAt(r, c) << (2 * at.digit);
+        break;
+      case TernaryPacking::Base3:
+        byte += digitAt(r, c) * kPowers[at.digit];
+        break;
+      case TernaryPacking::Pairs:
+        // Each pair once, from its first weight.
+        if (at.digit % 2 == 0)
+          byte += pairIndex(digitAt(r, c), digitAt(r, c + 1)) << (4 * (at.digit / 2));
+        break;
+      }
     }
   }
   return codes;
@@ -52,7 +85,8 @@ SmallVector<int8_t> unpackTernary(TernaryAttr format, ArrayRef<uint8_t> codes, i
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < k; ++c) {
       TernaryPosition at = locateTernary(format, c);
-      weights[r * k + c] = readTernaryDigit(format, codes[r * rowBytes + at.byte], at.digit) - 1;
+      uint8_t byte = codes[getTernaryByteOffset(format, rowBytes, r, at.byte)];
+      weights[r * k + c] = readTernaryDigit(format, byte, at.digit) - 1;
     }
   return weights;
 }
@@ -60,7 +94,11 @@ SmallVector<int8_t> unpackTernary(TernaryAttr format, ArrayRef<uint8_t> codes, i
 ElementsAttr makeTernaryCodesAttr(MLIRContext *ctx, TernaryAttr format,
                                   ArrayRef<int8_t> weights, int64_t rows, int64_t k) {
   SmallVector<uint8_t> codes = packTernary(format, weights, rows, k);
-  auto type = RankedTensorType::get({rows, format.getRowBytes(k)}, IntegerType::get(ctx, 8));
+  auto i8 = IntegerType::get(ctx, 8);
+  int64_t rowBytes = format.getRowBytes(k), lanes = format.getLanes();
+  auto type = format.interleavesRows()
+                  ? RankedTensorType::get({rows / lanes, rowBytes, lanes}, i8)
+                  : RankedTensorType::get({rows, rowBytes}, i8);
   return makeResourceElements(
       type, "ternary", ArrayRef<char>(reinterpret_cast<const char *>(codes.data()), codes.size()));
 }

@@ -25,11 +25,16 @@ struct TernaryPosition {
 };
 TernaryPosition locateTernary(TernaryAttr format, int64_t k);
 
+/// Where byte `byte` of row `row` is in codes of `rowBytes` bytes per row:
+/// row-major, or for `pairs` interleaved across tiles of `lanes` rows.
+int64_t getTernaryByteOffset(TernaryAttr format, int64_t rowBytes, int64_t row, int64_t byte);
+
 /// Digit `digit` (0, 1 or 2: the weight plus one) of a stored byte.
 int64_t readTernaryDigit(TernaryAttr format, uint8_t byte, int64_t digit);
 
 /// Packs [rows, k] weights in {-1, 0, +1} (row-major) into
-/// [rows, format.getRowBytes(k)] bytes.
+/// [rows, format.getRowBytes(k)] bytes (for `pairs`, [rows / lanes,
+/// rowBytes, lanes]: rows a multiple of lanes).
 llvm::SmallVector<uint8_t> packTernary(TernaryAttr format, llvm::ArrayRef<int8_t> weights,
                                        int64_t rows, int64_t k);
 
@@ -37,7 +42,8 @@ llvm::SmallVector<uint8_t> packTernary(TernaryAttr format, llvm::ArrayRef<int8_t
 llvm::SmallVector<int8_t> unpackTernary(TernaryAttr format, llvm::ArrayRef<uint8_t> codes,
                                         int64_t rows, int64_t k);
 
-/// Packed codes as a dense_resource i8 constant of [rows, rowBytes].
+/// Packed codes as a dense_resource i8 constant of [rows, rowBytes] (for
+/// `pairs`, [rows / lanes, rowBytes, lanes]).
 mlir::ElementsAttr makeTernaryCodesAttr(mlir::MLIRContext *ctx, TernaryAttr format,
                                         llvm::ArrayRef<int8_t> weights, int64_t rows,
                                         int64_t k);

@@ -313,7 +313,8 @@ bool Compilation::optimize(ModuleOp module) {
   if (options.progress) {
     steps.finish();
     llvm::errs() << options.toolName << ": linear layers: " << ternaryLayers << " ternary ("
-                 << options.ternaryFormat << " codes), ";
+                 << options.ternaryFormat << " codes, " << options.target.ternaryKernel
+                 << " kernel), ";
     if (options.quantize != QuantizeMethod::None)
       llvm::errs() << quantizedLayers << " " << quantizeMethodName() << " "
                    << options.quantizeBits << "-bit (group " << options.quantizeGroupSize
@@ -473,8 +474,10 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
       {"ternary_layers", ternaryLayers},
       {"f32_linear_layers", floatLinearLayers},
   };
-  if (ternaryLayers > 0)
+  if (ternaryLayers > 0) {
     manifest.compileOptions["ternary_format"] = options.ternaryFormat;
+    manifest.compileOptions["ternary_kernel"] = options.target.ternaryKernel;
+  }
   manifest.compileOptions["quantize"] = quantizeMethodName();
   if (options.quantize != QuantizeMethod::None) {
     manifest.compileOptions["quantize_bits"] = options.quantizeBits;
@@ -504,8 +507,13 @@ bool Compilation::run() {
     return fail("no input model (usage: ternion-compile model.onnx -o model.tnx)");
   // Checked here as well as in tern-ternarize: a typo should not cost an
   // import. The names are the enum's.
-  if (!tern::symbolizeTernaryPacking(options.ternaryFormat))
+  if (options.ternaryFormat != "i2" && options.ternaryFormat != "base3")
     return fail("--ternary-format must be i2 or base3, not '" + options.ternaryFormat + "'");
+  if (options.target.ternaryKernel != "mad" && options.target.ternaryKernel != "lut")
+    return fail("--ternary-kernel must be mad or lut, not '" + options.target.ternaryKernel + "'");
+  if (options.target.ternaryKernel == "lut" && options.ternaryFormat == "base3")
+    return fail("--ternary-kernel=lut reads 2-bit pair codes; base3 codes "
+                "(--ternary-format=base3) run on --ternary-kernel=mad only");
   if (options.quantize != QuantizeMethod::None) {
     int bits = options.quantizeBits, group = options.quantizeGroupSize;
     if (bits != 2 && bits != 3 && bits != 4 && bits != 5 && bits != 6 && bits != 8)

@@ -241,7 +241,8 @@ struct TernarizePass : ternion::impl::TernTernarizeBase<TernarizePass> {
       return signalPassFailure();
     }
     std::optional<TernaryPacking> packing = symbolizeTernaryPacking(format);
-    if (!packing) {
+    // pairs is the lookup-table kernels' layout, which targets repack to.
+    if (!packing || *packing == TernaryPacking::Pairs) {
       fn.emitError() << "tern-ternarize: format must be i2 or base3, not '" << format << "'";
       return signalPassFailure();
     }

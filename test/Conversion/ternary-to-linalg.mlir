@@ -53,3 +53,26 @@ func.func @base3(%x: tensor<2x?x160xf32>, %b: tensor<3xf32>) -> tensor<2x?x3xf32
   %y = tern.ternary_linear %x, %c, %b {weight_format = #tern.ternary<base3, lanes = 16>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x?x160xf32>, tensor<3x32xi8>, tensor<3xf32>) -> tensor<2x?x3xf32>
   return %y : tensor<2x?x3xf32>
 }
+
+// -----
+
+// pairs (the lookup-table layout), 16 rows a tile: the codes map reads byte
+// [n floordiv 16, k floordiv 4, n mod 16], the body takes digit k mod 2 of
+// the nibble (k mod 4) floordiv 2 and multiplies by t = digit - 1, so there
+// is no row-sum step and the epilogue subtracts nothing.
+// CHECK-DAG: #[[PAIRS:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2 floordiv 4, d1 mod 16)>
+// CHECK-LABEL: func.func @pairs
+// CHECK: %[[Q:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x8xi8>)
+// CHECK-NOT: ins(%[[Q]] : tensor<?x8xi8>) outs(%{{.*}} : tensor<?xi32>)
+// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[PAIRS]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[Q]], %{{.*}} : tensor<?x8xi8>, tensor<2x2x16xi8>) outs(%{{.*}} : tensor<?x32xi32>) attrs = {tern.weight_format = #tern.ternary<pairs, lanes = 16>}
+// CHECK: arith.andi
+// CHECK: arith.select
+// CHECK: arith.subi
+// CHECK: linalg.generic {{.*}} ins(%[[ACC]], %{{.*}} : tensor<?x32xi32>, tensor<?xf32>)
+// CHECK-NOT: arith.subi
+// CHECK: arith.sitofp
+func.func @pairs(%x: tensor<?x7xf32>) -> tensor<?x32xf32> {
+  %c = tern.constant dense<68> : tensor<2x2x16xi8>
+  %y = tern.ternary_linear %x, %c {weight_format = #tern.ternary<pairs, lanes = 16>, weight_scale = 0.25 : f32, input_eps = 1.0e-5 : f32} : (tensor<?x7xf32>, tensor<2x2x16xi8>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}

@@ -247,6 +247,27 @@ func.func @ternary_linear_lanes(%x: tensor<2x300xf32>) -> tensor<2x4xf32> {
 
 // -----
 
+func.func @ternary_linear_pairs_rank(%x: tensor<2x300xf32>) -> tensor<2x32xf32> {
+  %c = tern.constant dense<0> : tensor<32x75xi8>
+  // pairs interleaves tiles of 16 rows: the codes are [N / 16, bytes, 16].
+  // expected-error @+2 {{'tern.ternary_linear' op codes must be a 3-D [N / 16, row bytes, 16] i8 tensor}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.ternary_linear %x, %c {weight_format = #tern.ternary<pairs, lanes = 16>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x300xf32>, tensor<32x75xi8>) -> tensor<2x32xf32>
+  return %0 : tensor<2x32xf32>
+}
+
+// -----
+
+func.func @ternary_linear_pairs_tile(%x: tensor<2x300xf32>) -> tensor<2x32xf32> {
+  %c = tern.constant dense<0> : tensor<2x75x32xi8>
+  // expected-error @+2 {{'tern.ternary_linear' op codes must be a 3-D [N / 16, row bytes, 16] i8 tensor}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tern.ternary_linear %x, %c {weight_format = #tern.ternary<pairs, lanes = 16>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<2x300xf32>, tensor<2x75x32xi8>) -> tensor<2x32xf32>
+  return %0 : tensor<2x32xf32>
+}
+
+// -----
+
 func.func @ternary_linear_dynamic_k(%x: tensor<2x?xf32>) -> tensor<2x4xf32> {
   %c = tern.constant dense<0> : tensor<4x75xi8>
   // expected-error @+2 {{'tern.ternary_linear' op input must be a ranked tensor whose last dim (K) is static}}

@@ -155,6 +155,7 @@ func.func @high_level(%x: tensor<?x?x16xf32>, %q: tensor<1x8x?x4xf32>, %k: tenso
 // CHECK-LABEL: func.func @weight_formats
 // CHECK-SAME: base3 = #tern.ternary<base3>
 // CHECK-SAME: i2 = #tern.ternary<i2>
+// CHECK-SAME: pairs = #tern.ternary<pairs, lanes = 64>
 // CHECK-SAME: panels = #tern.panels<64>
 // CHECK-SAME: rows = #tern.rows
 // CHECK-SAME: rtn = #tern.group_quantized<bits = 3, group = 128, column_scales = false>
@@ -162,7 +163,7 @@ func.func @high_level(%x: tensor<?x?x16xf32>, %q: tensor<1x8x?x4xf32>, %k: tenso
 // CHECK-SAME: sinq16 = #tern.group_quantized<bits = 4, group = 64, column_scales = true, lanes = 16>
 func.func @weight_formats() attributes {
     rows = #tern.rows, panels = #tern.panels<64>, i2 = #tern.ternary<i2>,
-    base3 = #tern.ternary<base3>,
+    base3 = #tern.ternary<base3>, pairs = #tern.ternary<pairs, lanes = 64>,
     sinq = #tern.group_quantized<bits = 4, group = 64, column_scales = true>,
     rtn = #tern.group_quantized<bits = 3, group = 128, column_scales = false>,
     sinq16 = #tern.group_quantized<bits = 4, group = 64, column_scales = true, lanes = 16>} {
@@ -192,4 +193,13 @@ func.func @ternary_linear(%x: tensor<?x?x8xf32>, %v: tensor<300xf32>, %b: tensor
   %c3 = tern.constant dense<0> : tensor<3x64xi8>
   %z = tern.ternary_linear %v, %c3, %b {weight_format = #tern.ternary<base3, lanes = 16>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<300xf32>, tensor<3x64xi8>, tensor<3xf32>) -> tensor<3xf32>
   return %y, %z : tensor<?x?x4xf32>, tensor<3xf32>
+}
+
+// The lookup-table layout: N = 2 tiles of 16 rows.
+// CHECK-LABEL: func.func @ternary_linear_pairs
+// CHECK: tern.ternary_linear %arg0, %{{.*}} {input_eps = 0.000000e+00 : f32, weight_format = #tern.ternary<pairs, lanes = 16>, weight_scale = 1.000000e+00 : f32} : (tensor<?x300xf32>, tensor<2x75x16xi8>) -> tensor<?x32xf32>
+func.func @ternary_linear_pairs(%x: tensor<?x300xf32>) -> tensor<?x32xf32> {
+  %c = tern.constant dense<0> : tensor<2x75x16xi8>
+  %y = tern.ternary_linear %x, %c {weight_format = #tern.ternary<pairs, lanes = 16>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<?x300xf32>, tensor<2x75x16xi8>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
 }

@@ -113,6 +113,11 @@ cl::opt<std::string> ternaryKernelOptions(
     cl::desc("Options of tern-cpu-ternary-kernels, after the target's own, e.g. "
              "'isa=avx2 rows=2 cols=8' (docs/ternary.md)"),
     cl::cat(techniqueCategory));
+cl::opt<std::string> ternaryKernel(
+    "ternary-kernel",
+    cl::desc("Ternary kernel family: mad (int8 dot products, default) or lut (lookup tables "
+             "over pairs of weights, T-MAC/TL1-style; needs --ternary-format=i2)"),
+    cl::init("mad"), cl::cat(techniqueCategory));
 cl::opt<std::string> ternaryFormat(
     "ternary-format",
     cl::desc("Packing of ternary weights: i2 (2 bits per weight, default) or base3 "
@@ -224,6 +229,7 @@ int main(int argc, char **argv) {
   options.target.linearWeightType = weightsDtype;
   options.target.kernelOptions = kernelOptions;
   options.target.ternaryKernelOptions = ternaryKernelOptions;
+  options.target.ternaryKernel = ternaryKernel;
   options.ternOptimize = !noOptimize;
   options.kvCache = kvCache;
   options.ternary = ternary;

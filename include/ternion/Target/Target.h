@@ -60,6 +60,9 @@ struct TargetOptions {
   /// The same for the ternary kernels, e.g. "isa=avx2 rows=2" for the CPU
   /// (--ternary-kernel-options).
   std::string ternaryKernelOptions;
+  /// The ternary kernel family (--ternary-kernel): "mad" (byte dot
+  /// products) or "lut" (lookup tables over pairs of weights).
+  std::string ternaryKernel = "mad";
 };
 
 class TargetBackend {

@@ -14,7 +14,9 @@
 // The contraction multiplies by the stored digit t + 1 (0, 1, 2), not by t:
 // unsigned digits times signed int8 activations is what x86's u8 x s8 dot
 // products (vpmaddubsw, vpdpbusd) take, and sum q (t + 1) - sum q = sum q t
-// is exact. It carries the #tern.ternary format (tern.weight_format), so the
+// is exact. The `pairs` format (lookup-table kernels) multiplies by t
+// itself, its tables holding signed sums, and has no qsum step; its codes
+// map reads byte [n / lanes, k / 4, n % lanes]. It carries the #tern.ternary format (tern.weight_format), so the
 // target's ternary kernel replaces it after bufferization; its codes map
 // reads the byte holding weight k directly (affine floordiv/mod), and the
 // body extracts the digit, so without a kernel it is still a correct loop.
@@ -38,7 +40,8 @@ namespace {
 
 using utils::IteratorType;
 
-/// digit(byte, d) of the format, in i32: (byte >> 2d) & 3 or (byte / 3^d) % 3.
+/// digit(byte, d) of the format, in i32: (byte >> 2d) & 3, (byte / 3^d) % 3,
+/// or for pairs digit d % 2 of the pair index (byte >> 4 (d / 2)) & 15.
 Value readDigit(OpBuilder &b, Location loc, TernaryAttr format, Value byte, Value digitIndex) {
   Type i32 = b.getI32Type();
   Value code = arith::ExtUIOp::create(b, loc, i32, byte);
@@ -47,6 +50,18 @@ Value readDigit(OpBuilder &b, Location loc, TernaryAttr format, Value byte, Valu
     Value shift = arith::MulIOp::create(b, loc, d, intConst(b, loc, i32, 2));
     return arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, code, shift),
                                  intConst(b, loc, i32, 3));
+  }
+  if (format.getPacking() == TernaryPacking::Pairs) {
+    Value nibble = arith::DivUIOp::create(b, loc, d, intConst(b, loc, i32, 2));
+    Value shift = arith::MulIOp::create(b, loc, nibble, intConst(b, loc, i32, 4));
+    Value index = arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, code, shift),
+                                        intConst(b, loc, i32, 15));
+    Value second = arith::RemUIOp::create(b, loc, d, intConst(b, loc, i32, 2));
+    Value isSecond =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, second, intConst(b, loc, i32, 1));
+    Value three = intConst(b, loc, i32, 3);
+    return arith::SelectOp::create(b, loc, isSecond, arith::RemUIOp::create(b, loc, index, three),
+                                   arith::DivUIOp::create(b, loc, index, three));
   }
   // 3^d for d in 0..4.
   Value power = intConst(b, loc, i32, 81);
@@ -74,7 +89,7 @@ struct TernaryLinearPattern : OpConversionPattern<TernaryLinearOp> {
     TernaryAttr format = op.getWeightFormat();
     Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
     int64_t k = inputType.getShape().back();
-    int64_t paddedK = format.getPaddedInputFeatures(k), n = codesType.getDimSize(0);
+    int64_t paddedK = format.getPaddedInputFeatures(k), n = resultType.getShape().back();
     int64_t lanes = format.getLanes(), block = format.getBlockWeights();
 
     // x as [M, K].
@@ -147,10 +162,12 @@ struct TernaryLinearPattern : OpConversionPattern<TernaryLinearOp> {
               linalg::YieldOp::create(b, loc, ValueRange{arith::FPToSIOp::create(b, loc, i8, v)});
             })
             .getResult(0);
-    // qsum[m] = sum_k q[m, k].
+    // qsum[m] = sum_k q[m, k], for the digit formats; the pairs format's
+    // lookup tables hold signed sums, so its contraction multiplies by t.
+    bool signedWeights = format.interleavesRows();
     Value zero32 = intConst(b, loc, i32, 0);
     Value qsum =
-        linalg::GenericOp::create(
+        signedWeights ? Value() : linalg::GenericOp::create(
             b, loc, tensorOf({m}, i32), ValueRange{q}, ValueRange{filled({m}, i32, zero32)},
             SmallVector<AffineMap>{map2({d(0), d(1)}), map2({d(0)})},
             SmallVector<IteratorType>{IteratorType::parallel, IteratorType::reduction},
@@ -159,29 +176,43 @@ struct TernaryLinearPattern : OpConversionPattern<TernaryLinearOp> {
               linalg::YieldOp::create(b, loc, ValueRange{arith::AddIOp::create(b, loc, args[1], wide)});
             })
             .getResult(0);
-    // acc[m, n] = sum_k q[m, k] * digit(codes[n, byte(k)], digitIndex(k)).
+    // acc[m, n] = sum_k q[m, k] * digit(codes[n, byte(k)], digitIndex(k))
+    // (pairs: codes[n / lanes, k / 4, n % lanes] and digit - 1).
     AffineExpr byteOfK = d(2).floorDiv(block) * lanes + d(2) % lanes;
+    AffineMap codesMap = signedWeights
+                             ? map3({d(1).floorDiv(lanes), d(2).floorDiv(4), d(1) % lanes})
+                             : map3({d(1), byteOfK});
     auto contraction = linalg::GenericOp::create(
         b, loc, tensorOf({m, n}, i32), ValueRange{q, adaptor.getCodes()},
         ValueRange{filled({m, n}, i32, zero32)},
-        SmallVector<AffineMap>{map3({d(0), d(2)}), map3({d(1), byteOfK}), map3({d(0), d(1)})},
+        SmallVector<AffineMap>{map3({d(0), d(2)}), codesMap, map3({d(0), d(1)})},
         SmallVector<IteratorType>{IteratorType::parallel, IteratorType::parallel,
                                   IteratorType::reduction},
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value kIndex = linalg::IndexOp::create(b, loc, 2);
           Value inBlock = arith::RemUIOp::create(b, loc, kIndex,
                                                  arith::ConstantIndexOp::create(b, loc, block));
-          Value digitIndex = arith::DivUIOp::create(b, loc, inBlock,
-                                                    arith::ConstantIndexOp::create(b, loc, lanes));
+          Value digitIndex =
+              signedWeights ? inBlock
+                            : Value(arith::DivUIOp::create(
+                                  b, loc, inBlock, arith::ConstantIndexOp::create(b, loc, lanes)));
           Value digit = readDigit(b, loc, format, args[1], digitIndex);
+          if (signedWeights)
+            digit = arith::SubIOp::create(b, loc, digit, intConst(b, loc, i32, 1));
           Value product = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, args[0]), digit);
           linalg::YieldOp::create(b, loc, ValueRange{arith::AddIOp::create(b, loc, args[2], product)});
         });
     contraction->setAttr(kWeightFormatAttrName, format);
     // y[m, n] = f32(acc - qsum[m]) * weight_scale / s[m] (+ b[n]).
     float weightScale = op.getWeightScale().convertToFloat();
-    SmallVector<Value> epilogueInputs{contraction.getResult(0), qsum, scale};
-    SmallVector<AffineMap> epilogueMaps{map2({d(0), d(1)}), map2({d(0)}), map2({d(0)})};
+    SmallVector<Value> epilogueInputs{contraction.getResult(0)};
+    SmallVector<AffineMap> epilogueMaps{map2({d(0), d(1)})};
+    if (qsum) {
+      epilogueInputs.push_back(qsum);
+      epilogueMaps.push_back(map2({d(0)}));
+    }
+    epilogueInputs.push_back(scale);
+    epilogueMaps.push_back(map2({d(0)}));
     if (Value bias = adaptor.getBias()) {
       epilogueInputs.push_back(bias);
       epilogueMaps.push_back(map2({d(1)}));
@@ -193,12 +224,16 @@ struct TernaryLinearPattern : OpConversionPattern<TernaryLinearOp> {
             b, loc, tensorOf({m, n}, f32), epilogueInputs, ValueRange{empty({m, n}, f32)},
             epilogueMaps, SmallVector<IteratorType>{IteratorType::parallel, IteratorType::parallel},
             [&](OpBuilder &b, Location loc, ValueRange args) {
-              Value exact = arith::SubIOp::create(b, loc, args[0], args[1]);
+              // args: acc, (qsum), s, (bias), out.
+              unsigned next = 1;
+              Value exact = args[0];
+              if (qsum)
+                exact = arith::SubIOp::create(b, loc, exact, args[next++]);
               Value v = arith::SIToFPOp::create(b, loc, f32, exact);
               v = arith::MulFOp::create(b, loc, v, floatConst(b, loc, f32, weightScale));
-              v = arith::DivFOp::create(b, loc, v, args[2]);
+              v = arith::DivFOp::create(b, loc, v, args[next++]);
               if (hasBias)
-                v = arith::AddFOp::create(b, loc, v, args[3]);
+                v = arith::AddFOp::create(b, loc, v, args[next]);
               linalg::YieldOp::create(b, loc, ValueRange{v});
             })
             .getResult(0);

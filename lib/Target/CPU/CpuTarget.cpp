@@ -51,6 +51,7 @@ public:
     }
     TernCpuPackTernaryOptions ternary;
     ternary.lanes = tuning.ternaryLanes;
+    ternary.kernel = options.ternaryKernel;
     pm.addNestedPass<func::FuncOp>(createTernCpuPackTernary(ternary));
     TernCpuPackQuantizedOptions quantized;
     quantized.lanes = tuning.quantizedLanes;

@@ -28,8 +28,17 @@ struct PackTernaryPass : impl::TernCpuPackTernaryBase<PackTernaryPass> {
 
   /// `lanes`, or for base3 a narrower register (down to 16 bytes) when
   /// that pads K less: a block is 5 x lanes weights, and K is rarely a
-  /// multiple of 320 (K = 2048: 2240 at 64 lanes, 2080 at 32).
-  TernaryAttr chooseFormat(TernaryPacking packing, int64_t k) {
+  /// multiple of 320 (K = 2048: 2240 at 64 lanes, 2080 at 32). For the
+  /// lookup-table kernel, `pairs` over the widest tile of rows (down to 16)
+  /// that divides N; none when no such tile does (the layer keeps the
+  /// multiply-add kernel).
+  std::optional<TernaryAttr> chooseFormat(TernaryPacking packing, int64_t n, int64_t k) {
+    if (kernel == "lut") {
+      for (int64_t rows = lanes; rows >= 16; rows /= 2)
+        if (n % rows == 0)
+          return TernaryAttr::get(&getContext(), TernaryPacking::Pairs, rows);
+      return std::nullopt;
+    }
     auto format = TernaryAttr::get(&getContext(), packing, lanes);
     if (packing != TernaryPacking::Base3)
       return format;
@@ -46,29 +55,47 @@ struct PackTernaryPass : impl::TernCpuPackTernaryBase<PackTernaryPass> {
       getOperation().emitError("tern-cpu-pack-ternary: lanes must be 1..256");
       return signalPassFailure();
     }
-    int64_t repacked = 0;
+    if (kernel != "mad" && kernel != "lut") {
+      getOperation().emitError() << "tern-cpu-pack-ternary: kernel must be mad or lut, not '"
+                                 << kernel << "'";
+      return signalPassFailure();
+    }
+    int64_t repacked = 0, keptMad = 0;
     WalkResult result = getOperation().walk([&](TernaryLinearOp op) -> WalkResult {
       TernaryAttr from = op.getWeightFormat();
+      if (kernel == "lut" && from.getPacking() == TernaryPacking::Base3)
+        return op.emitError("tern-cpu-pack-ternary: the lookup-table kernel reads 2-bit pair "
+                            "codes; base3 codes (--ternary-format=base3) run only on the "
+                            "multiply-add kernel (--ternary-kernel=mad)");
       int64_t k = op.getInputFeatures();
-      TernaryAttr to = chooseFormat(from.getPacking(), k);
-      if (from == to)
+      auto codesType = cast<ShapedType>(op.getCodes().getType());
+      FailureOr<int64_t> n = from.getOutputFeatures(codesType.getShape());
+      if (failed(n) || ShapedType::isDynamic(*n))
+        return op.emitError("tern-cpu-pack-ternary: codes of unknown N");
+      std::optional<TernaryAttr> to = chooseFormat(from.getPacking(), *n, k);
+      if (!to) {
+        // N is not a multiple of 16: the multiply-add kernel's layout.
+        to = TernaryAttr::get(&getContext(), from.getPacking(), lanes);
+        ++keptMad;
+      }
+      if (from == *to)
         return WalkResult::advance();
       ElementsAttr attr = getConstantAttr(op.getCodes());
       SmallVector<uint8_t> bytes = attr ? getTernaryCodeBytes(attr) : SmallVector<uint8_t>();
       if (bytes.empty())
         return op.emitError("tern-cpu-pack-ternary: the codes are not a constant whose "
                             "bytes are available");
-      int64_t n = cast<ShapedType>(attr.getType()).getDimSize(0);
-      SmallVector<int8_t> weights = unpackTernary(from, bytes, n, k);
+      SmallVector<int8_t> weights = unpackTernary(from, bytes, *n, k);
       replaceConstantOperand(op.getCodesMutable(),
-                             makeTernaryCodesAttr(&getContext(), to, weights, n, k));
-      op.setWeightFormatAttr(to);
+                             makeTernaryCodesAttr(&getContext(), *to, weights, *n, k));
+      op.setWeightFormatAttr(*to);
       ++repacked;
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
       return signalPassFailure();
     numRepacked = repacked;
+    numKeptMultiplyAdd = keptMad;
   }
 };
 

@@ -88,15 +88,19 @@ Expected<Machine> createMachine(const ternion::TargetOptions &options) {
   return result;
 }
 
-/// The ternary kernel's packing and register tile. 32 vector registers
+/// The ternary kernels' packing and register tiles. 32 vector registers
 /// (AVX-512) take 4 rows x 4 weight rows (16 accumulators, 4 code vectors,
 /// 4 activations and the unpacked digit); 16 registers 2 x 4. A decode row
-/// streams the 4 weight rows of a tile side by side either way.
+/// streams the 4 weight rows of a tile side by side either way. The
+/// lookup-table kernel keeps 2 i16 sums per row of its tile and needs 8
+/// registers for one row's lookups (two tables, low and high bytes, and
+/// the lookups): 4 rows with 32 registers, 2 with 16.
 static void tuneTernary(const Machine &target, KernelTuning &tuning) {
   std::optional<kernels::Int8DotIsa> isa = kernels::parseInt8DotIsa(target.int8Dot);
   tuning.ternaryLanes = kernels::getInt8DotBytes(isa.value_or(kernels::Int8DotIsa::Generic));
   tuning.ternaryKernelOptions =
-      "isa=" + target.int8Dot + (target.vectorLanes == 16 ? " rows=4 cols=4" : " rows=2 cols=4");
+      "isa=" + target.int8Dot +
+      (target.vectorLanes == 16 ? " rows=4 cols=4 lut-rows=4" : " rows=2 cols=4 lut-rows=2");
 }
 
 /// The quantized kernel's packing and register tile: codes packed for the

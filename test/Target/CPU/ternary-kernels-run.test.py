@@ -64,6 +64,18 @@ layers = {
     "t_base3": ((None, 333), 37, "base3", False, 1e-5),
     "t_base3_wide": ((None, 2048), 70, "base3", True, 1e-5),
 }
+if len(sys.argv) > 2 and sys.argv[2] == "lut":
+    # ternary-lut-kernels-run.test: i2 codes whose N tiles in 16, 32 or 64
+    # rows (the lookup-table layout); K with a partial pair, a partial byte,
+    # and code columns past one i16 chunk (K = 2050: 513 columns); t_odd's
+    # N = 70 keeps the multiply-add kernel.
+    layers = {
+        "t_small": ((None, 19), 16, "i2", False, 1e-5),
+        "t_3d": ((2, None, 301), 48, "i2", False, 1e-5),
+        "t_bias": ((None, 1000), 160, "i2", True, 1e-3),
+        "t_wide": ((None, 2050), 192, "i2", True, 1e-5),
+        "t_odd": ((None, 64), 70, "i2", False, 1e-5),
+    }
 
 with open(f"{out}/ternary.mlir", "w") as f:
     for name, (shape, n, packing, has_bias, eps) in layers.items():

@@ -3,6 +3,7 @@
 // RUN: ternion-opt %s --split-input-file --tern-lower-to-buffers --tern-cpu-ternary-kernels=isa=generic | FileCheck %s --check-prefix=GENERIC
 // RUN: ternion-opt %s --split-input-file --tern-lower-to-buffers --tern-cpu-ternary-kernels="isa=avx512-vnni parallel=false" | FileCheck %s --check-prefix=SERIAL
 // RUN: not ternion-opt %s --split-input-file --tern-lower-to-buffers --tern-cpu-ternary-kernels=isa=neon 2>&1 | FileCheck %s --check-prefix=BADISA
+// RUN: not ternion-opt %s --split-input-file --tern-lower-to-buffers --tern-cpu-ternary-kernels="isa=avx2 lut-chunk=64" 2>&1 | FileCheck %s --check-prefix=BADCHUNK
 
 // The contraction of a ternary layer packed 64 lanes wide becomes the
 // kernel: a parallel loop of output tiles, 64-byte loads of codes and of q,
@@ -52,4 +53,50 @@ func.func @base3(%x: tensor<?x160xf32>) -> tensor<?x8xf32> {
   %c = tern.constant dense<[[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31], [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36], [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41], [15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46], [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51], [25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56], [30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61], [35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66]]> : tensor<8x32xi8>
   %y = tern.ternary_linear %x, %c {weight_format = #tern.ternary<base3, lanes = 32>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<?x160xf32>, tensor<8x32xi8>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
+}
+
+// -----
+
+// Codes in the lookup-table layout (#tern.ternary<pairs>, 64 rows a tile)
+// get the lookup-table kernel: the tables of each row of q built once
+// before the output tiles (low and high bytes of the 9 pair sums), then per
+// 64-byte load of codes the two nibbles as indices, each table broadcast to
+// every 128-bit lane and looked up with vpshufb (low and high bytes),
+// interleaved into i16 (vpunpck*bw as vector.shuffle), summed in i16 and
+// widened into the i32 accumulator in row order. Without x86, gathers.
+// VNNI-LABEL: func.func @pairs
+// VNNI: memref.alloc({{.*}}) : memref<?x4x32xi8>
+// VNNI: arith.shrsi %{{.*}}, %{{.*}} : vector<16xi16>
+// VNNI: scf.forall
+// VNNI: vector.load %{{.*}} : memref<1x2x64xi8>, vector<64xi8>
+// VNNI: arith.andi %{{.*}}, %{{.*}} : vector<64xi8>
+// VNNI: arith.shrui %{{.*}}, %{{.*}} : vector<64xi8>
+// VNNI: vector.shuffle {{.*}} : vector<16xi8>, vector<16xi8>
+// VNNI: llvm.call_intrinsic "llvm.x86.avx512.pshuf.b.512"(%{{.*}}, %{{.*}}) : (vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+// VNNI: vector.bitcast %{{.*}} : vector<64xi8> to vector<32xi16>
+// VNNI: arith.extsi %{{.*}} : vector<64xi16> to vector<64xi32>
+// VNNI: memref.dealloc
+// VNNI-NOT: tern.weight_format
+// AVX2-LABEL: func.func @pairs
+// AVX2-NOT: llvm.call_intrinsic
+// AVX2: vector.gather
+// GENERIC-LABEL: func.func @pairs
+// GENERIC-NOT: llvm.call_intrinsic
+// GENERIC: vector.gather
+// BADCHUNK: error: tern-cpu-ternary-kernels: lut-chunk must be 1..63 (the i16 sums of more columns could overflow)
+func.func @pairs(%x: tensor<?x8xf32>) -> tensor<?x64xf32> {
+  %c = tern.constant dense<[[[0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18, -121, 99, 72, 36, 0], [19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37, 1, 118, 82, 55, 19]]]> : tensor<1x2x64xi8>
+  %y = tern.ternary_linear %x, %c {weight_format = #tern.ternary<pairs, lanes = 64>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<?x8xf32>, tensor<1x2x64xi8>) -> tensor<?x64xf32>
+  return %y : tensor<?x64xf32>
+}
+
+// -----
+
+// 32 rows a tile with isa=avx2: vpshufb on ymm.
+// AVX2-LABEL: func.func @pairs32
+// AVX2: llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%{{.*}}, %{{.*}}) : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+func.func @pairs32(%x: tensor<?x8xf32>) -> tensor<?x32xf32> {
+  %c = tern.constant dense<[[[0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18, -121, 99, 72, 36, 0, 117, 81, 54, 18], [19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37, 1, 118, 82, 55, 19, -120, 100, 64, 37]]]> : tensor<1x2x32xi8>
+  %y = tern.ternary_linear %x, %c {weight_format = #tern.ternary<pairs, lanes = 32>, weight_scale = 1.0 : f32, input_eps = 0.0 : f32} : (tensor<?x8xf32>, tensor<1x2x32xi8>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
 }

@@ -228,14 +228,27 @@ def TernCpuPackTernary : Pass<"tern-cpu-pack-ternary", "mlir::func::FuncOp"> {
     weights; base3 codes take a narrower register (down to 16 bytes) when
     that pads less, since its blocks are 5 x L weights. A compile-time copy
     of the codes; the weight file holds the repacked form.
+
+    With `kernel=lut` the codes become `#tern.ternary<pairs, lanes = R>`
+    instead, the layout of the lookup-table kernel: a 4-bit table index per
+    pair of weights, interleaved across tiles of R output rows (R = L, or
+    the widest of L / 2, ..., 16 that divides N). A layer whose N is not a
+    multiple of 16 keeps the multiply-add layout (statistic
+    `kept-multiply-add`); base3 codes have no lookup-table kernel and are
+    an error.
   }];
   let dependentDialects = ["::ternion::tern::TernDialect"];
   let options = [
     Option<"lanes", "lanes", "int64_t", /*default=*/"64",
-           "Bytes per vector register of the target (the format's lanes)">
+           "Bytes per vector register of the target (the format's lanes)">,
+    Option<"kernel", "kernel", "std::string", /*default=*/"\"mad\"",
+           "The kernel family the codes are laid out for: mad (byte dot "
+           "products) or lut (lookup tables)">
   ];
   let statistics = [
-    Statistic<"numRepacked", "repacked", "Number of ternary codes repacked">
+    Statistic<"numRepacked", "repacked", "Number of ternary codes repacked">,
+    Statistic<"numKeptMultiplyAdd", "kept-multiply-add",
+              "Layers left on the multiply-add kernel under kernel=lut (N not a multiple of 16)">
   ];
 }
 
@@ -254,6 +267,14 @@ def TernCpuTernaryKernels : Pass<"tern-cpu-ternary-kernels", "mlir::func::FuncOp
     streamed side by side); output tiles of `tile-m` x `tile-n` are the
     parallel loop. Every ternary contraction gets the kernel or an error:
     none is left to scalar loops.
+
+    Codes in `#tern.ternary<pairs, lanes = L>` (`tern-cpu-pack-ternary
+    kernel=lut`) get the lookup-table kernel instead: per row of
+    activations, the 9 partial sums of each pair of activations as a
+    16-byte table (low and high bytes, so the i16 sums are exact), then per
+    L-byte load of codes `pshufb` lookups for L weight rows at once (gathers
+    with isa=generic), summed in i16 for `lut-chunk` code columns and then
+    widened to i32. A register tile is `lut-rows` rows by L weight rows.
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"generic\"",
@@ -263,7 +284,11 @@ def TernCpuTernaryKernels : Pass<"tern-cpu-ternary-kernels", "mlir::func::FuncOp
     Option<"tileM", "tile-m", "int64_t", "64", "Rows of an output tile (one parallel task)">,
     Option<"tileN", "tile-n", "int64_t", "64", "Columns of an output tile">,
     Option<"parallel", "parallel", "bool", "true",
-           "Run output tiles as an scf.forall (parallel) instead of scf.for">
+           "Run output tiles as an scf.forall (parallel) instead of scf.for">,
+    Option<"lutRows", "lut-rows", "int64_t", "4",
+           "Lookup-table kernel: rows of activations in a register tile">,
+    Option<"lutChunk", "lut-chunk", "int64_t", "32",
+           "Lookup-table kernel: code columns summed in i16 before widening (1..63)">
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",

@@ -88,6 +88,9 @@ struct TernaryKernelShape {
   /// Output tile, the unit of parallel work.
   int64_t tileM = 64, tileN = 64;
   bool parallel = true;
+  /// Lookup-table kernel: rows of activations in a register tile, and code
+  /// columns (4 weights each) summed in i16 before widening (<= 63).
+  int64_t lutRows = 4, lutChunk = 32;
 };
 
 /// acc[m, n] += sum_k q[m, k] * digit(codes[n], k) over whole buffers (q
@@ -96,6 +99,13 @@ struct TernaryKernelShape {
 void emitTernaryKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
                        mlir::Value codes, mlir::Value acc, tern::TernaryAttr format,
                        const TernaryKernelShape &shape);
+
+/// acc[m, n] += sum_k q[m, k] * t[n, k] by table lookups, for codes in
+/// #tern.ternary<pairs, lanes = L> (q [M, Kp] i8, codes [N / L, Kp / 4, L]
+/// i8, acc [M, N] i32).
+void emitTernaryLutKernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
+                          mlir::Value codes, mlir::Value acc, tern::TernaryAttr format,
+                          const TernaryKernelShape &shape);
 
 //===- Group-quantized layers ----------------------------------------------===//
 

@@ -36,15 +36,25 @@ LogicalResult checkTernaryContraction(linalg::GenericOp op, tern::TernaryAttr fo
     return op.emitError("tern-cpu-ternary-kernels: a ternary contraction must have two "
                         "inputs and one output buffer");
   Value q = op.getDpsInputs()[0], codes = op.getDpsInputs()[1], acc = op.getDpsInits()[0];
-  if (!isRowMajorBuffer(q, 8) || !isRowMajorBuffer(codes, 8) || !isRowMajorBuffer(acc, 32))
+  auto codesBuffer = dyn_cast<MemRefType>(codes.getType());
+  bool codesOk = format.interleavesRows()
+                     ? codesBuffer && codesBuffer.getRank() == 3 &&
+                           codesBuffer.getLayout().isIdentity() &&
+                           codesBuffer.getElementType().isInteger(8) &&
+                           codesBuffer.getDimSize(2) == format.getLanes()
+                     : isRowMajorBuffer(codes, 8);
+  if (!isRowMajorBuffer(q, 8) || !codesOk || !isRowMajorBuffer(acc, 32))
     return op.emitError("tern-cpu-ternary-kernels: expected row-major i8 activations and "
                         "codes and an i32 accumulator");
   MLIRContext *ctx = op.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr byteOfK =
-      d(2).floorDiv(format.getBlockWeights()) * format.getLanes() + d(2) % format.getLanes();
-  SmallVector<AffineMap> expected{AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                                  AffineMap::get(3, 0, {d(1), byteOfK}, ctx),
+  int64_t lanes = format.getLanes();
+  AffineExpr byteOfK = d(2).floorDiv(format.getBlockWeights()) * lanes + d(2) % lanes;
+  AffineMap codesMap =
+      format.interleavesRows()
+          ? AffineMap::get(3, 0, {d(1).floorDiv(lanes), d(2).floorDiv(4), d(1) % lanes}, ctx)
+          : AffineMap::get(3, 0, {d(1), byteOfK}, ctx);
+  SmallVector<AffineMap> expected{AffineMap::get(3, 0, {d(0), d(2)}, ctx), codesMap,
                                   AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
   if (op.getIndexingMapsArray() != expected)
     return op.emitError("tern-cpu-ternary-kernels: the contraction's indexing maps are not "
@@ -52,11 +62,17 @@ LogicalResult checkTernaryContraction(linalg::GenericOp op, tern::TernaryAttr fo
            << format;
   auto qType = cast<MemRefType>(q.getType()), codesType = cast<MemRefType>(codes.getType());
   if (qType.isDynamicDim(1) || codesType.isDynamicDim(1) ||
-      codesType.getDimSize(1) % format.getLanes() != 0 ||
+      (!format.interleavesRows() && codesType.getDimSize(1) % format.getLanes() != 0) ||
       qType.getDimSize(1) != codesType.getDimSize(1) * format.getDigitsPerByte())
     return op.emitError("tern-cpu-ternary-kernels: activations of ")
            << qType.getDimSize(1) << " columns do not match codes of "
            << codesType.getDimSize(1) << " bytes per row in " << format;
+  auto accType = cast<MemRefType>(acc.getType());
+  if (format.interleavesRows() &&
+      accType.getDimSize(1) != codesType.getDimSize(0) * format.getLanes())
+    return op.emitError("tern-cpu-ternary-kernels: ")
+           << accType.getDimSize(1) << " outputs are not the " << codesType.getDimSize(0)
+           << " row tiles of " << format;
   return success();
 }
 
@@ -70,11 +86,18 @@ struct TernaryKernelsPass : impl::TernCpuTernaryKernelsBase<TernaryKernelsPass> 
                                  << "' (avx512-vnni, avx512bw, avx-vnni, avx2 or generic)";
       return signalPassFailure();
     }
-    if (rows < 1 || cols < 1 || tileM < 1 || tileN < 1) {
+    if (rows < 1 || cols < 1 || tileM < 1 || tileN < 1 || lutRows < 1) {
       getOperation().emitError("tern-cpu-ternary-kernels: sizes must be positive");
       return signalPassFailure();
     }
-    kernels::TernaryKernelShape shape{*parsed, rows, cols, tileM, tileN, parallel};
+    // Two pairs add at most 2 x 256 to an i16 lane per code column.
+    if (lutChunk < 1 || lutChunk > 63) {
+      getOperation().emitError("tern-cpu-ternary-kernels: lut-chunk must be 1..63 (the i16 "
+                               "sums of more columns could overflow)");
+      return signalPassFailure();
+    }
+    kernels::TernaryKernelShape shape{*parsed, rows,    cols,    tileM,
+                                      tileN,   parallel, lutRows, lutChunk};
     SmallVector<std::pair<linalg::GenericOp, tern::TernaryAttr>> work;
     bool failedMatch = false;
     getOperation().walk([&](linalg::GenericOp op) {
@@ -95,8 +118,10 @@ struct TernaryKernelsPass : impl::TernCpuTernaryKernelsBase<TernaryKernelsPass> 
       // Inside another parallel loop, tiles run serially (no nested OpenMP).
       if (op->getParentOfType<scf::ForallOp>() || op->getParentOfType<scf::ParallelOp>())
         opShape.parallel = false;
-      kernels::emitTernaryKernel(rewriter, op.getLoc(), op.getDpsInputs()[0],
-                                 op.getDpsInputs()[1], op.getDpsInits()[0], format, opShape);
+      auto emit = format.interleavesRows() ? kernels::emitTernaryLutKernel
+                                           : kernels::emitTernaryKernel;
+      emit(rewriter, op.getLoc(), op.getDpsInputs()[0], op.getDpsInputs()[1],
+           op.getDpsInits()[0], format, opShape);
       rewriter.eraseOp(op);
     }
   }
