@@ -6,6 +6,8 @@
 #
 #   Ternion ternary   ternion-compile (default --ternary=auto): tern.ternary_linear, i2 codes,
 #                     int8 dot-product kernels (vpdpbusd / vpmaddubsw per --mcpu)
+#   Ternion LUT       the same with --ternary-kernel=lut: pair codes, lookup-table kernels
+#                     (vpshufb over per-row tables of pair sums)
 #   Ternion base3     the same with --ternary-format=base3 (1.6 bits a weight)
 #   Ternion f32       the same weights folded to f32 constants (bitnet_export_forms.py folded)
 #                     compiled with --ternary=off: f32 linear layers, the existing f32 kernels
@@ -81,6 +83,7 @@ compile() {  # name, model, extra ternion-compile options
   fi
 }
 compile ternary "$model/model-kv.onnx"
+compile lut "$model/model-kv.onnx" --ternary-kernel=lut
 compile base3 "$model/model-kv.onnx" --ternary-format=base3
 compile f32 "$model/model-kv-folded.onnx" --ternary=off
 ids="$work/prompt-$prompt_len.txt"
@@ -92,7 +95,7 @@ bench_conditions "$(grep -o '"mcpu": "[^"]*"\|"int8_dot": "[^"]*"' "$art/ternary
 # ---- measurements, all in this run
 log "read bandwidth"
 "$bin/bandwidth" "$threads" 1024 10 > "$res/bandwidth.json"
-for a in ternary base3 f32; do
+for a in ternary lut base3 f32; do
   log "Ternion $a"
   OMP_NUM_THREADS=$threads "$build/bin/ternion-llm-bench" "$art/$a.tnx" "$ids" --decode $decode_len \
     --reps "$reps" --warmup 1 --logits-out "$res/ternion-$a.logits" > "$res/ternion-$a.json"
