@@ -90,8 +90,12 @@ Expected<Machine> createMachine(const ternion::TargetOptions &options) {
 
 /// The ternary kernels' packing and register tiles. 32 vector registers
 /// (AVX-512) take 4 rows x 4 weight rows (16 accumulators, 4 code vectors,
-/// 4 activations and the unpacked digit); 16 registers 2 x 4. A decode row
-/// streams the 4 weight rows of a tile side by side either way. The
+/// 4 activations and the unpacked digit). 16 registers (AVX2) take 2 x 2:
+/// without VNNI each tile entry also keeps its block's i16 pair sums, so
+/// 2 x 4 needs 16 sums and accumulators before any operand and spills;
+/// measured on the ~96M ternary bench model (znver3 code on Zen 5), 2 x 2
+/// decodes 11-16% faster than 2 x 4 at the same prefill speed, and 4 x 2
+/// prefills 17% slower (docs/performance.md). The
 /// lookup-table kernel keeps 2 i16 sums per row of its tile and needs 8
 /// registers for one row's lookups (two tables, low and high bytes, and
 /// the lookups): 4 rows with 32 registers, 2 with 16.
@@ -100,7 +104,7 @@ static void tuneTernary(const Machine &target, KernelTuning &tuning) {
   tuning.ternaryLanes = kernels::getInt8DotBytes(isa.value_or(kernels::Int8DotIsa::Generic));
   tuning.ternaryKernelOptions =
       "isa=" + target.int8Dot +
-      (target.vectorLanes == 16 ? " rows=4 cols=4 lut-rows=4" : " rows=2 cols=4 lut-rows=2");
+      (target.vectorLanes == 16 ? " rows=4 cols=4 lut-rows=4" : " rows=2 cols=2 lut-rows=2");
 }
 
 /// The quantized kernel's packing and register tile: codes packed for the
