@@ -505,8 +505,8 @@ bool Compilation::run() {
     return fail("-O" + llvm::Twine(options.target.optLevel) + " is not one of -O0..-O3");
   if (options.inputPath.empty())
     return fail("no input model (usage: ternion-compile model.onnx -o model.tnx)");
-  // Checked here as well as in tern-ternarize: a typo should not cost an
-  // import. The names are the enum's.
+  // Checked here as well as in tern-ternarize and tern-cpu-pack-ternary: a
+  // typo should not cost an import. `pairs` is a target layout, not a choice.
   if (options.ternaryFormat != "i2" && options.ternaryFormat != "base3")
     return fail("--ternary-format must be i2 or base3, not '" + options.ternaryFormat + "'");
   if (options.target.ternaryKernel != "mad" && options.target.ternaryKernel != "lut")

@@ -30,15 +30,12 @@ struct PackTernaryPass : impl::TernCpuPackTernaryBase<PackTernaryPass> {
   /// that pads K less: a block is 5 x lanes weights, and K is rarely a
   /// multiple of 320 (K = 2048: 2240 at 64 lanes, 2080 at 32). For the
   /// lookup-table kernel, `pairs` over the widest tile of rows (down to 16)
-  /// that divides N; none when no such tile does (the layer keeps the
-  /// multiply-add kernel).
-  std::optional<TernaryAttr> chooseFormat(TernaryPacking packing, int64_t n, int64_t k) {
-    if (kernel == "lut") {
+  /// that divides N; when none does, the multiply-add layout.
+  TernaryAttr chooseFormat(TernaryPacking packing, int64_t n, int64_t k) {
+    if (kernel == "lut")
       for (int64_t rows = lanes; rows >= 16; rows /= 2)
         if (n % rows == 0)
           return TernaryAttr::get(&getContext(), TernaryPacking::Pairs, rows);
-      return std::nullopt;
-    }
     auto format = TernaryAttr::get(&getContext(), packing, lanes);
     if (packing != TernaryPacking::Base3)
       return format;
@@ -72,13 +69,10 @@ struct PackTernaryPass : impl::TernCpuPackTernaryBase<PackTernaryPass> {
       FailureOr<int64_t> n = from.getOutputFeatures(codesType.getShape());
       if (failed(n) || ShapedType::isDynamic(*n))
         return op.emitError("tern-cpu-pack-ternary: codes of unknown N");
-      std::optional<TernaryAttr> to = chooseFormat(from.getPacking(), *n, k);
-      if (!to) {
-        // N is not a multiple of 16: the multiply-add kernel's layout.
-        to = TernaryAttr::get(&getContext(), from.getPacking(), lanes);
+      TernaryAttr to = chooseFormat(from.getPacking(), *n, k);
+      if (kernel == "lut" && !to.interleavesRows())
         ++keptMad;
-      }
-      if (from == *to)
+      if (from == to)
         return WalkResult::advance();
       ElementsAttr attr = getConstantAttr(op.getCodes());
       SmallVector<uint8_t> bytes = attr ? getTernaryCodeBytes(attr) : SmallVector<uint8_t>();
@@ -87,8 +81,8 @@ struct PackTernaryPass : impl::TernCpuPackTernaryBase<PackTernaryPass> {
                             "bytes are available");
       SmallVector<int8_t> weights = unpackTernary(from, bytes, *n, k);
       replaceConstantOperand(op.getCodesMutable(),
-                             makeTernaryCodesAttr(&getContext(), *to, weights, *n, k));
-      op.setWeightFormatAttr(*to);
+                             makeTernaryCodesAttr(&getContext(), to, weights, *n, k));
+      op.setWeightFormatAttr(to);
       ++repacked;
       return WalkResult::advance();
     });

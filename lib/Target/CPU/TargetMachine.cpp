@@ -95,10 +95,10 @@ Expected<Machine> createMachine(const ternion::TargetOptions &options) {
 /// 2 x 4 needs 16 sums and accumulators before any operand and spills;
 /// measured on the ~96M ternary bench model (znver3 code on Zen 5), 2 x 2
 /// decodes 11-16% faster than 2 x 4 at the same prefill speed, and 4 x 2
-/// prefills 17% slower (docs/performance.md). The
-/// lookup-table kernel keeps 2 i16 sums per row of its tile and needs 8
-/// registers for one row's lookups (two tables, low and high bytes, and
-/// the lookups): 4 rows with 32 registers, 2 with 16.
+/// prefills 17% slower (docs/performance.md). The lookup-table kernel keeps
+/// 2 i16 sums per row of its tile and needs 8 registers for one row's
+/// lookups (two tables, low and high bytes, and the lookups): 4 rows with
+/// 32 registers, 2 with 16.
 static void tuneTernary(const Machine &target, KernelTuning &tuning) {
   std::optional<kernels::Int8DotIsa> isa = kernels::parseInt8DotIsa(target.int8Dot);
   tuning.ternaryLanes = kernels::getInt8DotBytes(isa.value_or(kernels::Int8DotIsa::Generic));

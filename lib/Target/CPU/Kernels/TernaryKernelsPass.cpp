@@ -24,9 +24,9 @@ using namespace mlir;
 namespace ternion {
 namespace {
 
-bool isRowMajorBuffer(Value v, unsigned bits) {
+bool isRowMajorBuffer(Value v, unsigned bits, int64_t rank = 2) {
   auto type = dyn_cast<MemRefType>(v.getType());
-  return type && type.getRank() == 2 && type.getLayout().isIdentity() &&
+  return type && type.getRank() == rank && type.getLayout().isIdentity() &&
          type.getElementType().isInteger(bits);
 }
 
@@ -36,14 +36,9 @@ LogicalResult checkTernaryContraction(linalg::GenericOp op, tern::TernaryAttr fo
     return op.emitError("tern-cpu-ternary-kernels: a ternary contraction must have two "
                         "inputs and one output buffer");
   Value q = op.getDpsInputs()[0], codes = op.getDpsInputs()[1], acc = op.getDpsInits()[0];
-  auto codesBuffer = dyn_cast<MemRefType>(codes.getType());
-  bool codesOk = format.interleavesRows()
-                     ? codesBuffer && codesBuffer.getRank() == 3 &&
-                           codesBuffer.getLayout().isIdentity() &&
-                           codesBuffer.getElementType().isInteger(8) &&
-                           codesBuffer.getDimSize(2) == format.getLanes()
-                     : isRowMajorBuffer(codes, 8);
-  if (!isRowMajorBuffer(q, 8) || !codesOk || !isRowMajorBuffer(acc, 32))
+  // pairs codes are [N / lanes, row bytes, lanes] (checked below).
+  if (!isRowMajorBuffer(q, 8) || !isRowMajorBuffer(codes, 8, format.interleavesRows() ? 3 : 2) ||
+      !isRowMajorBuffer(acc, 32))
     return op.emitError("tern-cpu-ternary-kernels: expected row-major i8 activations and "
                         "codes and an i32 accumulator");
   MLIRContext *ctx = op.getContext();
@@ -69,7 +64,8 @@ LogicalResult checkTernaryContraction(linalg::GenericOp op, tern::TernaryAttr fo
            << codesType.getDimSize(1) << " bytes per row in " << format;
   auto accType = cast<MemRefType>(acc.getType());
   if (format.interleavesRows() &&
-      accType.getDimSize(1) != codesType.getDimSize(0) * format.getLanes())
+      (codesType.getDimSize(2) != format.getLanes() ||
+       accType.getDimSize(1) != codesType.getDimSize(0) * format.getLanes()))
     return op.emitError("tern-cpu-ternary-kernels: ")
            << accType.getDimSize(1) << " outputs are not the " << codesType.getDimSize(0)
            << " row tiles of " << format;
