@@ -85,3 +85,18 @@ for flag, feature in (("avx2", "host-avx2"), ("avx512bw", "host-avx512bw"),
                       ("avx512_vnni", "host-avx512-vnni"), ("avx_vnni", "host-avx-vnni")):
     if flag in flags:
         config.available_features.add(feature)
+
+# CUDA. The PTX of the CUDA target is checked with ptxas wherever a toolkit
+# is installed (`REQUIRES: ptxas`); tests that launch kernels need a GPU and
+# its driver (`REQUIRES: cuda`) and are skipped without one.
+cuda_home = os.environ.get("CUDA_HOME") or "/usr/local/cuda"
+ptxas = os.path.join(cuda_home, "bin", "ptxas")
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+    config.substitutions.append(("%cuda_toolkit", cuda_home))
+if os.path.exists("/dev/nvidia0") and any(
+        os.path.exists(os.path.join(d, "libcuda.so.1"))
+        for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/local/nvidia/lib64",
+                  "/usr/lib/wsl/lib")):
+    config.available_features.add("cuda")

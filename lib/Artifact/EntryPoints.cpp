@@ -61,8 +61,10 @@ Error defineEntryPoints(Module &module, ArrayRef<FunctionSignature> functions) {
   for (Function &fn : module)
     if (!fn.isDeclaration() && !exported.contains(fn.getName()))
       fn.setLinkage(GlobalValue::InternalLinkage);
+  // llvm.global_ctors and the like keep their appending linkage: a GPU
+  // target's module loads its kernels from a constructor.
   for (GlobalVariable &global : module.globals())
-    if (!global.isDeclaration())
+    if (!global.isDeclaration() && !global.getName().starts_with("llvm."))
       global.setLinkage(GlobalValue::InternalLinkage);
   return Error::success();
 }

@@ -143,6 +143,7 @@ std::string renderManifest(const ManifestContents &contents) {
       {"ternion_version", TERNION_VERSION},
       {"llvm_version", TERNION_LLVM_VERSION},
       {"model_kind", contents.modelKind},
+      {"device", contents.device},
       {"compile_options", llvm::json::Object(contents.compileOptions)},
       {"library", contents.library},
       {"functions", std::move(functions)},

@@ -21,10 +21,12 @@ bool isContiguous(Type type) {
 
 struct StridedCopiesToLinalgPass
     : impl::StridedCopiesToLinalgBase<StridedCopiesToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     SmallVector<memref::CopyOp> copies;
     getOperation().walk([&](memref::CopyOp copy) {
-      if (!isContiguous(copy.getSource().getType()) ||
+      if (allCopies || !isContiguous(copy.getSource().getType()) ||
           !isContiguous(copy.getTarget().getType()))
         copies.push_back(copy);
     });

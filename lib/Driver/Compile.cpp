@@ -4,6 +4,8 @@
 //   import (ONNX -> tern)  -> tern-optimize -> the target's tern passes
 //                                                      [--emit=tern]
 //   -> the target's lowering to buffers -> tern-externalize-weights
+//   (GPU targets: -> host code and gpu.module kernels   [--emit=gpu]
+//                 -> their PTX                          [--emit=ptx])
 //   -> the target's lowering to the LLVM dialect       [--emit=mlir]
 //   -> LLVM IR + entry points -> LLVM -O<n>            [--emit=llvm]
 //   -> machine code                                    [--emit=obj]
@@ -54,8 +56,10 @@ namespace ternion {
 
 std::string getDefaultOutputPath(const CompileOptions &options) {
   llvm::SmallString<128> path(llvm::sys::path::filename(options.inputPath));
-  const char *extension = options.emit == EmitStage::Tern || options.emit == EmitStage::Mlir
+  const char *extension = options.emit == EmitStage::Tern || options.emit == EmitStage::Mlir ||
+                                  options.emit == EmitStage::Gpu
                               ? "mlir"
+                          : options.emit == EmitStage::Ptx  ? "ptx"
                           : options.emit == EmitStage::Llvm ? "ll"
                           : options.emit == EmitStage::Obj  ? "o"
                                                             : "tnx";
@@ -385,9 +389,22 @@ bool Compilation::externalizeWeights(ModuleOp module) {
 
 bool Compilation::lowerToLLVMDialect(ModuleOp module) {
   PassManager pm(ctx);
-  if (failed(target->addBuffersToLLVMPasses(pm)))
-    return fail("invalid --kernel-options '" + options.target.kernelOptions + "'");
-  return succeeded(pm.run(module));
+  if (!target->hasGpuStage()) {
+    if (failed(target->addBuffersToLLVMPasses(pm)))
+      return fail("invalid --kernel-options '" + options.target.kernelOptions + "'");
+    return succeeded(pm.run(module));
+  }
+  // A GPU target stops at the gpu stage for --emit=gpu|ptx.
+  if (failed(target->addBuffersToGpuPasses(pm)))
+    return fail("invalid built-in GPU pipeline of target '" + target->getName() + "'");
+  if (failed(pm.run(module)))
+    return false;
+  if (options.emit == EmitStage::Gpu || options.emit == EmitStage::Ptx)
+    return true;
+  PassManager toLLVM(ctx);
+  if (failed(target->addGpuToLLVMPasses(toLLVM)))
+    return fail("invalid built-in GPU pipeline of target '" + target->getName() + "'");
+  return succeeded(toLLVM.run(module));
 }
 
 std::unique_ptr<llvm::Module> Compilation::translate(ModuleOp module,
@@ -425,6 +442,7 @@ bool Compilation::writeArtifact(ModuleOp module, llvm::ArrayRef<char> object) {
 
   ManifestContents manifest;
   manifest.functions = functions;
+  manifest.device = target->getDevice().str();
   // A language model is one function, or a target with its draft.
   bool paired = !speculative.target.empty();
   if (functions.size() == (paired ? 2u : 1u) &&
@@ -524,6 +542,10 @@ bool Compilation::run() {
   }
   if (options.emit == EmitStage::Artifact && output == "-")
     return fail("an artifact is a directory; give it a name with -o");
+  if ((options.emit == EmitStage::Gpu || options.emit == EmitStage::Ptx) &&
+      options.target.name != "cuda")
+    return fail(llvm::Twine("--emit=") + (options.emit == EmitStage::Gpu ? "gpu" : "ptx") +
+                " shows device code: add --target=cuda");
 
   registerAllTernionPasses();
   DialectRegistry registry;
@@ -543,6 +565,8 @@ bool Compilation::run() {
   if (!resolved)
     return fail(resolved.takeError());
   target = std::move(*resolved);
+  if ((options.emit == EmitStage::Gpu || options.emit == EmitStage::Ptx) && !target->hasGpuStage())
+    return fail("--emit=gpu|ptx shows device code, which --cuda-emulate-on-host does not make");
   for (const std::string &warning : target->getWarnings())
     llvm::errs() << options.toolName << ": warning: " << warning << "\n";
   if (!checkTokenizer() || !checkDraftTokenizer() || !checkAttentionPatterns())
@@ -579,9 +603,19 @@ bool Compilation::run() {
   steps.stage("writing weights");
   if (!externalizeWeights(*module))
     return false;
-  steps.stage("lowering to the LLVM dialect");
+  steps.stage(target->hasGpuStage()
+                  ? "lowering to GPU kernels (" + target->getDescription() + ")"
+                  : std::string("lowering to the LLVM dialect"));
   if (!lowerToLLVMDialect(*module))
     return false;
+  if (options.emit == EmitStage::Gpu)
+    return writeStage([&](llvm::raw_ostream &os) { module->print(os); });
+  if (options.emit == EmitStage::Ptx) {
+    llvm::Expected<std::string> assembly = target->emitDeviceAssembly(*module);
+    if (!assembly)
+      return fail(assembly.takeError());
+    return writeStage([&](llvm::raw_ostream &os) { os << *assembly; });
+  }
   if (options.emit == EmitStage::Mlir)
     return writeStage([&](llvm::raw_ostream &os) { module->print(os); });
 

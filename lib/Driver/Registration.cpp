@@ -7,6 +7,8 @@
 #include "ternion/Conversion/Passes.h"
 #include "ternion/Target/CPU/Passes.h"
 #include "ternion/Target/CPU/Pipeline.h"
+#include "ternion/Target/CUDA/CudaTarget.h"
+#include "ternion/Target/CUDA/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -32,6 +34,8 @@ void registerAllTernionPasses() {
     registerTernArtifactPasses();
     registerTernCPUPasses();
     cpu::registerLowerToLLVMPipeline();
+    registerTernCUDAPasses();
+    cuda::registerGpuPipelines();
     return true;
   }();
   (void)registered;

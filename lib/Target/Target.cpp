@@ -2,6 +2,9 @@
 #include "ternion/Target/Target.h"
 
 #include "ternion/Target/CPU/CpuTarget.h"
+#include "ternion/Target/CUDA/CudaTarget.h"
+
+#include "mlir/IR/BuiltinOps.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -9,14 +12,25 @@ namespace ternion {
 
 TargetBackend::~TargetBackend() = default;
 
-std::vector<std::string> getTargetNames() { return {"cpu"}; }
+mlir::LogicalResult TargetBackend::addBuffersToGpuPasses(mlir::OpPassManager &) const {
+  return mlir::failure();
+}
+
+mlir::LogicalResult TargetBackend::addGpuToLLVMPasses(mlir::OpPassManager &) const {
+  return mlir::failure();
+}
+
+llvm::Expected<std::string> TargetBackend::emitDeviceAssembly(mlir::ModuleOp) const {
+  return llvm::createStringError("target '" + getName() + "' has no device code");
+}
+
+std::vector<std::string> getTargetNames() { return {"cpu", "cuda"}; }
 
 llvm::Expected<std::unique_ptr<TargetBackend>> createTarget(const TargetOptions &options) {
   if (options.name == "cpu")
     return cpu::createCpuTarget(options);
   if (options.name == "cuda")
-    return llvm::createStringError(
-        "the CUDA target is not part of this build of Ternion yet; --target=cpu is");
+    return cuda::createCudaTarget(options);
   return llvm::createStringError("unknown target '" + options.name + "' (known: " +
                                  llvm::join(getTargetNames(), ", ") + ")");
 }

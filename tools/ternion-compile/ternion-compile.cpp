@@ -1,7 +1,8 @@
 //===- ternion-compile.cpp - ONNX model -> ahead-of-time artifact ---------===//
 //
 //   ternion-compile model.onnx -o model.tnx [-O3] [--target=cpu] [--mcpu=host]
-//                  [--emit=tern|mlir|llvm|obj|artifact]
+//                  [--target=cuda --gpu-arch=sm_90]
+//                  [--emit=tern|gpu|ptx|mlir|llvm|obj|artifact]
 //
 // An option parser around ternion::compile() (lib/Driver), which holds the
 // stages and the pass order.
@@ -37,6 +38,9 @@ cl::opt<std::string> outputPath("o", cl::desc("Output path (default: <input stem
                                 cl::value_desc("path"), cl::cat(category));
 cl::opt<EmitStage> emit("emit", cl::desc("Stop after this stage"), cl::init(EmitStage::Artifact),
                    cl::values(clEnumValN(EmitStage::Tern, "tern", "optimized tern IR"),
+                              clEnumValN(EmitStage::Gpu, "gpu",
+                                         "GPU targets: host code and gpu.module kernels"),
+                              clEnumValN(EmitStage::Ptx, "ptx", "GPU targets: the kernels' PTX"),
                               clEnumValN(EmitStage::Mlir, "mlir", "LLVM-dialect MLIR"),
                               clEnumValN(EmitStage::Llvm, "llvm", "optimized LLVM IR"),
                               clEnumValN(EmitStage::Obj, "obj", "an ELF object"),
@@ -46,8 +50,22 @@ cl::opt<EmitStage> emit("emit", cl::desc("Stop after this stage"), cl::init(Emit
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0..3 (default 3)"),
                            cl::Prefix, cl::init(3), cl::cat(category));
 cl::opt<std::string> targetName("target",
-                                cl::desc("Code-generation target (default cpu)"),
+                                cl::desc("Code-generation target: cpu (default) or cuda"),
                                 cl::init("cpu"), cl::cat(category));
+cl::opt<std::string> gpuArch("gpu-arch",
+                             cl::desc("--target=cuda: the GPU's compute capability "
+                                      "(sm_70, sm_75, sm_80, sm_86, sm_89, sm_90; default sm_90)"),
+                             cl::init("sm_90"), cl::cat(category));
+cl::opt<std::string> cudaToolkit(
+    "cuda-toolkit",
+    cl::desc("--target=cuda: the CUDA toolkit whose ptxas adds a cubin to the PTX (default: "
+             "$CUDA_HOME, then /usr/local/cuda if it has bin/ptxas; 'none' for PTX only)"),
+    cl::value_desc("dir"), cl::cat(category));
+cl::opt<bool> cudaEmulateOnHost(
+    "cuda-emulate-on-host",
+    cl::desc("--target=cuda: run the kernels' loops on the host instead of a GPU (a CPU "
+             "artifact that checks the CUDA lowering where there is no GPU)"),
+    cl::Hidden, cl::cat(category));
 cl::opt<std::string> mcpu("mcpu",
                           cl::desc("Target CPU: 'host' (default) or an LLVM CPU name such "
                                    "as x86-64-v3 for a portable artifact"),
@@ -223,6 +241,9 @@ int main(int argc, char **argv) {
   options.emit = emit;
   options.target.name = targetName;
   options.target.cpu = mcpu;
+  options.target.gpuArch = gpuArch;
+  options.target.cudaToolkit = cudaToolkit;
+  options.target.cudaEmulateOnHost = cudaEmulateOnHost;
   options.target.triple = mtriple;
   options.target.optLevel = optLevel;
   options.target.linearWeights = linearWeights;

@@ -87,6 +87,8 @@ struct SpeculativeInfo {
 
 struct ManifestContents {
   std::string modelKind = TNX_MODEL_KIND_TENSOR;
+  /// TNX_DEVICE_CPU or TNX_DEVICE_CUDA: the target's name.
+  std::string device = TNX_DEVICE_CPU;
   TokenizerInfo tokenizer;
   SpeculativeInfo speculative;
   int64_t maxContext = 0; // generation default; 0: none

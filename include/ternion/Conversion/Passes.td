@@ -42,9 +42,15 @@ def StridedCopiesToLinalg : Pass<"tern-strided-copies-to-linalg", "mlir::func::F
     to a call of `memrefCopy` from MLIR's runner-utils library, which an
     artifact does not link. As `linalg.copy` the copy becomes ordinary loops
     (and can be vectorized like any other linalg op). Contiguous copies are
-    left alone: they lower to `memcpy`.
+    left alone: they lower to `memcpy`, unless `all-copies` is set: a GPU
+    target wants every copy as a loop it can run on the device, since a
+    host `memcpy` cannot reach device memory.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let options = [
+    Option<"allCopies", "all-copies", "bool", /*default=*/"false",
+           "Turn contiguous copies into linalg.copy as well">,
+  ];
 }
 
 def LowerExpandShape : Pass<"tern-lower-expand-shape", "mlir::func::FuncOp"> {

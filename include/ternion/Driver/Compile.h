@@ -23,6 +23,10 @@ namespace ternion {
 enum class EmitStage {
   /// Optimized tern IR.
   Tern,
+  /// GPU targets: host functions launching outlined gpu.module kernels.
+  Gpu,
+  /// GPU targets: the kernels' PTX.
+  Ptx,
   /// LLVM-dialect MLIR.
   Mlir,
   /// Optimized LLVM IR.

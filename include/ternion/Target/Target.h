@@ -31,6 +31,7 @@ class Module;
 } // namespace llvm
 
 namespace mlir {
+class ModuleOp;
 class OpPassManager;
 } // namespace mlir
 
@@ -42,10 +43,21 @@ enum class LinearWeightLayout { TargetDefault, Rows };
 
 /// What the user asked of the target (ternion-compile's target options).
 struct TargetOptions {
-  /// The target's name: "cpu" (the only one built today) or "cuda".
+  /// The target's name: "cpu" or "cuda".
   std::string name = "cpu";
-  /// CPU: an LLVM CPU name or "host".
+  /// CPU: an LLVM CPU name or "host". CUDA: the CPU of the host code that
+  /// launches the kernels ("host" means portable x86-64 there).
   std::string cpu = "host";
+  /// CUDA: the GPU's compute capability as sm_NN (--gpu-arch).
+  std::string gpuArch = "sm_90";
+  /// CUDA: the toolkit whose ptxas makes a cubin and whose libdevice
+  /// provides math functions; empty means $CUDA_HOME, then /usr/local/cuda.
+  /// Without one the artifact carries PTX only, which the driver compiles
+  /// when it loads the module.
+  std::string cudaToolkit;
+  /// CUDA: run the kernels' loops on the host instead (a CPU artifact that
+  /// checks the CUDA lowering where there is no GPU; tern-gpu-launch-to-loops).
+  bool cudaEmulateOnHost = false;
   /// Empty: the host's triple.
   std::string triple;
   /// LLVM optimization level 0..3 (-O<n>).
@@ -69,8 +81,11 @@ class TargetBackend {
 public:
   virtual ~TargetBackend();
 
-  /// --target's value, also recorded in the manifest ("cpu").
+  /// --target's value ("cpu", "cuda").
   virtual llvm::StringRef getName() const = 0;
+  /// Where the artifact's code runs: the manifest's "device"
+  /// (TNX_DEVICE_CPU or TNX_DEVICE_CUDA).
+  virtual llvm::StringRef getDevice() const { return "cpu"; }
   /// One line for progress and errors, e.g. "znver5 (x86_64-pc-linux-gnu)".
   virtual std::string getDescription() const = 0;
   /// Correct-but-slow choices the user should hear about (a CPU without FMA).
@@ -84,8 +99,21 @@ public:
   /// moves weights into the artifact's weights file.
   virtual mlir::LogicalResult addLowerToBuffersPasses(mlir::OpPassManager &pm) const = 0;
   /// Bufferized memref IR -> kernels -> the LLVM dialect. Fails on invalid
-  /// kernel options.
+  /// kernel options. A GPU target adds addBuffersToGpuPasses and then
+  /// addGpuToLLVMPasses here.
   virtual mlir::LogicalResult addBuffersToLLVMPasses(mlir::OpPassManager &pm) const = 0;
+
+  /// GPU targets split the last lowering at the gpu dialect: host functions
+  /// that launch outlined `gpu.module` kernels (--emit=gpu). CPU targets
+  /// have no such stage.
+  virtual bool hasGpuStage() const { return false; }
+  /// Bufferized memref IR -> host code launching gpu.module kernels.
+  virtual mlir::LogicalResult addBuffersToGpuPasses(mlir::OpPassManager &pm) const;
+  /// The gpu stage -> the LLVM dialect, device code embedded as a binary.
+  virtual mlir::LogicalResult addGpuToLLVMPasses(mlir::OpPassManager &pm) const;
+  /// The device assembly (PTX) of a module at the gpu stage, one text per
+  /// gpu.module (--emit=ptx). Leaves `module` unchanged.
+  virtual llvm::Expected<std::string> emitDeviceAssembly(mlir::ModuleOp module) const;
 
   /// Sets the module's triple and data layout and optimizes it (-O<n>).
   virtual void optimize(llvm::Module &module) const = 0;

@@ -48,6 +48,13 @@ extern "C" {
 
 /*===------------------------- Manifest spellings -----------------------===*/
 
+/* "device": where the compiled code runs and its buffers live. Absent
+   means the CPU. A "cuda" artifact's model.so embeds its kernels (PTX, or
+   a fatbin with PTX and cubin) and calls the runtime's mgpu* functions to
+   load and launch them (runtime/lib/device/CudaLaunch.cpp). */
+#define TNX_DEVICE_CPU "cpu"
+#define TNX_DEVICE_CUDA "cuda"
+
 /* "model_kind". */
 #define TNX_MODEL_KIND_TENSOR "tensor"
 #define TNX_MODEL_KIND_LLM "llm"

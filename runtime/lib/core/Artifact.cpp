@@ -13,6 +13,7 @@
 #include "core/Status.h"
 #include "core/Tensor.h"
 #include "device/CpuDevice.h"
+#include "device/CudaDevice.h"
 
 #include "ternion/abi.h"
 
@@ -42,6 +43,8 @@ std::string hex64(uint64_t value) {
                 static_cast<unsigned long long>(value));
   return buffer;
 }
+
+tnx_status_t verifyWeights(tnx_artifact &artifact, const std::string &file);
 
 tnx_status_t mapWeights(tnx_artifact &artifact, bool verify) {
   const WeightsSpec &spec = artifact.manifest.weights;
@@ -86,6 +89,31 @@ tnx_status_t mapWeights(tnx_artifact &artifact, bool verify) {
                           std::to_string(spec.alignment) + " bytes");
   if (!verify || spec.checksum.empty())
     return nullptr;
+  return verifyWeights(artifact, file);
+}
+
+/// A GPU artifact's weights go to the device once, when it is opened.
+tnx_status_t uploadWeights(tnx_artifact &artifact) {
+  if (artifact.device->kind() == DeviceKind::Cpu || artifact.weightsSize == 0)
+    return nullptr;
+  DeviceBuffer buffer;
+  if (tnx_status_t status = artifact.device->allocate(
+          artifact.weightsSize, artifact.manifest.weights.alignment, buffer))
+    return status;
+  if (tnx_status_t status = artifact.device->copyToDevice(
+          buffer.address, artifact.weightsBase, artifact.weightsSize)) {
+    artifact.device->free(buffer);
+    return status;
+  }
+  ::munmap(artifact.weightsBase, artifact.weightsSize);
+  artifact.weightsMapped = false;
+  artifact.weightsBase = buffer.address;
+  artifact.weightsOnDevice = buffer;
+  return nullptr;
+}
+
+tnx_status_t verifyWeights(tnx_artifact &artifact, const std::string &file) {
+  const WeightsSpec &spec = artifact.manifest.weights;
   const std::string prefix = TNX_WEIGHTS_CHECKSUM_PREFIX;
   if (spec.checksum.compare(0, prefix.size(), prefix) != 0)
     return makeStatus(TNX_STATUS_UNSUPPORTED,
@@ -145,6 +173,13 @@ tnx_status_t loadLibrary(tnx_artifact &artifact) {
     setAllocator(allocator.allocate, allocator.release);
     artifact.releaseOutput = allocator.release;
   }
+  // A CUDA library loads its kernels in a constructor (CudaLaunch.cpp).
+  if (artifact.device->kind() == DeviceKind::Cuda)
+    if (tnx_status_t status = takeCudaLaunchError()) {
+      std::string why = tnx_status_message(status);
+      tnx_status_free(status);
+      return makeStatus(TNX_STATUS_UNSUPPORTED, file + ": " + why);
+    }
   for (tnx_function &function : artifact.functions) {
     dlerror();
     void *symbol = ::dlsym(artifact.library, function.symbol.c_str());
@@ -194,7 +229,15 @@ tnx_status_t openArtifact(const char *path,
       function.outputs.push_back(tnx_value_info{output});
     artifact.functions.push_back(std::move(function));
   }
+  // The device comes first: on a machine that cannot run the artifact,
+  // that is the error to report, before any file is mapped.
+  if (artifact.manifest.device == TNX_DEVICE_CUDA) {
+    if (tnx_status_t status = openCudaDevice(artifact.path, artifact.device))
+      return status;
+  }
   if (tnx_status_t status = mapWeights(artifact, options.verify_weights != 0))
+    return status;
+  if (tnx_status_t status = uploadWeights(artifact))
     return status;
   return loadLibrary(artifact);
 }
@@ -214,6 +257,8 @@ uint64_t ternion::runtime::fnv1a64(const void *data, size_t size,
 tnx_artifact::~tnx_artifact() {
   if (library)
     ::dlclose(library);
+  if (weightsOnDevice.address)
+    device->free(weightsOnDevice);
   if (weightsMapped)
     ::munmap(weightsBase, weightsSize);
 }
@@ -259,8 +304,7 @@ tnx_status_t tnx_artifact_open(const char *path,
   auto *artifact = new (std::nothrow) tnx_artifact;
   if (!artifact)
     return makeStatus(TNX_STATUS_OUT_OF_MEMORY, "out of memory");
-  // Artifacts are compiled for the CPU so far; a GPU artifact's manifest
-  // will name its target, and the device will be chosen from it here.
+  // The CPU until the manifest names another device (openArtifact).
   artifact->device = &cpuDevice();
   if (tnx_status_t status = openArtifact(path, effective, *artifact)) {
     delete artifact;

@@ -37,8 +37,11 @@ struct tnx_artifact {
   void *weightsBase = nullptr;
   size_t weightsSize = 0;
   bool weightsMapped = false;
-  /// The device the compiled code runs on and its buffers live on (the CPU
-  /// for every artifact so far). Sessions allocate through it.
+  /// A GPU artifact's weights, copied to the device when it was opened
+  /// (weightsBase is then its address and nothing is mapped).
+  ternion::runtime::DeviceBuffer weightsOnDevice;
+  /// The device the compiled code runs on and its buffers live on: the
+  /// manifest's "device". Sessions allocate through it.
   ternion::runtime::Device *device = nullptr;
   /// How to release the buffers the compiled code returns: the device's
   /// code allocator once installed through tnx_set_allocator, free() for a

@@ -311,6 +311,17 @@ bool parseManifest(const std::string &text, Manifest &manifest,
     return false;
   if (manifest.library.empty())
     return reader.fail("has an empty \"library\"");
+  if (!reader.string("device", manifest.device, false))
+    return false;
+  if (manifest.device.empty())
+    manifest.device = TNX_DEVICE_CPU;
+  if (manifest.device != TNX_DEVICE_CPU && manifest.device != TNX_DEVICE_CUDA) {
+    unsupported = true;
+    error = "is for device \"" + manifest.device +
+            "\", which this runtime does not know (it runs " TNX_DEVICE_CPU
+            " and " TNX_DEVICE_CUDA " artifacts)";
+    return false;
+  }
   if (const Value *options = reader.member("compile_options", false)) {
     if (!options->isObject())
       return reader.fail("has \"compile_options\" that is not an object");

@@ -97,6 +97,9 @@ struct Manifest {
   std::string llvmVersion;
   /// "tensor" or "llm".
   std::string modelKind;
+  /// TNX_DEVICE_CPU (also when the manifest has no "device") or
+  /// TNX_DEVICE_CUDA.
+  std::string device = TNX_DEVICE_CPU;
   /// compile_options, flattened to strings for display (e.g. "opt_level"
   /// -> "3"); the runtime does not interpret them.
   std::vector<std::pair<std::string, std::string>> compileOptions;

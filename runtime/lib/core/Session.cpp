@@ -334,6 +334,11 @@ tnx_status_t runSession(tnx_session &session) {
   args.push_back(resultWords.data());
 
   function.entry(args.data());
+  // A GPU's kernels run on a stream and report their errors afterwards
+  // (device/CudaLaunch.cpp).
+  if (artifact.device->kind() != DeviceKind::Cpu)
+    if (tnx_status_t status = artifact.device->synchronize())
+      return status;
 
   std::vector<tnx_tensor *> outputs;
   if (tnx_status_t status = collectOutputs(session, resultWords, outputs))
@@ -397,16 +402,34 @@ tnx_status_t tnx_session_bind_input(tnx_session_t *session, size_t index,
                            std::to_string(session->inputs.size()) + ")");
   if (tensor) {
     const TensorSpec &spec = session->function->inputs[index].spec;
-    // The compiled code can only address its own device's memory.
-    if (tensor->device != session->artifact->device)
-      return invalidArgument("input " + quote(spec.name) +
-                             ": the tensor is on " + tensor->device->name() +
-                             " but the function runs on " +
-                             session->artifact->device->name());
     std::string error = checkInput(spec, *tensor);
     if (!error.empty())
       return invalidArgument(error);
-    tnx_tensor_retain(tensor);
+    Device &device = *session->artifact->device;
+    // The compiled code can only address its own device's memory. A host
+    // tensor (the C API's) is copied to a GPU artifact's device; a KV cache,
+    // which the code updates in place, is not, since the update would land
+    // in the copy.
+    if (tensor->device != &device) {
+      if (tensor->device->kind() != DeviceKind::Cpu || !spec.kvCache.empty())
+        return invalidArgument("input " + quote(spec.name) + ": the tensor is on " +
+                               tensor->device->name() + " but the function runs on " +
+                               device.name() +
+                               (spec.kvCache.empty() ? "" : " and updates it in place"));
+      tnx_tensor *staged = nullptr;
+      if (tnx_status_t status = createTensor(device, tensor->dtype, tensor->shape.data(),
+                                             tensor->shape.size(), /*zeroed=*/false,
+                                             "input", staged))
+        return status;
+      if (tnx_status_t status =
+              device.copyToDevice(staged->data, tensor->data, tensor->byteSize)) {
+        tnx_tensor_release(staged);
+        return status;
+      }
+      tensor = staged; // the session holds the one reference
+    } else {
+      tnx_tensor_retain(tensor);
+    }
   }
   tnx_tensor_release(session->inputs[index]);
   session->inputs[index] = tensor;

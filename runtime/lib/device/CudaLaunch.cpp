@@ -1,0 +1,122 @@
+//===- CudaLaunch.cpp - The kernel-launch ABI of CUDA artifacts -----------===//
+//
+// A CUDA artifact's model.so is host code from MLIR's gpu-to-llvm: it calls
+// mgpuModuleLoad / mgpuModuleLoadJIT from a constructor when it is loaded,
+// then mgpuModuleGetFunction, mgpuStreamCreate, mgpuLaunchKernel,
+// mgpuStreamSynchronize and mgpuStreamDestroy around each kernel. MLIR's
+// own implementations (libmlir_cuda_runtime) link the CUDA runtime and
+// print on error; these go through the dlopen'ed driver (CudaDriver.h),
+// reuse one stream and keep the first error for the runtime to report
+// (takeCudaLaunchError) after the call, since the generated code cannot
+// take one back. After an error, further launches are skipped.
+//
+// The runtime exports them (they are the only symbols it exports besides
+// the C API), and model.so's references bind to them when it is dlopen'ed.
+//
+//===----------------------------------------------------------------------===//
+#include "device/CudaDevice.h"
+#include "device/CudaDriver.h"
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+using namespace ternion::runtime;
+using namespace ternion::runtime::cuda;
+
+#define TNX_LAUNCH_API extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+/// The driver, or null after recording why there is none.
+const Driver *driverFor(const char *what) {
+  if (const Driver *driver = openedCudaDriver())
+    return driver;
+  recordCudaLaunchError(std::string(what) + ": no CUDA device is open");
+  return nullptr;
+}
+
+bool check(const Driver &driver, CUresult result, const std::string &what) {
+  if (result == CUDA_SUCCESS)
+    return true;
+  recordCudaLaunchError(what + " failed on " + driver.deviceName + ": " +
+                        describeCudaError(driver, result));
+  return false;
+}
+
+void *loadModule(const void *image, const char *what) {
+  const Driver *driver = driverFor(what);
+  if (!driver)
+    return nullptr;
+  CUmodule module = nullptr;
+  if (!check(*driver, driver->api.cuModuleLoadData(&module, image),
+             std::string(what) + " (loading the artifact's GPU kernels)"))
+    return nullptr;
+  return module;
+}
+
+} // namespace
+
+TNX_LAUNCH_API void *mgpuModuleLoad(void *data, size_t /*size*/) {
+  return loadModule(data, "cuModuleLoadData");
+}
+
+TNX_LAUNCH_API void *mgpuModuleLoadJIT(void *data, int /*optLevel*/) {
+  // PTX: the driver compiles it for the GPU at hand.
+  return loadModule(data, "cuModuleLoadData (PTX)");
+}
+
+TNX_LAUNCH_API void mgpuModuleUnload(void *module) {
+  if (const Driver *driver = openedCudaDriver(); driver && module)
+    driver->api.cuModuleUnload(static_cast<CUmodule>(module));
+}
+
+TNX_LAUNCH_API void *mgpuModuleGetFunction(void *module, const char *name) {
+  const Driver *driver = driverFor("cuModuleGetFunction");
+  if (!driver || !module)
+    return nullptr;
+  CUfunction function = nullptr;
+  if (!check(*driver,
+             driver->api.cuModuleGetFunction(&function, static_cast<CUmodule>(module), name),
+             std::string("cuModuleGetFunction(") + name + ")"))
+    return nullptr;
+  return function;
+}
+
+TNX_LAUNCH_API void *mgpuStreamCreate() {
+  const Driver *driver = driverFor("cuStreamCreate");
+  if (!driver)
+    return nullptr;
+  // One non-blocking stream per thread for every launch of the process.
+  thread_local CUstream stream = nullptr;
+  if (!stream &&
+      !check(*driver, driver->api.cuStreamCreate(&stream, /*NON_BLOCKING=*/1), "cuStreamCreate"))
+    return nullptr;
+  return stream;
+}
+
+TNX_LAUNCH_API void mgpuStreamDestroy(void * /*stream*/) {}
+
+TNX_LAUNCH_API void mgpuStreamSynchronize(void *stream) {
+  const Driver *driver = openedCudaDriver();
+  if (driver && stream)
+    check(*driver, driver->api.cuStreamSynchronize(static_cast<CUstream>(stream)),
+          "a kernel of the artifact");
+}
+
+TNX_LAUNCH_API void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
+                                     intptr_t blockX, intptr_t blockY, intptr_t blockZ,
+                                     int32_t sharedBytes, void *stream, void **parameters,
+                                     void **extra, size_t /*count*/) {
+  const Driver *driver = driverFor("cuLaunchKernel");
+  if (!driver || !function || cudaLaunchErrorPending())
+    return;
+  if (gridX == 0 || gridY == 0 || gridZ == 0)
+    return; // an empty loop: nothing to launch
+  check(*driver,
+        driver->api.cuLaunchKernel(static_cast<CUfunction>(function), unsigned(gridX),
+                                   unsigned(gridY), unsigned(gridZ), unsigned(blockX),
+                                   unsigned(blockY), unsigned(blockZ), unsigned(sharedBytes),
+                                   static_cast<CUstream>(stream), parameters, extra),
+        "cuLaunchKernel");
+}
