@@ -18,6 +18,7 @@
 #include "device/CudaDriver.h"
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -27,6 +28,18 @@ using namespace ternion::runtime::cuda;
 #define TNX_LAUNCH_API extern "C" __attribute__((visibility("default")))
 
 namespace {
+
+/// The generated code asks for a kernel before every launch, with its name
+/// as a constant of model.so: the answers, per (module, name), until the
+/// module is unloaded.
+struct FunctionCache {
+  std::mutex mutex;
+  std::map<std::pair<void *, const char *>, CUfunction> known;
+};
+FunctionCache &functionCache() {
+  static FunctionCache *cache = new FunctionCache;
+  return *cache;
+}
 
 /// The driver, or null after recording why there is none.
 const Driver *driverFor(const char *what) {
@@ -67,6 +80,15 @@ TNX_LAUNCH_API void *mgpuModuleLoadJIT(void *data, int /*optLevel*/) {
 }
 
 TNX_LAUNCH_API void mgpuModuleUnload(void *module) {
+  {
+    FunctionCache &cache = functionCache();
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto first = cache.known.lower_bound({module, nullptr});
+    auto last = first;
+    while (last != cache.known.end() && last->first.first == module)
+      ++last;
+    cache.known.erase(first, last);
+  }
   if (const Driver *driver = openedCudaDriver(); driver && module)
     driver->api.cuModuleUnload(static_cast<CUmodule>(module));
 }
@@ -75,7 +97,11 @@ TNX_LAUNCH_API void *mgpuModuleGetFunction(void *module, const char *name) {
   const Driver *driver = driverFor("cuModuleGetFunction");
   if (!driver || !module)
     return nullptr;
-  CUfunction function = nullptr;
+  FunctionCache &cache = functionCache();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  CUfunction &function = cache.known[{module, name}];
+  if (function)
+    return function;
   if (!check(*driver,
              driver->api.cuModuleGetFunction(&function, static_cast<CUmodule>(module), name),
              std::string("cuModuleGetFunction(") + name + ")"))
