@@ -33,6 +33,10 @@ config.substitutions.append(("%test_model_lib", os.path.join(
 # The fake language model of the generator tests (fixtures/fake_llm.c).
 config.substitutions.append(("%fake_llm_lib", os.path.join(
     config.ternion_obj_root, "unittests", "runtime", "fixtures", "libTernionFakeLlm.so")))
+# A stand-in for libcuda.so.1 over host memory that runs no kernels
+# (fixtures/fake_cuda.c): the runtime's CUDA path end to end without a GPU.
+config.substitutions.append(("%fake_cuda_lib", os.path.join(
+    config.ternion_obj_root, "unittests", "runtime", "fixtures", "libTernionFakeCuda.so")))
 
 tools = [
     ToolSubst("ternion-opt", unresolved="fatal"),

@@ -63,6 +63,10 @@ Expected<Machine> createMachine(const ternion::TargetOptions &options) {
     return createStringError("unknown CPU '" + result.cpu + "' for target '" + result.triple +
                              "' (try --mcpu=host or --mcpu=x86-64-v3)");
   llvm::TargetOptions targetOptions;
+  // Constructors (a GPU artifact loads its kernels from one) go in
+  // .init_array, which the dynamic loader runs; LLVM's default for a bare
+  // TargetMachine is the legacy .ctors, which nothing runs any more.
+  targetOptions.UseInitArray = true;
   result.machine.reset(target->createTargetMachine(Triple(result.triple), result.cpu,
                                                    result.features, targetOptions,
                                                    Reloc::PIC_, std::nullopt, level));

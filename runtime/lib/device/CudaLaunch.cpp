@@ -95,8 +95,14 @@ TNX_LAUNCH_API void mgpuModuleUnload(void *module) {
 
 TNX_LAUNCH_API void *mgpuModuleGetFunction(void *module, const char *name) {
   const Driver *driver = driverFor("cuModuleGetFunction");
-  if (!driver || !module)
+  if (!driver)
     return nullptr;
+  if (!module) {
+    // The load failed (and said so) or never ran: never launch nothing quietly.
+    recordCudaLaunchError(std::string("kernel ") + name +
+                          ": the artifact's GPU kernels are not loaded");
+    return nullptr;
+  }
   FunctionCache &cache = functionCache();
   std::lock_guard<std::mutex> lock(cache.mutex);
   CUfunction &function = cache.known[{module, name}];
@@ -135,8 +141,12 @@ TNX_LAUNCH_API void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gr
                                      int32_t sharedBytes, void *stream, void **parameters,
                                      void **extra, size_t /*count*/) {
   const Driver *driver = driverFor("cuLaunchKernel");
-  if (!driver || !function || cudaLaunchErrorPending())
+  if (!driver || cudaLaunchErrorPending())
     return;
+  if (!function) {
+    recordCudaLaunchError("cuLaunchKernel: no kernel to launch");
+    return;
+  }
   if (gridX == 0 || gridY == 0 || gridZ == 0)
     return; // an empty loop: nothing to launch
   check(*driver,
