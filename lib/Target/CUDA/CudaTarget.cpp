@@ -64,7 +64,9 @@ public:
   std::string getDescription() const override {
     if (options.cudaEmulateOnHost)
       return "the host, emulating " + device.chip + "'s grid (host " + host.cpu + ")";
-    return device.chip + " (PTX " + device.features.substr(4) + ", " +
+    // "+ptx80" -> "PTX 8.0".
+    std::string isa = device.features.substr(4);
+    return device.chip + " (PTX " + isa.substr(0, isa.size() - 1) + "." + isa.back() + ", " +
            (device.toolkit.empty() ? "no cubin: no CUDA toolkit" : "cubin by " + device.toolkit) +
            "; host " + host.cpu + ")";
   }
