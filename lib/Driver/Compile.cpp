@@ -98,6 +98,10 @@ private:
     return true;
   }
 
+  /// --emit=gpu|ptx: stages only a GPU target has.
+  bool emitsDeviceCode() const {
+    return options.emit == EmitStage::Gpu || options.emit == EmitStage::Ptx;
+  }
   bool checkTokenizer();
   bool checkDraftTokenizer();
   bool checkAttentionPatterns();
@@ -399,7 +403,7 @@ bool Compilation::lowerToLLVMDialect(ModuleOp module) {
     return fail("invalid built-in GPU pipeline of target '" + target->getName() + "'");
   if (failed(pm.run(module)))
     return false;
-  if (options.emit == EmitStage::Gpu || options.emit == EmitStage::Ptx)
+  if (emitsDeviceCode())
     return true;
   PassManager toLLVM(ctx);
   if (failed(target->addGpuToLLVMPasses(toLLVM)))
@@ -542,10 +546,6 @@ bool Compilation::run() {
   }
   if (options.emit == EmitStage::Artifact && output == "-")
     return fail("an artifact is a directory; give it a name with -o");
-  if ((options.emit == EmitStage::Gpu || options.emit == EmitStage::Ptx) &&
-      options.target.name != "cuda")
-    return fail(llvm::Twine("--emit=") + (options.emit == EmitStage::Gpu ? "gpu" : "ptx") +
-                " shows device code: add --target=cuda");
 
   registerAllTernionPasses();
   DialectRegistry registry;
@@ -565,8 +565,12 @@ bool Compilation::run() {
   if (!resolved)
     return fail(resolved.takeError());
   target = std::move(*resolved);
-  if ((options.emit == EmitStage::Gpu || options.emit == EmitStage::Ptx) && !target->hasGpuStage())
-    return fail("--emit=gpu|ptx shows device code, which --cuda-emulate-on-host does not make");
+  if (emitsDeviceCode() && !target->hasGpuStage()) {
+    if (options.target.name == "cuda")
+      return fail("--emit=gpu|ptx shows device code, which --cuda-emulate-on-host does not make");
+    return fail(llvm::Twine("--emit=") + (options.emit == EmitStage::Gpu ? "gpu" : "ptx") +
+                " shows device code: add --target=cuda");
+  }
   for (const std::string &warning : target->getWarnings())
     llvm::errs() << options.toolName << ": warning: " << warning << "\n";
   if (!checkTokenizer() || !checkDraftTokenizer() || !checkAttentionPatterns())

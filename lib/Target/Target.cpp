@@ -27,6 +27,10 @@ llvm::Expected<std::string> TargetBackend::emitDeviceAssembly(mlir::ModuleOp) co
 std::vector<std::string> getTargetNames() { return {"cpu", "cuda"}; }
 
 llvm::Expected<std::unique_ptr<TargetBackend>> createTarget(const TargetOptions &options) {
+  if (options.linearWeightType != "f32" && options.linearWeightType != "f16" &&
+      options.linearWeightType != "bf16")
+    return llvm::createStringError("--weights-dtype '" + options.linearWeightType +
+                                   "' is not f32, f16 or bf16");
   if (options.name == "cpu")
     return cpu::createCpuTarget(options);
   if (options.name == "cuda")

@@ -7,23 +7,15 @@
 // holds on GPU machines too. (gpu-run.test checks the device on a GPU.)
 //
 //===----------------------------------------------------------------------===//
-#include "core/Status.h"
 #include "device/CudaDevice.h"
+#include "core/Status.h"
+#include "device/CudaLaunch.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
-
-extern "C" {
-void *mgpuModuleLoad(void *data, size_t size);
-void *mgpuModuleGetFunction(void *module, const char *name);
-void *mgpuStreamCreate();
-void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
-                      intptr_t blockX, intptr_t blockY, intptr_t blockZ, int32_t sharedBytes,
-                      void *stream, void **parameters, void **extra, size_t count);
-}
 
 namespace ternion::runtime {
 namespace {
@@ -44,7 +36,8 @@ TEST(CudaDeviceTest, NoDriverIsAnErrorNamingTheArtifactAndTheLibrary) {
   ASSERT_NE(status, nullptr);
   EXPECT_EQ(tnx_status_code(status), TNX_STATUS_UNSUPPORTED);
   std::string message = takeMessage(status);
-  EXPECT_THAT(message, HasSubstr("model.tnx: is compiled for CUDA, but this machine cannot run it"));
+  EXPECT_THAT(message,
+              HasSubstr("model.tnx: is compiled for CUDA, but this machine cannot run it"));
   EXPECT_THAT(message, HasSubstr("cannot load the CUDA driver /nonexistent/libcuda.so.1"));
   EXPECT_EQ(device, nullptr);
   // Asking again gives the same answer, not a crash or a retry.

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "core/Status.h"
 #include "device/CudaDevice.h"
+#include "device/CudaLaunch.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,17 +21,6 @@
 #include <cstring>
 #include <string>
 #include <vector>
-
-extern "C" {
-void *mgpuModuleLoad(void *data, size_t size);
-void mgpuModuleUnload(void *module);
-void *mgpuModuleGetFunction(void *module, const char *name);
-void *mgpuStreamCreate();
-void mgpuStreamSynchronize(void *stream);
-void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
-                      intptr_t blockX, intptr_t blockY, intptr_t blockZ, int32_t sharedBytes,
-                      void *stream, void **parameters, void **extra, size_t count);
-}
 
 namespace ternion::runtime {
 namespace {

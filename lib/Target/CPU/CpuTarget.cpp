@@ -99,10 +99,6 @@ private:
 } // namespace
 
 llvm::Expected<std::unique_ptr<TargetBackend>> createCpuTarget(const TargetOptions &options) {
-  if (options.linearWeightType != "f32" && options.linearWeightType != "f16" &&
-      options.linearWeightType != "bf16")
-    return llvm::createStringError("--weights-dtype '" + options.linearWeightType +
-                                   "' is not f32, f16 or bf16");
   if (options.linearWeightType != "f32" && options.linearWeights == LinearWeightLayout::Rows)
     return llvm::createStringError("--weights-dtype=" + options.linearWeightType +
                                    " needs the panels layout (the row kernel reads f32); "

@@ -52,6 +52,28 @@ bool hasPtxas(llvm::StringRef toolkit) {
   return llvm::sys::fs::can_execute(ptxas);
 }
 
+/// The toolkit for ptxas (a cubin) and libdevice: --cuda-toolkit, then
+/// $CUDA_HOME, then /usr/local/cuda, each if it has bin/ptxas; "" for none
+/// (--cuda-toolkit=none, or nothing found). An error for a --cuda-toolkit
+/// without ptxas.
+llvm::Expected<std::string> findCudaToolkit(const TargetOptions &options) {
+  if (options.cudaToolkit == "none")
+    return "";
+  if (!options.cudaToolkit.empty()) {
+    if (!hasPtxas(options.cudaToolkit))
+      return llvm::createStringError("--cuda-toolkit '" + options.cudaToolkit +
+                                     "' has no bin/ptxas (give a CUDA toolkit directory, or "
+                                     "'none' for an artifact with PTX only)");
+    return options.cudaToolkit;
+  }
+  if (std::optional<std::string> home = llvm::sys::Process::GetEnv("CUDA_HOME"))
+    if (hasPtxas(*home))
+      return *home;
+  if (hasPtxas("/usr/local/cuda"))
+    return "/usr/local/cuda";
+  return "";
+}
+
 class CudaTarget : public TargetBackend {
 public:
   CudaTarget(cpu::Machine host, const TargetOptions &options, DeviceCodeOptions device)
@@ -167,17 +189,6 @@ private:
 
 } // namespace
 
-std::string findCudaToolkit(const TargetOptions &options) {
-  if (!options.cudaToolkit.empty())
-    return options.cudaToolkit == "none" ? "" : options.cudaToolkit;
-  if (std::optional<std::string> home = llvm::sys::Process::GetEnv("CUDA_HOME"))
-    if (hasPtxas(*home))
-      return *home;
-  if (hasPtxas("/usr/local/cuda"))
-    return "/usr/local/cuda";
-  return "";
-}
-
 llvm::Expected<std::unique_ptr<TargetBackend>> createCudaTarget(const TargetOptions &options) {
   DeviceCodeOptions device;
   const GpuArch *arch =
@@ -191,15 +202,10 @@ llvm::Expected<std::unique_ptr<TargetBackend>> createCudaTarget(const TargetOpti
   }
   device.chip = arch->name;
   device.features = arch->features;
-  device.toolkit = findCudaToolkit(options);
-  if (!device.toolkit.empty() && !hasPtxas(device.toolkit))
-    return llvm::createStringError("--cuda-toolkit '" + device.toolkit +
-                                   "' has no bin/ptxas (give a CUDA toolkit directory, or "
-                                   "'none' for an artifact with PTX only)");
-  if (options.linearWeightType != "f32" && options.linearWeightType != "f16" &&
-      options.linearWeightType != "bf16")
-    return llvm::createStringError("--weights-dtype '" + options.linearWeightType +
-                                   "' is not f32, f16 or bf16");
+  llvm::Expected<std::string> toolkit = findCudaToolkit(options);
+  if (!toolkit)
+    return toolkit.takeError();
+  device.toolkit = std::move(*toolkit);
   if (options.ternaryKernel != "mad")
     return llvm::createStringError("--ternary-kernel=" + options.ternaryKernel +
                                    " is a CPU kernel family; the CUDA target runs ternary "
@@ -218,20 +224,19 @@ llvm::Expected<std::unique_ptr<TargetBackend>> createCudaTarget(const TargetOpti
 }
 
 void registerGpuPipelines() {
-  PassPipelineRegistration<>(
-      "tern-buffers-to-gpu",
+  auto add = [](const char *name, const char *summary,
+                LogicalResult (*build)(OpPassManager &, const DeviceCodeOptions &)) {
+    PassPipelineRegistration<>(name, summary, [name, build](OpPassManager &pm) {
+      if (failed(build(pm, DeviceCodeOptions())))
+        llvm::report_fatal_error(llvm::Twine(name) + ": invalid built-in pipeline");
+    });
+  };
+  add("tern-buffers-to-gpu",
       "CUDA target: bufferized memref IR to host code launching gpu.module kernels (sm_90)",
-      [](OpPassManager &pm) {
-        if (failed(buildBuffersToGpuPipeline(pm, DeviceCodeOptions())))
-          llvm::report_fatal_error("tern-buffers-to-gpu: invalid built-in pipeline");
-      });
-  PassPipelineRegistration<>(
-      "tern-gpu-to-llvm",
+      buildBuffersToGpuPipeline);
+  add("tern-gpu-to-llvm",
       "CUDA target: the gpu stage to the LLVM dialect with PTX embedded (sm_90, no toolkit)",
-      [](OpPassManager &pm) {
-        if (failed(buildGpuToLLVMPipeline(pm, DeviceCodeOptions())))
-          llvm::report_fatal_error("tern-gpu-to-llvm: invalid built-in pipeline");
-      });
+      buildGpuToLLVMPipeline);
 }
 
 } // namespace ternion::cuda

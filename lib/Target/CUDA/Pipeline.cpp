@@ -8,7 +8,8 @@
 //   tern-gpu-map-parallel-loops; convert-parallel-loops-to-gpu;
 //   gpu-kernel-outlining; tern-gpu-merge-modules)--> gpu stage [--emit=gpu]
 //   gpu stage --(scf -> cf, strided metadata, nvvm-attach-target;
-//   gpu.module: convert-gpu-to-nvvm; gpu-to-llvm for the host launches;
+//   gpu.module: tern-gpu-native-math, convert-gpu-to-nvvm; gpu-to-llvm for
+//   the host launches;
 //   gpu-module-to-binary: LLVM's NVPTX backend, then ptxas and fatbinary
 //   when a toolkit is given)--> LLVM dialect                  [--emit=mlir]
 //
@@ -40,6 +41,12 @@ std::string deviceLowering(const DeviceCodeOptions &options) {
          " reconcile-unrealized-casts)";
 }
 
+// The host side once the kernels are gone from it (or, emulated, are
+// host loops): what the CPU's generic path runs last.
+constexpr const char *kHostToLLVM =
+    "finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm, convert-arith-to-llvm,"
+    " convert-index-to-llvm, convert-func-to-llvm, convert-cf-to-llvm, reconcile-unrealized-casts";
+
 // PTX alone is checked for calls nothing will link: without a toolkit,
 // libdevice is not linked.
 std::string moduleToBinary(const DeviceCodeOptions &options, bool assemblyOnly) {
@@ -54,8 +61,6 @@ std::string moduleToBinary(const DeviceCodeOptions &options, bool assemblyOnly) 
   return pass;
 }
 
-} // namespace
-
 // Up to gpu.launch ops in the host functions: what the GPU lowering and
 // its host emulation share.
 std::string buffersToLaunches(const DeviceCodeOptions &options) {
@@ -66,6 +71,8 @@ std::string buffersToLaunches(const DeviceCodeOptions &options) {
          " tern-gpu-map-parallel-loops{block-size=" +
          std::to_string(options.blockSize) + "}, convert-parallel-loops-to-gpu, canonicalize)";
 }
+
+} // namespace
 
 LogicalResult buildBuffersToGpuPipeline(OpPassManager &pm, const DeviceCodeOptions &options) {
   return parsePassPipeline(buffersToLaunches(options) +
@@ -78,20 +85,15 @@ LogicalResult buildEmulationPipeline(OpPassManager &pm, const DeviceCodeOptions 
   return parsePassPipeline(
       buffersToLaunches(options) +
           ", func.func(tern-gpu-launch-to-loops, canonicalize, tern-lower-expand-shape),"
-          " convert-scf-to-cf, expand-strided-metadata, lower-affine, finalize-memref-to-llvm,"
-          " convert-math-to-llvm, convert-math-to-libm, convert-arith-to-llvm,"
-          " convert-index-to-llvm, convert-func-to-llvm, convert-cf-to-llvm,"
-          " reconcile-unrealized-casts",
+          " convert-scf-to-cf, expand-strided-metadata, lower-affine, " +
+          kHostToLLVM,
       pm);
 }
 
 LogicalResult buildGpuToLLVMPipeline(OpPassManager &pm, const DeviceCodeOptions &options) {
-  std::string pipeline = deviceLowering(options) + ", gpu-to-llvm, " +
-                         moduleToBinary(options, /*assemblyOnly=*/false) +
-                         ", finalize-memref-to-llvm, convert-math-to-llvm, convert-math-to-libm,"
-                         " convert-arith-to-llvm, convert-index-to-llvm, convert-func-to-llvm,"
-                         " convert-cf-to-llvm, reconcile-unrealized-casts";
-  return parsePassPipeline(pipeline, pm);
+  return parsePassPipeline(deviceLowering(options) + ", gpu-to-llvm, " +
+                               moduleToBinary(options, /*assemblyOnly=*/false) + ", " + kHostToLLVM,
+                           pm);
 }
 
 LogicalResult buildGpuToAssemblyPipeline(OpPassManager &pm, const DeviceCodeOptions &options) {

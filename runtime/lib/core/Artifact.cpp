@@ -44,7 +44,24 @@ std::string hex64(uint64_t value) {
   return buffer;
 }
 
-tnx_status_t verifyWeights(tnx_artifact &artifact, const std::string &file);
+tnx_status_t verifyWeights(tnx_artifact &artifact, const std::string &file) {
+  const WeightsSpec &spec = artifact.manifest.weights;
+  const std::string prefix = TNX_WEIGHTS_CHECKSUM_PREFIX;
+  if (spec.checksum.compare(0, prefix.size(), prefix) != 0)
+    return makeStatus(TNX_STATUS_UNSUPPORTED,
+                      artifact.path +
+                          "/" TNX_MANIFEST_FILE ": unsupported weights "
+                          "checksum \"" +
+                          spec.checksum + "\" (expected " + prefix + "<hex>)");
+  std::string expected = spec.checksum.substr(prefix.size());
+  std::string got = hex64(fnv1a64(artifact.weightsBase, artifact.weightsSize));
+  if (expected != got)
+    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
+                      file + ": checksum mismatch: the manifest says " +
+                          prefix + expected + " but the file has " + prefix +
+                          got);
+  return nullptr;
+}
 
 tnx_status_t mapWeights(tnx_artifact &artifact, bool verify) {
   const WeightsSpec &spec = artifact.manifest.weights;
@@ -112,25 +129,6 @@ tnx_status_t uploadWeights(tnx_artifact &artifact) {
   return nullptr;
 }
 
-tnx_status_t verifyWeights(tnx_artifact &artifact, const std::string &file) {
-  const WeightsSpec &spec = artifact.manifest.weights;
-  const std::string prefix = TNX_WEIGHTS_CHECKSUM_PREFIX;
-  if (spec.checksum.compare(0, prefix.size(), prefix) != 0)
-    return makeStatus(TNX_STATUS_UNSUPPORTED,
-                      artifact.path +
-                          "/" TNX_MANIFEST_FILE ": unsupported weights "
-                          "checksum \"" +
-                          spec.checksum + "\" (expected " + prefix + "<hex>)");
-  std::string expected = spec.checksum.substr(prefix.size());
-  std::string got = hex64(fnv1a64(artifact.weightsBase, artifact.weightsSize));
-  if (expected != got)
-    return makeStatus(TNX_STATUS_INVALID_ARTIFACT,
-                      file + ": checksum mismatch: the manifest says " +
-                          prefix + expected + " but the file has " + prefix +
-                          got);
-  return nullptr;
-}
-
 tnx_status_t loadLibrary(tnx_artifact &artifact) {
   const std::string &name = artifact.manifest.library;
   std::string file = artifact.path + "/" + name;
@@ -173,13 +171,13 @@ tnx_status_t loadLibrary(tnx_artifact &artifact) {
     setAllocator(allocator.allocate, allocator.release);
     artifact.releaseOutput = allocator.release;
   }
-  // A CUDA library loads its kernels in a constructor (CudaLaunch.cpp).
-  if (artifact.device->kind() == DeviceKind::Cuda)
-    if (tnx_status_t status = takeCudaLaunchError()) {
-      std::string why = tnx_status_message(status);
-      tnx_status_free(status);
-      return makeStatus(TNX_STATUS_UNSUPPORTED, file + ": " + why);
-    }
+  // What dlopen ran may have failed on the device: a CUDA library loads
+  // its kernels in a constructor (device/CudaLaunch.cpp).
+  if (tnx_status_t status = artifact.device->synchronize()) {
+    std::string why = tnx_status_message(status);
+    tnx_status_free(status);
+    return makeStatus(TNX_STATUS_UNSUPPORTED, file + ": " + why);
+  }
   for (tnx_function &function : artifact.functions) {
     dlerror();
     void *symbol = ::dlsym(artifact.library, function.symbol.c_str());

@@ -335,10 +335,9 @@ tnx_status_t runSession(tnx_session &session) {
 
   function.entry(args.data());
   // A GPU's kernels run on a stream and report their errors afterwards
-  // (device/CudaLaunch.cpp).
-  if (artifact.device->kind() != DeviceKind::Cpu)
-    if (tnx_status_t status = artifact.device->synchronize())
-      return status;
+  // (device/CudaLaunch.cpp); the CPU has nothing to wait for.
+  if (tnx_status_t status = artifact.device->synchronize())
+    return status;
 
   std::vector<tnx_tensor *> outputs;
   if (tnx_status_t status = collectOutputs(session, resultWords, outputs))

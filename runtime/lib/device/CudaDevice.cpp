@@ -20,7 +20,7 @@
 #include "core/Status.h"
 #include "device/CudaDriver.h"
 
-#include <cstring>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -35,6 +35,8 @@ const Driver *theDriver = nullptr;
 
 std::mutex launchErrorMutex;
 std::string launchError;
+// Whether launchError is set: read on every launch, so without the mutex.
+std::atomic<bool> launchErrorPending{false};
 
 /// Size-class cache of managed blocks for the compiled code's allocator.
 struct BlockCache {
@@ -150,23 +152,7 @@ public:
     // is addressable from the host, so gather there once the GPU is idle.
     if (tnx_status_t status = synchronize())
       return status;
-    size_t elementCount = 1;
-    for (size_t d = 0; d < rank; ++d)
-      elementCount *= static_cast<size_t>(sizes[d]);
-    const char *base = static_cast<const char *>(source);
-    char *dest = static_cast<char *>(destination);
-    std::vector<int64_t> index(rank, 0);
-    for (size_t n = 0; n < elementCount; ++n) {
-      int64_t element = offset;
-      for (size_t d = 0; d < rank; ++d)
-        element += index[d] * strides[d];
-      std::memcpy(dest + n * elementSize, base + element * elementSize, elementSize);
-      for (size_t d = rank; d-- > 0;) {
-        if (++index[d] < sizes[d])
-          break;
-        index[d] = 0;
-      }
-    }
+    gatherOnHost(destination, source, offset, sizes, strides, rank, elementSize);
     return nullptr;
   }
 
@@ -201,23 +187,24 @@ tnx_status_t openCudaDevice(const std::string &what, Device *&out) {
 const cuda::Driver *openedCudaDriver() { return theDriver; }
 
 tnx_status_t takeCudaLaunchError() {
+  if (!launchErrorPending)
+    return nullptr;
   std::lock_guard<std::mutex> lock(launchErrorMutex);
   if (launchError.empty())
     return nullptr;
   std::string error = std::move(launchError);
   launchError.clear();
+  launchErrorPending = false;
   return makeStatus(TNX_STATUS_INTERNAL, error);
 }
 
-bool cudaLaunchErrorPending() {
-  std::lock_guard<std::mutex> lock(launchErrorMutex);
-  return !launchError.empty();
-}
+bool cudaLaunchErrorPending() { return launchErrorPending; }
 
 void recordCudaLaunchError(const std::string &error) {
   std::lock_guard<std::mutex> lock(launchErrorMutex);
   if (launchError.empty())
     launchError = error;
+  launchErrorPending = true;
 }
 
 } // namespace ternion::runtime

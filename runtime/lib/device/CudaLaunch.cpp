@@ -14,6 +14,7 @@
 // the C API), and model.so's references bind to them when it is dlopen'ed.
 //
 //===----------------------------------------------------------------------===//
+#include "device/CudaLaunch.h"
 #include "device/CudaDevice.h"
 #include "device/CudaDriver.h"
 
@@ -24,8 +25,6 @@
 
 using namespace ternion::runtime;
 using namespace ternion::runtime::cuda;
-
-#define TNX_LAUNCH_API extern "C" __attribute__((visibility("default")))
 
 namespace {
 
@@ -70,16 +69,16 @@ void *loadModule(const void *image, const char *what) {
 
 } // namespace
 
-TNX_LAUNCH_API void *mgpuModuleLoad(void *data, size_t /*size*/) {
-  return loadModule(data, "cuModuleLoadData");
-}
+extern "C" {
 
-TNX_LAUNCH_API void *mgpuModuleLoadJIT(void *data, int /*optLevel*/) {
+void *mgpuModuleLoad(void *data, size_t /*size*/) { return loadModule(data, "cuModuleLoadData"); }
+
+void *mgpuModuleLoadJIT(void *data, int /*optLevel*/) {
   // PTX: the driver compiles it for the GPU at hand.
   return loadModule(data, "cuModuleLoadData (PTX)");
 }
 
-TNX_LAUNCH_API void mgpuModuleUnload(void *module) {
+void mgpuModuleUnload(void *module) {
   {
     FunctionCache &cache = functionCache();
     std::lock_guard<std::mutex> lock(cache.mutex);
@@ -93,7 +92,7 @@ TNX_LAUNCH_API void mgpuModuleUnload(void *module) {
     driver->api.cuModuleUnload(static_cast<CUmodule>(module));
 }
 
-TNX_LAUNCH_API void *mgpuModuleGetFunction(void *module, const char *name) {
+void *mgpuModuleGetFunction(void *module, const char *name) {
   const Driver *driver = driverFor("cuModuleGetFunction");
   if (!driver)
     return nullptr;
@@ -115,7 +114,7 @@ TNX_LAUNCH_API void *mgpuModuleGetFunction(void *module, const char *name) {
   return function;
 }
 
-TNX_LAUNCH_API void *mgpuStreamCreate() {
+void *mgpuStreamCreate() {
   const Driver *driver = driverFor("cuStreamCreate");
   if (!driver)
     return nullptr;
@@ -127,19 +126,18 @@ TNX_LAUNCH_API void *mgpuStreamCreate() {
   return stream;
 }
 
-TNX_LAUNCH_API void mgpuStreamDestroy(void * /*stream*/) {}
+void mgpuStreamDestroy(void * /*stream*/) {}
 
-TNX_LAUNCH_API void mgpuStreamSynchronize(void *stream) {
+void mgpuStreamSynchronize(void *stream) {
   const Driver *driver = openedCudaDriver();
   if (driver && stream)
     check(*driver, driver->api.cuStreamSynchronize(static_cast<CUstream>(stream)),
           "a kernel of the artifact");
 }
 
-TNX_LAUNCH_API void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
-                                     intptr_t blockX, intptr_t blockY, intptr_t blockZ,
-                                     int32_t sharedBytes, void *stream, void **parameters,
-                                     void **extra, size_t /*count*/) {
+void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
+                      intptr_t blockX, intptr_t blockY, intptr_t blockZ, int32_t sharedBytes,
+                      void *stream, void **parameters, void **extra, size_t /*count*/) {
   const Driver *driver = driverFor("cuLaunchKernel");
   if (!driver || cudaLaunchErrorPending())
     return;
@@ -156,3 +154,5 @@ TNX_LAUNCH_API void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gr
                                    static_cast<CUstream>(stream), parameters, extra),
         "cuLaunchKernel");
 }
+
+} // extern "C"

@@ -89,6 +89,12 @@ public:
 protected:
   explicit Device(DeviceKind kind) : deviceKind(kind) {}
 
+  /// copyStrided done by the host, for devices whose memory the host can
+  /// address (the CPU; CUDA's managed memory once the GPU is idle).
+  static void gatherOnHost(void *destination, const void *source, int64_t offset,
+                           const int64_t *sizes, const int64_t *strides, size_t rank,
+                           size_t elementSize);
+
 private:
   DeviceKind deviceKind;
 };

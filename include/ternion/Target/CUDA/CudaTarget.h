@@ -4,10 +4,6 @@
 
 #include "ternion/Target/Target.h"
 
-namespace mlir {
-class OpPassManager;
-} // namespace mlir
-
 namespace ternion::cuda {
 
 /// The CUDA target: linalg loops mapped to blocks and threads, outlined into
@@ -16,11 +12,6 @@ namespace ternion::cuda {
 /// host code that launches them is x86-64 and calls the runtime's mgpu*
 /// functions (runtime/lib/device/CudaLaunch.cpp).
 llvm::Expected<std::unique_ptr<TargetBackend>> createCudaTarget(const TargetOptions &options);
-
-/// The CUDA toolkit directory this compile would use for `options`: the
-/// option, $CUDA_HOME, then /usr/local/cuda; empty when none has
-/// bin/ptxas.
-std::string findCudaToolkit(const TargetOptions &options);
 
 /// Registers `tern-buffers-to-gpu` and `tern-gpu-to-llvm`, the two halves of
 /// the CUDA lowering for sm_90 without a toolkit, for ternion-opt and lit.
